@@ -1,0 +1,358 @@
+"""The catalogue: one SQLite file of assets. Opening it checks, creates and migrates it.
+
+Plain sqlite3 on the query path; sqlite-utils only when migrations are pending.
+Every write happens inside `transaction()`: BEGIN IMMEDIATE ... COMMIT, so a crash or a
+kill leaves the file as it was, and a second writer waits (busy timeout) instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from assetmap import migrations
+from assetmap.errors import CatalogueError, InvalidValue, NotFound
+from assetmap.models import ASSET_FIELDS, Asset, match_key, split_tags
+
+BUSY_TIMEOUT_S = 60.0
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class WriteCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Catalogue:
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self.created = False
+        self.seeded = 0
+
+    # -- transactions -------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested calls join the outer one."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _write_error(self.path, exc) from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self.conn.execute("ROLLBACK")
+            raise _write_error(self.path, exc) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- vocabularies -------------------------------------------------------------------
+    def categories(self) -> dict[str, str]:
+        """lower-case name -> name as stored."""
+        rows = self.conn.execute("SELECT name FROM categories ORDER BY name").fetchall()
+        return {r[0].lower(): r[0] for r in rows}
+
+    def category_counts(self) -> list[tuple[str, int]]:
+        return self.conn.execute(
+            "SELECT c.name, count(a.pk) FROM categories c "
+            "LEFT JOIN assets a ON a.category = c.name GROUP BY c.name ORDER BY c.name"
+        ).fetchall()
+
+    def add_category(self, name: str) -> str:
+        clean = " ".join(name.split()).lower()
+        if not clean:
+            raise InvalidValue("a category needs a name")
+        if clean in self.categories():
+            raise InvalidValue(f"category '{clean}' already exists")
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO categories(name) VALUES (?)", (clean,))
+        return clean
+
+    # -- reading ------------------------------------------------------------------------
+    def get(self, asset_id: str) -> Asset:
+        row = self.conn.execute("SELECT * FROM assets WHERE id = ?", (asset_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no asset with id '{asset_id}'; `assetmap list` shows the ids")
+        return asset_from_db(row)
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+
+    def list(
+        self,
+        *,
+        category: str | None = None,
+        tag: str | None = None,
+        area: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[Asset]:
+        where, params = [], []
+        if category:
+            where.append("category = ? COLLATE NOCASE")
+            params.append(" ".join(category.split()))
+        if tag:
+            where.append("(';' || tags || ';') LIKE ?")
+            params.append(f"%;{' '.join(tag.split()).lower()};%")
+        if area:
+            where.append("area = ? COLLATE NOCASE")
+            params.append(area.strip())
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        sql = "SELECT * FROM assets"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY name COLLATE NOCASE, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [asset_from_db(r) for r in self.conn.execute(sql, params)]
+
+    def iter_assets(self) -> Iterator[Asset]:
+        for row in self.conn.execute("SELECT * FROM assets ORDER BY id"):
+            yield asset_from_db(row)
+
+    def find_by_match_key(self, name: str, postcode: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT id FROM assets WHERE match_key = ? ORDER BY id", (match_key(name, postcode),)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- writing ------------------------------------------------------------------------
+    def insert(self, asset: Asset) -> None:
+        if self.conn.execute("SELECT 1 FROM assets WHERE id = ?", (asset.id,)).fetchone():
+            raise InvalidValue(
+                f"an asset with id '{asset.id}' already exists; "
+                f"change it with `assetmap edit {asset.id}` or give another --id"
+            )
+        self.write([asset])
+
+    def write(self, assets: Iterable[Asset]) -> WriteCounts:
+        """Insert or update by id, in one transaction. Unchanged records are not touched
+        (their updated_at stays), so re-importing the same data changes nothing."""
+        counts = WriteCounts()
+        with self.transaction() as conn:
+            for asset in assets:
+                values = _db_values(asset)
+                row = conn.execute("SELECT * FROM assets WHERE id = ?", (asset.id,)).fetchone()
+                now = _now()
+                if row is None:
+                    cols = [*values, "created_at", "updated_at"]
+                    cur = conn.execute(
+                        f"INSERT INTO assets ({', '.join(cols)}) "
+                        f"VALUES ({', '.join('?' * len(cols))})",
+                        [*values.values(), now, now],
+                    )
+                    _write_sessions(conn, cur.lastrowid, asset)
+                    counts.added += 1
+                elif any(row[k] != v for k, v in values.items()):
+                    sets = ", ".join(f"{k} = ?" for k in values)
+                    conn.execute(
+                        f"UPDATE assets SET {sets}, updated_at = ? WHERE pk = ?",
+                        [*values.values(), now, row["pk"]],
+                    )
+                    if row["schedule"] != asset.schedule:
+                        _write_sessions(conn, row["pk"], asset)
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+        return counts
+
+    def remove(self, asset_id: str) -> None:
+        self.get(asset_id)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
+
+    def updated_at(self, asset_id: str) -> str:
+        row = self.conn.execute(
+            "SELECT updated_at FROM assets WHERE id = ?", (asset_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no asset with id '{asset_id}'")
+        return row[0]
+
+
+def _db_values(asset: Asset) -> dict:
+    values = {}
+    for name in ASSET_FIELDS:
+        v = getattr(asset, name)
+        values[name] = ";".join(v) if isinstance(v, list) else v
+    values["match_key"] = match_key(asset.name, asset.postcode)
+    return values
+
+
+def _write_sessions(conn: sqlite3.Connection, pk: int, asset: Asset) -> None:
+    conn.execute("DELETE FROM sessions WHERE asset_pk = ?", (pk,))
+    conn.executemany(
+        'INSERT INTO sessions(asset_pk, day, start, "end") VALUES (?, ?, ?, ?)',
+        [(pk, s.day, s.start, s.end) for s in asset.sessions],
+    )
+
+
+def asset_from_db(row: sqlite3.Row) -> Asset:
+    d = {name: row[name] for name in ASSET_FIELDS}
+    d["tags"] = split_tags(d["tags"])
+    d["capital"] = [c for c in d["capital"].split(";") if c]
+    return Asset(**d)
+
+
+def _write_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
+    msg = str(exc)
+    if "readonly" in msg or "read-only" in msg:
+        return CatalogueError(
+            f"the catalogue {path} is read-only; use a writable copy (--db) or fix its permissions"
+        )
+    if "locked" in msg or "busy" in msg:
+        return CatalogueError(
+            f"the catalogue {path} stayed busy for {BUSY_TIMEOUT_S:.0f} s; another assetmap job "
+            "is writing to it: try again when it has finished"
+        )
+    return CatalogueError(f"could not write to the catalogue {path}: {msg}")
+
+
+# -- opening ------------------------------------------------------------------------------
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _check_file(path: Path, named: bool) -> bool:
+    """Validate the location; return True when the catalogue file already has content."""
+    parent = path.parent
+    if path.is_dir():
+        raise CatalogueError(
+            f"{path} is a directory; give --db a file name such as {path}/assets.db"
+        )
+    if not parent.exists():
+        if named:
+            raise CatalogueError(
+                f"the directory {parent} does not exist; create it first or choose another --db"
+            )
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CatalogueError(f"could not create {parent}: {exc.strerror}") from None
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise CatalogueError(f"could not read the catalogue {path}: {exc.strerror}") from None
+    if header != _SQLITE_MAGIC:
+        raise CatalogueError(
+            f"{path} is not an assetmap catalogue (not an SQLite file); choose another --db"
+        )
+    return True
+
+
+def open_catalogue(path: Path, *, named: bool = True, seed: bool = True) -> Catalogue:
+    """Open (creating, migrating and seeding as needed) the catalogue at `path`.
+
+    The file is never modified when it cannot be used: a non-SQLite file, a catalogue written
+    by a newer assetmap, or an SQLite database of some other program are refused.
+    """
+    exists = _check_file(path, named)
+    try:
+        conn = _connect(path, read_only=False)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise _open_error(path, exc) from None
+    if version == migrations.SCHEMA_VERSION:
+        return Catalogue(path, conn)
+    if version > migrations.SCHEMA_VERSION:
+        conn.close()
+        raise CatalogueError(
+            f"{path} was written by a newer assetmap (schema {version}; this one reads up to "
+            f"{migrations.SCHEMA_VERSION}); upgrade assetmap to use it"
+        )
+    cat = Catalogue(path, conn)
+    try:
+        _migrate(cat, exists=exists, seed=seed)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise _open_error(path, exc) from None
+    return cat
+
+
+def _migrate(cat: Catalogue, *, exists: bool, seed: bool) -> None:
+    from sqlite_utils import Database
+
+    conn = cat.conn
+    if exists and not _is_ours(conn):
+        conn.close()
+        raise CatalogueError(
+            f"{cat.path} is an SQLite database of another program, not an assetmap catalogue; "
+            "choose another --db"
+        )
+    if not conn.in_transaction:
+        # WAL lets practitioners read while a cron job writes. It must be set outside a
+        # transaction; it persists in the file.
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            raise _write_error(cat.path, exc) from None
+    with cat.transaction():
+        # Re-read inside the write lock: another process may have migrated meanwhile.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == migrations.SCHEMA_VERSION:
+            return
+        fresh = not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'assets'").fetchone()
+        migrations.apply(Database(conn))
+        if fresh:
+            cat.created = True
+            if seed:
+                from assetmap.seed import load_seed
+
+                cat.seeded = load_seed(cat)
+
+
+def _is_ours(conn: sqlite3.Connection) -> bool:
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not names:
+        return True
+    if "_sqlite_migrations" not in names:
+        return False
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ?", (migrations.MIGRATION_SET,)
+        ).fetchone()
+    )
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
+    msg = str(exc)
+    if "not a database" in msg or "malformed" in msg:
+        return CatalogueError(
+            f"{path} is damaged or not an assetmap catalogue ({msg}); restore it from a backup "
+            "or choose another --db"
+        )
+    if "unable to open" in msg:
+        return CatalogueError(
+            f"could not open the catalogue {path}; check the path and permissions"
+        )
+    return _write_error(path, exc)

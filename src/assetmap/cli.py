@@ -1,0 +1,281 @@
+"""The command line. It parses options, calls the library and prints; it holds no SQL and no
+ranking. Errors from the library (AssetmapError) become one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from assetmap import __version__, config
+from assetmap.errors import AssetmapError, CatalogueError, NeedsConfirmation
+from assetmap.options import FormatOpt, LimitOpt, YesOpt, with_field_options
+from assetmap.output import FORMATS, Messages, emit_object, emit_records
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success (an empty result too), 1 error, 2 usage error, "
+    "3 import finished but skipped invalid rows."
+)
+
+
+class AssetmapGroup(TyperGroup):
+    """Maps library errors to a one-line message and an exit code, once, at the edge."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except AssetmapError as exc:
+            Messages().error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except sqlite3.Error as exc:
+            Messages().error(f"catalogue error: {exc}")
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=AssetmapGroup,
+    help="Find community assets near a person that fit their goals.",
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@dataclass
+class State:
+    db: str | None = None
+    quiet: bool = False
+    messages: Messages = field(default_factory=Messages)
+    _catalogue: object | None = None
+
+    def catalogue(self, *, seed: bool = True):
+        """Open the catalogue once per command, creating it on first use."""
+        if self._catalogue is None:
+            from assetmap.catalogue import open_catalogue
+
+            path, named = config.resolve_db_path(self.db)
+            cat = open_catalogue(path, named=named, seed=seed)
+            if cat.created:
+                seeded = f" with {cat.seeded} seed assets" if cat.seeded else " (empty)"
+                self.messages.info(f"assetmap: created a new catalogue at {path}{seeded}")
+            self._catalogue = cat
+        return self._catalogue
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"assetmap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def callback(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="ASSETMAP_DB",
+            help="Catalogue file [default: catalogue.db in $ASSETMAP_HOME or the user data dir].",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only data and errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Find community assets near a person that fit their goals."""
+    ctx.obj = State(db=db, quiet=quiet, messages=Messages(quiet))
+
+
+def _state(ctx: typer.Context) -> State:
+    return ctx.obj
+
+
+def _check_format(fmt: str) -> str:
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise typer.BadParameter(
+            f"'{fmt}' is not one of {', '.join(FORMATS)}", param_hint="--format"
+        )
+    return fmt
+
+
+ASSET_TABLE_COLUMNS = ["id", "name", "category", "postcode", "area", "tags"]
+
+
+# -- catalogue set-up ----------------------------------------------------------------------
+@app.command()
+def init(
+    ctx: typer.Context,
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Create a catalogue with no assets (vocabularies kept).")
+    ] = False,
+) -> None:
+    """Create the catalogue (seeded with the bundled assets unless --empty)."""
+    state = _state(ctx)
+    path, _ = config.resolve_db_path(state.db)
+    if path.exists() and path.stat().st_size > 0:
+        raise CatalogueError(f"a catalogue already exists at {path}; choose another --db")
+    cat = state.catalogue(seed=not empty)
+    print(cat.path)
+
+
+db_app = typer.Typer(cls=AssetmapGroup, help="Where the catalogue lives and its schema.")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("path")
+def db_path(ctx: typer.Context) -> None:
+    """Print the catalogue's file path."""
+    path, _ = config.resolve_db_path(_state(ctx).db)
+    print(path)
+
+
+@db_app.command("migrate")
+def db_migrate(
+    ctx: typer.Context,
+    list_: Annotated[bool, typer.Option("--list", help="List applied migrations.")] = False,
+) -> None:
+    """Apply pending schema migrations (opening the catalogue does this too)."""
+    from sqlite_utils import Database
+
+    from assetmap import migrations
+
+    cat = _state(ctx).catalogue()
+    if list_:
+        for name, applied_at in migrations.applied_names(Database(cat.conn)):
+            print(f"{name}\t{applied_at}")
+    else:
+        _state(ctx).messages.info(
+            f"catalogue schema is up to date (version {migrations.SCHEMA_VERSION})"
+        )
+
+
+# -- vocabularies --------------------------------------------------------------------------
+categories_app = typer.Typer(cls=AssetmapGroup, help="The category vocabulary.")
+app.add_typer(categories_app, name="categories")
+
+
+@categories_app.callback(invoke_without_command=True)
+def categories_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """List categories and how many assets each has."""
+    if ctx.invoked_subcommand:
+        return
+    fmt = _check_format(fmt)
+    cat = ctx.obj.catalogue()
+    records = [{"category": n, "assets": c} for n, c in cat.category_counts()]
+    emit_records(records, fmt, columns=["category", "assets"])
+
+
+@categories_app.command("add")
+def categories_add(ctx: typer.Context, name: str) -> None:
+    """Add a category to the vocabulary."""
+    print(_state(ctx).catalogue().add_category(name))
+
+
+# -- records -------------------------------------------------------------------------------
+@app.command()
+@with_field_options(required=("name", "category"))
+def add(ctx: typer.Context, fields: dict[str, str]) -> None:
+    """Add an asset and print its id. Needs --name, --category and a --postcode or --lat/--lon."""
+    from assetmap import records
+
+    asset = records.add(_state(ctx).catalogue(), fields)
+    print(asset.id)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    asset_id: Annotated[str, typer.Argument(metavar="ID")],
+    fmt: FormatOpt = "table",
+) -> None:
+    """Show every field of one asset."""
+    fmt = _check_format(fmt)
+    asset = _state(ctx).catalogue().get(asset_id)
+    emit_object(asset.to_json(), fmt)
+
+
+@app.command()
+@with_field_options(exclude=("id",))
+def edit(
+    ctx: typer.Context,
+    asset_id: Annotated[str, typer.Argument(metavar="ID")],
+    fields: dict[str, str],
+) -> None:
+    """Change the given fields of an asset; others stay as they are. Pass '' to clear one."""
+    from assetmap import records
+
+    state = _state(ctx)
+    asset, changed = records.edit(state.catalogue(), asset_id, fields)
+    state.messages.info(f"{asset.id}: {'updated' if changed else 'no change'}")
+
+
+@app.command()
+def remove(
+    ctx: typer.Context, asset_id: Annotated[str, typer.Argument(metavar="ID")], yes: YesOpt = False
+) -> None:
+    """Remove an asset. Asks first on a terminal; scripts pass --yes."""
+    state = _state(ctx)
+    cat = state.catalogue()
+    asset = cat.get(asset_id)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise NeedsConfirmation(
+                f"not removing '{asset_id}' without confirmation; pass --yes to remove it"
+            )
+        if not typer.confirm(f"Remove '{asset.name}' ({asset_id})?", err=True):
+            state.messages.info("nothing removed")
+            raise typer.Exit(1)
+    cat.remove(asset_id)
+    state.messages.info(f"removed {asset_id}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only assets with this tag.")] = None,
+    area: Annotated[str | None, typer.Option(help="Only this area (council).")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only this status: active, temporarily-closed, closed.")
+    ] = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List assets, by name."""
+    fmt = _check_format(fmt)
+    assets = (
+        _state(ctx)
+        .catalogue()
+        .list(category=category, tag=tag, area=area, status=status, limit=limit)
+    )
+    emit_records(
+        [a.to_json() for a in assets],
+        fmt,
+        columns=[c for c in assets[0].to_row()] if assets else ["id"],
+        table_columns=ASSET_TABLE_COLUMNS,
+    )
+
+
+# -- about ---------------------------------------------------------------------------------
+@app.command()
+def about() -> None:
+    """Version, data sources, licences and attributions."""
+    from assetmap.about import about_text
+
+    print(about_text())
+
+
+def main() -> None:
+    app(prog_name="assetmap")

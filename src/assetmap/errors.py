@@ -1,0 +1,63 @@
+"""One error hierarchy. Each error carries its exit code; the CLI edge turns it into one line.
+
+Exit codes (documented in the README and `assetmap --help`):
+  0  success (an empty result is still success)
+  1  an error: bad value, unknown id, unusable catalogue, nothing found with --fail-if-empty
+  2  usage error (unknown option, missing argument): raised by Typer itself
+  3  partial success: an import skipped invalid rows (--skip-invalid)
+"""
+
+from __future__ import annotations
+
+
+class AssetmapError(Exception):
+    """Base class: a problem the user can fix, reported as one line."""
+
+    exit_code = 1
+
+
+class InvalidValue(AssetmapError):
+    """A value given on the command line or in a file is not valid."""
+
+
+class NotFound(AssetmapError):
+    """An asset id, place or vocabulary entry does not exist."""
+
+
+class CatalogueError(AssetmapError):
+    """The catalogue file cannot be used (missing directory, not SQLite, newer schema, read-only)."""
+
+
+class PlaceError(AssetmapError):
+    """A place could not be turned into a point."""
+
+
+class NeedsConfirmation(AssetmapError):
+    """A destructive command was run without a terminal and without --yes."""
+
+
+class EmptyResult(AssetmapError):
+    """Nothing matched and the caller asked for that to fail (--fail-if-empty)."""
+
+
+class PartialImport(AssetmapError):
+    """Some rows were skipped; the rest were written."""
+
+    exit_code = 3
+
+
+class FieldProblem(AssetmapError):
+    """One field of one record is wrong. `column` names the CSV column / CLI option."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(f"{column}: {message}")
+        self.column = column
+        self.message = message
+
+
+class InvalidRecord(InvalidValue):
+    """A record has one or more field problems; all are reported together."""
+
+    def __init__(self, problems: list[FieldProblem]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.column}: {p.message}" for p in problems))

@@ -1,0 +1,325 @@
+"""The asset record: its fields, their vocabularies, and validation of a raw row into an Asset.
+
+Every way in (CSV import, `add`, `edit`, the seed catalogue) goes through `Asset.from_row`, so
+there is one definition of what a valid asset is. Raw values are strings, as in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields
+
+from assetmap import postcodes, schedule
+from assetmap.errors import FieldProblem, InvalidRecord, InvalidValue
+
+# Column order for CSV export and the documented record layout.
+COLUMNS = [
+    "id", "name", "category", "tags", "description", "address", "postcode", "area",
+    "lat", "lon", "phone", "email", "website", "schedule", "cost", "min_age", "max_age",
+    "gender", "accessibility", "referral", "welcomes_convictions", "dbs_required",
+    "involves_children", "capital", "status", "verified_on", "source", "notes",
+]  # fmt: skip
+
+COST = ("free", "low", "paid")
+GENDER = ("any", "women", "men")
+REFERRAL = ("drop-in", "self-referral", "referral-needed", "membership")
+FLAG = ("yes", "no", "unknown")
+CAPITAL = ("bonding", "bridging", "linking")
+STATUS = ("active", "temporarily-closed", "closed")
+FLAG_FIELDS = ("welcomes_convictions", "dbs_required", "involves_children")
+
+# Precision of an asset's coordinates: given directly, or from the gazetteer at some level.
+PRECISIONS = ("given", "postcode", "sector", "district", "place", "council", "coordinates")
+
+DEFAULT_CATEGORIES = [
+    "faith group", "gym", "sports club", "football team", "walking group", "running group",
+    "book club", "foodbank", "volunteering", "peer support", "recovery group", "library",
+    "education", "employment support", "gardening", "arts and culture", "community centre",
+    "mentoring",
+]  # fmt: skip
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class Asset:
+    id: str
+    name: str
+    category: str
+    tags: list[str] = field(default_factory=list)
+    description: str = ""
+    address: str = ""
+    postcode: str = ""
+    area: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    schedule: str = ""
+    cost: str = ""
+    min_age: int | None = None
+    max_age: int | None = None
+    gender: str = "any"
+    accessibility: str = ""
+    referral: str = ""
+    welcomes_convictions: str = "unknown"
+    dbs_required: str = "unknown"
+    involves_children: str = "unknown"
+    capital: list[str] = field(default_factory=list)
+    status: str = "active"
+    verified_on: str = ""
+    source: str = ""
+    notes: str = ""
+    # Not a CSV column: how precise lat/lon are ("given" when the row carried them).
+    geo_precision: str = ""
+
+    @property
+    def sessions(self) -> list[schedule.Session]:
+        return schedule.parse(self.schedule)
+
+    def to_row(self) -> dict[str, str]:
+        """The record as CSV text cells, in COLUMNS order (the inverse of from_row)."""
+        d = asdict(self)
+        row: dict[str, str] = {}
+        for col in COLUMNS:
+            value = d[col]
+            if isinstance(value, list):
+                row[col] = ";".join(value)
+            elif value is None:
+                row[col] = ""
+            elif isinstance(value, float):
+                row[col] = f"{value:.6f}".rstrip("0").rstrip(".")
+            else:
+                row[col] = str(value)
+        return row
+
+    def to_json(self) -> dict:
+        d = {col: getattr(self, col) for col in COLUMNS}
+        d["geo_precision"] = self.geo_precision or None
+        return d
+
+    @classmethod
+    def from_row(
+        cls,
+        row: dict[str, str | None],
+        *,
+        categories: dict[str, str],
+        today: dt.date | None = None,
+    ) -> Asset:
+        """Validate and normalise one raw row. `categories` maps lower-case name -> name.
+
+        Raises InvalidRecord listing every problem in the row, each naming its column.
+        """
+        problems: list[FieldProblem] = []
+        values: dict = {}
+
+        def cell(name: str) -> str:
+            v = row.get(name)
+            return "" if v is None else str(v).strip()
+
+        def check(name: str, fn):
+            try:
+                values[name] = fn(cell(name))
+            except InvalidValue as exc:
+                problems.append(FieldProblem(name, str(exc)))
+
+        check("name", _required_text)
+        check("category", lambda v: _category(v, categories))
+        check("id", _id)
+        check("tags", split_tags)
+        for name in ("description", "address", "area", "accessibility", "source", "notes"):
+            check(name, _text)
+        check("phone", _text)
+        check("email", _email)
+        check("website", _website)
+        check("postcode", lambda v: postcodes.normalise(v) if v else "")
+        check("lat", lambda v: _coordinate(v, -90, 90))
+        check("lon", lambda v: _coordinate(v, -180, 180))
+        check("schedule", lambda v: schedule.normalise(v) if v else "")
+        check("cost", lambda v: _enum(v, COST, blank=""))
+        check("gender", lambda v: _enum(v, GENDER, blank="any"))
+        check("referral", lambda v: _enum(v, REFERRAL, blank=""))
+        for flag in FLAG_FIELDS:
+            check(flag, lambda v: _enum(v, FLAG, blank="unknown"))
+        check("capital", lambda v: _enum_list(v, CAPITAL))
+        check("status", lambda v: _enum(v, STATUS, blank="active"))
+        check("min_age", _age)
+        check("max_age", _age)
+        check("verified_on", lambda v: _date(v, today or dt.date.today()))
+
+        lat, lon = values.get("lat"), values.get("lon")
+        if "lat" in values and "lon" in values and (lat is None) != (lon is None):
+            missing = "lon" if lon is None else "lat"
+            problems.append(FieldProblem(missing, "give both lat and lon, or neither"))
+        if (
+            "postcode" in values
+            and "lat" in values
+            and not values["postcode"]
+            and lat is None
+            and lon is None
+        ):
+            problems.append(
+                FieldProblem(
+                    "postcode", "give a postcode or lat and lon, so the asset can be found"
+                )
+            )
+        lo, hi = values.get("min_age"), values.get("max_age")
+        if lo is not None and hi is not None and lo > hi:
+            problems.append(FieldProblem("max_age", f"{hi} is below min_age {lo}"))
+        if problems:
+            raise InvalidRecord(problems)
+        if not values["id"]:
+            values["id"] = make_id(values["name"], values["postcode"], lat, lon)
+        precision = cell("geo_precision") if "geo_precision" in row else ""
+        values["geo_precision"] = precision or ("given" if lat is not None else "")
+        return cls(**values)
+
+
+ASSET_FIELDS = [f.name for f in fields(Asset)]
+
+
+def _text(v: str) -> str:
+    # Collapse runs of spaces but keep line breaks (addresses have them).
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in v.splitlines()).strip()
+
+
+def _required_text(v: str) -> str:
+    if not v:
+        raise InvalidValue("is required")
+    return _text(v)
+
+
+def _id(v: str) -> str:
+    if v and not _ID.match(v):
+        raise InvalidValue(
+            f"'{v}' is not a usable id; use letters, digits, '.', '_' or '-' (at most 80)"
+        )
+    return v
+
+
+def _category(v: str, categories: dict[str, str]) -> str:
+    if not v:
+        raise InvalidValue("is required")
+    key = " ".join(v.lower().split())
+    if key not in categories:
+        known = ", ".join(sorted(categories.values()))
+        raise InvalidValue(
+            f"'{v}' is not a known category; use one of: {known} "
+            "(or add it with `assetmap categories add`)"
+        )
+    return categories[key]
+
+
+def split_tags(v: str) -> list[str]:
+    """'Gym; Fitness ;gym' -> ['gym', 'fitness']: trimmed, lower case, no repeats, order kept."""
+    out: list[str] = []
+    for part in re.split(r"[;,]", v or ""):
+        tag = " ".join(part.split()).lower()
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+def _enum(v: str, allowed: tuple[str, ...], *, blank: str) -> str:
+    if not v:
+        return blank
+    key = v.strip().lower().replace("_", "-")
+    if key not in allowed:
+        raise InvalidValue(f"'{v}' is not one of {', '.join(allowed)}")
+    return key
+
+
+def _enum_list(v: str, allowed: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for part in re.split(r"[;,]", v):
+        if part.strip():
+            item = _enum(part, allowed, blank="")
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def _coordinate(v: str, lo: float, hi: float) -> float | None:
+    if not v:
+        return None
+    try:
+        x = float(v)
+    except ValueError:
+        raise InvalidValue(f"'{v}' is not a number") from None
+    if not (lo <= x <= hi) or x != x:
+        raise InvalidValue(f"{v} is outside {lo:g} to {hi:g}")
+    return round(x, 6)
+
+
+def _age(v: str) -> int | None:
+    if not v:
+        return None
+    try:
+        n = int(float(v)) if re.fullmatch(r"\d+(\.0+)?", v) else int(v)
+    except ValueError:
+        raise InvalidValue(f"'{v}' is not a whole number of years") from None
+    if not 0 <= n <= 120:
+        raise InvalidValue(f"{n} is not an age between 0 and 120")
+    return n
+
+
+def parse_date(v: str) -> dt.date:
+    """ISO (2026-11-23) or UK (23/11/2026, 23-11-2026, 23.11.26) dates."""
+    v = v.strip()
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        pass
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", v)
+    if m:
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if year < 100:
+            year += 2000
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            pass
+    raise InvalidValue(f"'{v}' is not a date; write 2026-11-23 or 23/11/2026")
+
+
+def _date(v: str, today: dt.date) -> str:
+    if not v:
+        return ""
+    d = parse_date(v)
+    if d > today + dt.timedelta(days=1):
+        raise InvalidValue(f"{d.isoformat()} is in the future")
+    return d.isoformat()
+
+
+def _email(v: str) -> str:
+    if v and not _EMAIL.match(v):
+        raise InvalidValue(f"'{v}' is not an email address")
+    return v
+
+
+def _website(v: str) -> str:
+    if not v:
+        return ""
+    if " " in v or "." not in v:
+        raise InvalidValue(f"'{v}' is not a web address")
+    return v if re.match(r"^https?://", v, re.I) else f"https://{v}"
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def make_id(name: str, postcode: str, lat: float | None, lon: float | None) -> str:
+    """A readable id that is the same every time the same asset is imported."""
+    where = slug(postcode) if postcode else slug(f"{lat:.3f} {lon:.3f}")
+    return f"{slug(name)[:48].strip('-') or 'asset'}-{where}"[:80]
+
+
+def match_key(name: str, postcode: str) -> str:
+    """Normalised name + postcode: how rows without an id find the asset they describe."""
+    return f"{slug(name)}|{postcode.replace(' ', '').upper()}"

@@ -1,0 +1,126 @@
+"""Everything the CLI prints. Data goes to stdout in the chosen format; messages to stderr.
+
+Rich is imported only to draw a table on a terminal; pipes and files get plain text, JSON,
+NDJSON or CSV, with no colour or markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+FORMATS = ("table", "json", "csv", "ndjson")
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def stderr_is_tty() -> bool:
+    return sys.stderr.isatty()
+
+
+def color_allowed(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+class Messages:
+    """Messages for people, on stderr. `quiet` keeps only errors."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=sys.stderr)
+
+    def warn(self, text: str) -> None:
+        if not self.quiet:
+            print(f"warning: {text}", file=sys.stderr)
+
+    def error(self, text: str) -> None:
+        print(f"Error: {text}", file=sys.stderr)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(value)
+    return str(value)
+
+
+def emit_records(
+    records: Sequence[dict[str, Any]],
+    fmt: str,
+    *,
+    columns: Sequence[str],
+    table_columns: Sequence[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Print records. JSON/NDJSON carry every key; CSV and tables show `columns`."""
+    out = sys.stdout
+    if fmt == "json":
+        json.dump(list(records), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "ndjson":
+        for r in records:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for r in records:
+            writer.writerow([_cell(r.get(c)) for c in columns])
+    else:
+        emit_table(records, table_columns or columns, title=title)
+
+
+def emit_table(records: Sequence[dict[str, Any]], columns: Sequence[str], title=None) -> None:
+    if stdout_is_tty():
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(no_color=not color_allowed(sys.stdout))
+        table = Table(title=title, show_lines=False, header_style="bold")
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in records:
+            table.add_row(*[_cell(r.get(c)) for c in columns])
+        console.print(table)
+        return
+    # Plain text for pipes and files: one line per record, columns separated by two spaces,
+    # multi-line cells folded onto one line.
+    rows = [[_cell(r.get(c)).replace("\n", ", ") for c in columns] for r in records]
+    widths = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(columns)]
+    if title:
+        print(title)
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def emit_object(obj: dict[str, Any], fmt: str) -> None:
+    """One record: JSON object, or 'field: value' lines for people."""
+    if fmt in ("json", "ndjson"):
+        indent = 2 if fmt == "json" else None
+        print(json.dumps(obj, ensure_ascii=False, indent=indent))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(list(obj))
+        writer.writerow([_cell(v) for v in obj.values()])
+    else:
+        width = max(len(k) for k in obj)
+        for k, v in obj.items():
+            text = _cell(v).replace("\n", "\n" + " " * (width + 2))
+            print(f"{k.ljust(width)}  {text}")
+
+
+def emit_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        print(line)

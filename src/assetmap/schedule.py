@@ -1,0 +1,159 @@
+"""Parse the `schedule` field ("Sat 10:00-12:00; Mon-Fri 09:00-17:00") into sessions.
+
+A session is (day, start, end): day 0 = Monday, times in minutes after midnight. Days and times
+are written the way people write them in a spreadsheet: "Saturday", "sat", "Tue-Thu",
+"Mon,Wed", "daily"; "18:30", "6.30pm", "10am", "12noon".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from assetmap.errors import InvalidValue
+
+DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_DAY_ALIASES = {
+    **{d: i for i, d in enumerate(DAY_NAMES)},
+    **{
+        n: i
+        for i, n in enumerate(
+            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        )
+    },
+    **{n: i for i, n in enumerate(["mo", "tu", "we", "th", "fr", "sa", "su"])},
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
+FORMAT_HINT = "write sessions like 'Sat 10:00-12:00; Mon-Fri 09:00-17:00'"
+
+
+class Session(NamedTuple):
+    day: int
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{DAY_NAMES[self.day].title()} {fmt_time(self.start)}-{fmt_time(self.end)}"
+
+
+def fmt_time(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_day(text: str) -> int:
+    key = text.strip().lower().rstrip(".")
+    if key.endswith("s") and key[:-1] in _DAY_ALIASES:  # "Saturdays"
+        key = key[:-1]
+    if key not in _DAY_ALIASES:
+        raise InvalidValue(
+            f"'{text.strip()}' is not a day; use mon, tue, wed, thu, fri, sat or sun"
+        )
+    return _DAY_ALIASES[key]
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|noon|midday)?$")
+
+
+def parse_time(text: str) -> int:
+    """'18:30', '6.30pm', '10am', '12noon' -> minutes after midnight."""
+    t = text.strip().lower().replace(" ", "")
+    if t in ("noon", "midday"):
+        return 12 * 60
+    m = _TIME.match(t)
+    if not m:
+        raise InvalidValue(f"'{text.strip()}' is not a time; use 24-hour HH:MM, e.g. 18:30")
+    hour, minute, suffix = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    elif suffix == "am" and hour == 12:
+        hour = 0
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        raise InvalidValue(f"'{text.strip()}' is not a time of day")
+    return hour * 60 + minute
+
+
+def _parse_days(text: str) -> list[int]:
+    text = text.strip().lower()
+    if text in ("daily", "every day", "everyday", "mon-sun"):
+        return list(range(7))
+    if text in ("weekdays",):
+        return list(range(5))
+    if text in ("weekends", "weekend"):
+        return [5, 6]
+    days: list[int] = []
+    for part in re.split(r"\s*(?:,|&|\band\b)\s*", text):
+        if not part:
+            continue
+        if "-" in part or "–" in part:
+            a, b = re.split(r"\s*[-–]\s*", part, maxsplit=1)
+            start, end = parse_day(a), parse_day(b)
+            span = range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)]
+            days.extend(span)
+        else:
+            days.append(parse_day(part))
+    if not days:
+        raise InvalidValue(f"no day given; {FORMAT_HINT}")
+    return days
+
+
+_ENTRY = re.compile(
+    r"^(?P<days>[A-Za-z][A-Za-z ,&\-–]*?)\s+(?P<start>[0-9][0-9:.]*\s*(?:am|pm|noon)?|noon)"
+    r"\s*[-–]\s*(?P<end>[0-9][0-9:.]*\s*(?:am|pm|noon)?|noon)$",
+    re.IGNORECASE,
+)
+
+
+def parse(text: str | None) -> list[Session]:
+    """Parse a whole schedule; raise InvalidValue naming the entry that could not be read."""
+    if text is None or not text.strip():
+        return []
+    sessions: list[Session] = []
+    for entry in re.split(r"\s*;\s*", text.strip()):
+        if not entry:
+            continue
+        m = _ENTRY.match(entry.strip())
+        if not m:
+            raise InvalidValue(f"could not read '{entry}'; {FORMAT_HINT}")
+        try:
+            days = _parse_days(m.group("days"))
+            start, end = parse_time(m.group("start")), parse_time(m.group("end"))
+        except InvalidValue as exc:
+            raise InvalidValue(f"in '{entry}': {exc}") from None
+        if end <= start:
+            raise InvalidValue(f"in '{entry}': the session ends before it starts")
+        sessions.extend(Session(d, start, end) for d in days)
+    return sessions
+
+
+def normalise(text: str | None) -> str:
+    """Canonical text for a schedule: 'saturday 10am-12noon' -> 'Sat 10:00-12:00'.
+    Days with the same times are grouped back into ranges ('Mon-Fri 09:00-17:00')."""
+    sessions = parse(text)
+    by_time: dict[tuple[int, int], list[int]] = {}
+    for s in sessions:
+        days = by_time.setdefault((s.start, s.end), [])
+        if s.day not in days:
+            days.append(s.day)
+    parts = []
+    for (start, end), days in by_time.items():
+        parts.append(f"{_fmt_days(sorted(days))} {fmt_time(start)}-{fmt_time(end)}")
+    return "; ".join(parts)
+
+
+def _fmt_days(days: list[int]) -> str:
+    runs: list[list[int]] = []
+    for d in days:
+        if runs and runs[-1][-1] == d - 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    out = []
+    for run in runs:
+        if len(run) >= 3:
+            out.append(f"{DAY_NAMES[run[0]].title()}-{DAY_NAMES[run[-1]].title()}")
+        else:
+            out.extend(DAY_NAMES[d].title() for d in run)
+    return ",".join(out)

@@ -1,0 +1,178 @@
+import json
+import sqlite3
+
+from conftest import SEED_COUNT_MIN
+
+
+def test_first_run_creates_and_seeds_the_catalogue_in_assetmap_home(cli, home):
+    first = cli("list", "--format", "json")
+    assert "created a new catalogue" in first.stderr
+    assets = json.loads(first.stdout)
+    assert len(assets) >= SEED_COUNT_MIN
+    assert (home / "catalogue.db").exists()
+    second = cli("list", "--format", "json")
+    assert "created" not in second.stderr  # said once only
+    assert json.loads(second.stdout) == assets
+
+
+def test_seed_covers_greater_manchester_and_stoke(cli):
+    assets = json.loads(cli("list", "--format", "json").stdout)
+    areas = [a["area"] for a in assets]
+    gm = {"Manchester", "Trafford", "Stockport", "Salford", "Oldham", "Bolton", "Wigan",
+          "Rochdale", "Tameside", "Bury"}  # fmt: skip
+    staffs = {"Stoke-on-Trent", "Newcastle-under-Lyme", "Stafford", "Staffordshire Moorlands"}
+    assert sum(a in gm for a in areas) >= 20
+    assert sum(a in staffs for a in areas) >= 20
+    assert all(a["source"] for a in assets)  # every record says where it came from
+    cats = {a["category"] for a in assets}
+    assert {"walking group", "book club", "peer support", "recovery group", "volunteering"} <= cats
+
+
+def test_db_path_honours_env_and_option(cli, home, tmp_path, monkeypatch):
+    assert cli("db", "path").stdout.strip() == str(home / "catalogue.db")
+    assert cli("--db", str(tmp_path / "a.db"), "db", "path").stdout.strip() == str(
+        tmp_path / "a.db"
+    )
+    monkeypatch.setenv("ASSETMAP_DB", str(tmp_path / "b.db"))
+    assert cli("db", "path").stdout.strip() == str(tmp_path / "b.db")
+
+
+def test_init_empty_has_vocabulary_but_no_assets(cli, db_file):
+    assert json.loads(cli("--db", str(db_file), "list", "--format", "json").stdout) == []
+    cats = json.loads(cli("--db", str(db_file), "categories", "--format", "json").stdout)
+    assert {c["category"] for c in cats} >= {"gym", "faith group", "mentoring"}
+    again = cli("--db", str(db_file), "init", code=1)
+    assert "already exists" in again.stderr
+
+
+def test_add_show_edit_remove_round_trip(cli, db_file):
+    db = ["--db", str(db_file)]
+    new_id = cli(*db, "add", "--name", "Meir Boxing", "--category", "GYM", "--postcode", "st35hs",
+                 "--tags", "Boxing; Fitness", "--schedule", "Mon 18:00-20:00",
+                 "--welcomes-convictions", "yes", "--verified-on", "2026-11-01").stdout.strip()  # fmt: skip
+    assert new_id == "meir-boxing-st3-5hs"
+    shown = json.loads(cli(*db, "show", new_id, "--format", "json").stdout)
+    assert shown["postcode"] == "ST3 5HS"
+    assert shown["tags"] == ["boxing", "fitness"]
+    assert shown["category"] == "gym"
+    assert shown["welcomes_convictions"] == "yes"
+    assert shown["dbs_required"] == "unknown"
+
+    cli(*db, "edit", new_id, "--cost", "low", "--tags", "boxing")
+    shown = json.loads(cli(*db, "show", new_id, "--format", "json").stdout)
+    assert shown["cost"] == "low" and shown["tags"] == ["boxing"]
+    assert shown["schedule"] == "Mon 18:00-20:00"  # untouched fields stay
+
+    # The file itself holds the change, and the parsed sessions.
+    conn = sqlite3.connect(db_file)
+    assert conn.execute("SELECT cost FROM assets WHERE id = ?", (new_id,)).fetchone() == ("low",)
+    assert conn.execute("SELECT day, start FROM sessions").fetchall() == [(0, 1080)]
+    conn.close()
+
+    cli(*db, "remove", new_id, "--yes")
+    gone = cli(*db, "show", new_id, code=1)
+    assert f"no asset with id '{new_id}'" in gone.stderr
+
+
+def test_bad_input_gives_one_line_and_changes_nothing(cli, db_file):
+    db = ["--db", str(db_file)]
+    before = db_file.read_bytes()
+    cases = [
+        (["add", "--name", "X", "--category", "knitting", "--postcode", "ST4 7QB"], "not a known category"),
+        (["add", "--name", "X", "--category", "gym", "--postcode", "ST4 7Q"], "not a full UK postcode"),
+        (["add", "--name", "X", "--category", "gym"], "give a postcode or lat and lon"),
+        (["add", "--name", "X", "--category", "gym", "--postcode", "M1 1AD", "--cost", "fre"], "'fre' is not one of free, low, paid"),
+        (["add", "--name", "X", "--category", "gym", "--lat", "99", "--lon", "0"], "outside -90 to 90"),
+        (["edit", "nope", "--cost", "free"], "no asset with id 'nope'"),
+        (["show", "nope"], "no asset with id 'nope'"),
+        (["remove", "nope", "--yes"], "no asset with id 'nope'"),
+        (["add", "--name", "X", "--category", "gym", "--postcode", "M1 1AD", "--schedule", "mornings"], "Sat 10:00-12:00"),
+    ]  # fmt: skip
+    for args, message in cases:
+        result = cli(*db, *args, code=1)
+        assert message in result.stderr, (args, result.stderr)
+        assert result.stderr.count("\n") == 1, result.stderr  # one line, no traceback
+        assert "Traceback" not in result.stderr
+    assert json.loads(cli(*db, "list", "--format", "json").stdout) == []
+    assert db_file.read_bytes() == before or sqlite3.connect(db_file).execute(
+        "SELECT count(*) FROM assets"
+    ).fetchone() == (0,)
+
+
+def test_duplicate_id_is_refused(cli, db_file):
+    db = ["--db", str(db_file)]
+    cli(*db, "add", "--name", "A", "--category", "gym", "--postcode", "M1 1AD")
+    result = cli(*db, "add", "--name", "A", "--category", "gym", "--postcode", "M1 1AD", code=1)
+    assert "already exists" in result.stderr
+
+
+def test_remove_without_terminal_or_yes_removes_nothing(cli, db_file):
+    db = ["--db", str(db_file)]
+    new_id = cli(
+        *db, "add", "--name", "A", "--category", "gym", "--postcode", "M1 1AD"
+    ).stdout.strip()
+    result = cli(*db, "remove", new_id, code=1)
+    assert "--yes" in result.stderr
+    cli(*db, "show", new_id)
+
+
+def test_list_filters_and_formats(cli, db_file):
+    db = ["--db", str(db_file)]
+    cli(
+        *db,
+        "add",
+        "--name",
+        "Gym A",
+        "--category",
+        "gym",
+        "--postcode",
+        "M1 1AD",
+        "--tags",
+        "fitness",
+        "--area",
+        "Manchester",
+    )
+    cli(
+        *db,
+        "add",
+        "--name",
+        "Walk B",
+        "--category",
+        "walking group",
+        "--postcode",
+        "ST1 3EB",
+        "--status",
+        "closed",
+        "--area",
+        "Stoke-on-Trent",
+    )
+    ids = lambda *a: [r["id"] for r in json.loads(cli(*db, "list", *a, "--format", "json").stdout)]  # noqa: E731
+    assert ids("--category", "Gym") == ["gym-a-m1-1ad"]
+    assert ids("--tag", "FITNESS") == ["gym-a-m1-1ad"]
+    assert ids("--area", "stoke-on-trent") == ["walk-b-st1-3eb"]
+    assert ids("--status", "closed") == ["walk-b-st1-3eb"]
+    assert ids("--limit", "1") == ["gym-a-m1-1ad"]
+    assert ids("--tag", "nothing") == []
+    assert cli(*db, "list", "--tag", "nothing", "--format", "json").stdout.strip() == "[]"
+    csv_out = cli(*db, "list", "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("id,name,category,tags")
+    nd = [json.loads(line) for line in cli(*db, "list", "--format", "ndjson").stdout.splitlines()]
+    assert [r["id"] for r in nd] == ["gym-a-m1-1ad", "walk-b-st1-3eb"]
+    table = cli(*db, "list").stdout
+    assert "Gym A" in table and "\x1b[" not in table  # plain text off a terminal
+    bad = cli(*db, "list", "--format", "xml", code=2)
+    assert "xml" in bad.stderr
+
+
+def test_categories_add_extends_the_vocabulary(cli, db_file):
+    db = ["--db", str(db_file)]
+    assert cli(*db, "categories", "add", "Boxing Club").stdout.strip() == "boxing club"
+    cli(*db, "add", "--name", "B", "--category", "boxing club", "--postcode", "M1 1AD")
+    dup = cli(*db, "categories", "add", "boxing club", code=1)
+    assert "already exists" in dup.stderr
+
+
+def test_about_carries_the_attributions(cli):
+    text = cli("about").stdout
+    assert "Contains OS data © Crown copyright" in text
+    assert "GeoNames" in text and "Open Government Licence" in text
