@@ -13,6 +13,10 @@ Gazetteer (postcodes, sectors, districts, councils, towns):
   Contains National Statistics data © Crown copyright and database right 2025
   Source: Office for National Statistics licensed under the Open Government Licence v.3.0
   Contains GeoNames data (https://www.geonames.org), CC BY 4.0
+  Welsh and Northern Ireland boundaries: "GeoJSON and TopoJSON UK Boundary Data" by Martin
+    Chorley (github.com/martinjc/UK-GeoJSON), CC BY 4.0; contains OS data © Crown copyright
+    and database right 2014
+  Northern Ireland full postcodes are not included (not open for commercial use).
 
 Seed catalogue (data/seed_assets.csv); each record names its source in `source`:
   Greater Manchester food banks (2018), GM Poverty Action via Trafford Data Lab, OGL v3

@@ -178,6 +178,21 @@ class Catalogue:
                     counts.unchanged += 1
         return counts
 
+    def missing_coordinates(self) -> list[Asset]:
+        rows = self.conn.execute("SELECT * FROM assets WHERE lat IS NULL ORDER BY id")
+        return [asset_from_db(r) for r in rows]
+
+    # -- online geocoder cache ----------------------------------------------------------
+    def geocode_cache_get(self, key: str):
+        return self.conn.execute("SELECT * FROM geocode_cache WHERE key = ?", (key,)).fetchone()
+
+    def geocode_cache_put(self, key, geocoder, lat, lon, radius_km, label) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO geocode_cache VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, geocoder, lat, lon, radius_km, label or "", _now()),
+            )
+
     def remove(self, asset_id: str) -> None:
         self.get(asset_id)
         with self.transaction() as conn:

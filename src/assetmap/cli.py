@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from assetmap import __version__, config
 from assetmap.errors import AssetmapError, CatalogueError, NeedsConfirmation
 from assetmap.options import FormatOpt, LimitOpt, YesOpt, with_field_options
-from assetmap.output import FORMATS, Messages, emit_object, emit_records
+from assetmap.output import FORMATS, Messages, StepProgress, emit_object, emit_records
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 error, 2 usage error, "
@@ -50,8 +50,27 @@ app = typer.Typer(
 class State:
     db: str | None = None
     quiet: bool = False
+    geocoder: str = "offline"
     messages: Messages = field(default_factory=Messages)
     _catalogue: object | None = None
+
+    def gazetteer(self):
+        """Open the offline gazetteer, building its index first if this is the first use."""
+        from assetmap.gazetteer import index_path, open_gazetteer
+
+        if not index_path().exists():
+            self.messages.info(
+                "assetmap: building the offline gazetteer index (once; a few seconds)"
+            )
+        return open_gazetteer(StepProgress("gazetteer index", quiet=self.quiet))
+
+    def find_place(self, text: str):
+        from assetmap.geocoders import find_place
+
+        self.gazetteer()
+        return find_place(
+            text, geocoder=self.geocoder, catalogue_opener=self.catalogue, warn=self.messages.warn
+        )
 
     def catalogue(self, *, seed: bool = True):
         """Open the catalogue once per command, creating it on first use."""
@@ -88,13 +107,21 @@ def callback(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only data and errors.")
     ] = False,
+    geocoder: Annotated[
+        str,
+        typer.Option(
+            "--geocoder",
+            envvar="ASSETMAP_GEOCODER",
+            help="offline (the bundled gazetteer) or an online geocoder such as nominatim.",
+        ),
+    ] = "offline",
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Find community assets near a person that fit their goals."""
-    ctx.obj = State(db=db, quiet=quiet, messages=Messages(quiet))
+    ctx.obj = State(db=db, quiet=quiet, geocoder=geocoder, messages=Messages(quiet))
 
 
 def _state(ctx: typer.Context) -> State:
@@ -190,7 +217,11 @@ def add(ctx: typer.Context, fields: dict[str, str]) -> None:
     """Add an asset and print its id. Needs --name, --category and a --postcode or --lat/--lon."""
     from assetmap import records
 
-    asset = records.add(_state(ctx).catalogue(), fields)
+    state = _state(ctx)
+    state.gazetteer()
+    asset, warnings = records.add(state.catalogue(), fields)
+    for w in warnings:
+        state.messages.warn(w)
     print(asset.id)
 
 
@@ -217,7 +248,10 @@ def edit(
     from assetmap import records
 
     state = _state(ctx)
-    asset, changed = records.edit(state.catalogue(), asset_id, fields)
+    state.gazetteer()
+    asset, changed, warnings = records.edit(state.catalogue(), asset_id, fields)
+    for w in warnings:
+        state.messages.warn(w)
     state.messages.info(f"{asset.id}: {'updated' if changed else 'no change'}")
 
 
@@ -265,6 +299,41 @@ def list_(
         fmt,
         columns=[c for c in assets[0].to_row()] if assets else ["id"],
         table_columns=ASSET_TABLE_COLUMNS,
+    )
+
+
+# -- places --------------------------------------------------------------------------------
+@app.command()
+def locate(
+    ctx: typer.Context,
+    place: Annotated[
+        str,
+        typer.Argument(
+            help="Postcode, sector, district, town, council or 'lat,lon' (one argument: '53.41,-2.16')."
+        ),
+    ],
+    fmt: FormatOpt = "table",
+) -> None:
+    """Show what a place resolves to: point, precision, radius, area and source."""
+    fmt = _check_format(fmt)
+    state = _state(ctx)
+    found = state.find_place(place)
+    for w in found.warnings:
+        state.messages.warn(w)
+    emit_object(found.to_json(), fmt)
+
+
+@app.command()
+def geocode(ctx: typer.Context) -> None:
+    """Fill coordinates for assets that have a postcode or address but no lat/lon."""
+    from assetmap.locating import geocode_missing
+
+    state = _state(ctx)
+    report = geocode_missing(state.catalogue(), find_place=state.find_place)
+    for asset_id, reason in report.unplaced:
+        state.messages.warn(f"{asset_id}: not placed: {reason}")
+    state.messages.info(
+        f"geocode: {len(report.placed)} placed, {len(report.unplaced)} could not be placed"
     )
 
 

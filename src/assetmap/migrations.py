@@ -111,11 +111,21 @@ def _build():
         ):
             db.execute(stmt)
 
+    @migrations()
+    def m003_geocode_cache(db: Database) -> None:
+        # Online geocoder answers, so a repeat query or a cron job never asks twice. The key
+        # is a hash of geocoder + query: the text typed (maybe where a person lives) is not kept.
+        db.execute(
+            "CREATE TABLE geocode_cache (key TEXT PRIMARY KEY, geocoder TEXT NOT NULL, "
+            "lat REAL, lon REAL, radius_km REAL, label TEXT NOT NULL DEFAULT '', "
+            "fetched_at TEXT NOT NULL)"
+        )
+
     return migrations
 
 
 # The number of migrations above: stored in PRAGMA user_version once they are applied.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def apply(db: Database) -> None:

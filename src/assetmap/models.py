@@ -13,32 +13,18 @@ from dataclasses import asdict, dataclass, field, fields
 
 from assetmap import postcodes, schedule
 from assetmap.errors import FieldProblem, InvalidRecord, InvalidValue
-
-# Column order for CSV export and the documented record layout.
-COLUMNS = [
-    "id", "name", "category", "tags", "description", "address", "postcode", "area",
-    "lat", "lon", "phone", "email", "website", "schedule", "cost", "min_age", "max_age",
-    "gender", "accessibility", "referral", "welcomes_convictions", "dbs_required",
-    "involves_children", "capital", "status", "verified_on", "source", "notes",
-]  # fmt: skip
-
-COST = ("free", "low", "paid")
-GENDER = ("any", "women", "men")
-REFERRAL = ("drop-in", "self-referral", "referral-needed", "membership")
-FLAG = ("yes", "no", "unknown")
-CAPITAL = ("bonding", "bridging", "linking")
-STATUS = ("active", "temporarily-closed", "closed")
-FLAG_FIELDS = ("welcomes_convictions", "dbs_required", "involves_children")
-
-# Precision of an asset's coordinates: given directly, or from the gazetteer at some level.
-PRECISIONS = ("given", "postcode", "sector", "district", "place", "council", "coordinates")
-
-DEFAULT_CATEGORIES = [
-    "faith group", "gym", "sports club", "football team", "walking group", "running group",
-    "book club", "foodbank", "volunteering", "peer support", "recovery group", "library",
-    "education", "employment support", "gardening", "arts and culture", "community centre",
-    "mentoring",
-]  # fmt: skip
+from assetmap.vocab import (  # noqa: F401 (re-exported for callers)
+    CAPITAL,
+    COLUMNS,
+    COST,
+    DEFAULT_CATEGORIES,
+    FLAG,
+    FLAG_FIELDS,
+    GENDER,
+    PRECISIONS,
+    REFERRAL,
+    STATUS,
+)
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

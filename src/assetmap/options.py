@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from assetmap.models import CAPITAL, COST, FLAG, GENDER, REFERRAL, STATUS
+from assetmap.vocab import CAPITAL, COST, FLAG, GENDER, REFERRAL, STATUS
 
 FormatOpt = Annotated[
     str,

@@ -52,7 +52,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
     if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(value)
+        return f"{value:.6f}".rstrip("0").rstrip(".")
     return str(value)
 
 
@@ -124,3 +124,31 @@ def emit_object(obj: dict[str, Any], fmt: str) -> None:
 def emit_lines(lines: Iterable[str]) -> None:
     for line in lines:
         print(line)
+
+
+class StepProgress:
+    """A progress bar on stderr for a few-second job, drawn only on a terminal."""
+
+    def __init__(self, description: str, quiet: bool = False):
+        self.description = description
+        self.enabled = stderr_is_tty() and not quiet
+        self._progress = None
+        self._task = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            console = Console(stderr=True, no_color=not color_allowed(sys.stderr))
+            self._progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[step]}"),
+                TimeElapsedColumn(), console=console, transient=True,
+            )  # fmt: skip
+            self._progress.start()
+            self._task = self._progress.add_task(self.description, total=total, step=label)
+        self._progress.update(self._task, completed=done, step=label)
+        if done >= total:
+            self._progress.stop()

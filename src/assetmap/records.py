@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from assetmap.catalogue import Catalogue
+from assetmap.locating import locate
 from assetmap.models import Asset
 
 
-def add(cat: Catalogue, fields: dict[str, str]) -> Asset:
+def add(cat: Catalogue, fields: dict[str, str]) -> tuple[Asset, list[str]]:
+    """Validate, place (coordinates and area from the postcode) and insert. Returns warnings."""
     asset = Asset.from_row(fields, categories=cat.categories())
+    warnings = locate(asset)
     cat.insert(asset)
-    return asset
+    return asset, warnings
 
 
-def edit(cat: Catalogue, asset_id: str, fields: dict[str, str]) -> tuple[Asset, bool]:
+def edit(cat: Catalogue, asset_id: str, fields: dict[str, str]) -> tuple[Asset, bool, list[str]]:
     """Apply the given fields over the stored record, validate the whole, save if changed."""
     current = cat.get(asset_id)
     row = {**current.to_row(), **fields, "geo_precision": current.geo_precision}
@@ -22,5 +25,6 @@ def edit(cat: Catalogue, asset_id: str, fields: dict[str, str]) -> tuple[Asset, 
         if "postcode" in fields and not {"lat", "lon"} & fields.keys():
             row["lat"] = row["lon"] = ""
     asset = Asset.from_row(row, categories=cat.categories())
+    warnings = locate(asset)
     counts = cat.write([asset])
-    return asset, counts.updated > 0
+    return asset, counts.updated > 0, warnings

@@ -1,0 +1,30 @@
+"""Helpers shared by the benchmark scripts: timing whole processes side by side."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def time_process(args: list[str], runs: int, env: dict | None = None) -> float:
+    """Median wall time in ms of running `args` `runs` times (after one warm-up run)."""
+    full_env = {**os.environ, **(env or {})}
+    subprocess.run(args, capture_output=True, env=full_env, check=True)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, capture_output=True, env=full_env, check=True)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def compare_processes(named: dict[str, list[str]], runs: int, env: dict | None = None) -> None:
+    """Time each command interleaved with `python -c pass`, and print ratios to it."""
+    base = time_process([sys.executable, "-c", "pass"], runs, env)
+    print(f"{'python -c pass':<48} {base:8.1f} ms   1.0x")
+    for label, args in named.items():
+        ms = time_process(args, runs, env)
+        print(f"{label:<48} {ms:8.1f} ms  {ms / base:4.1f}x")

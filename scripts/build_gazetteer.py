@@ -1,0 +1,187 @@
+"""Build the packaged offline gazetteer (src/assetmap/data/gazetteer/) from ../shared/data/geo.
+A developer tool: the installed package never reads ../shared. Run from the repository root:
+
+    python scripts/build_gazetteer.py ../shared/data/geo
+
+Output (see NOTICE there for licences):
+- postcodes.txt.xz, lat.i32.xz, lon.i32.xz, pqi.u8.xz: the 1.74M live GB postcodes, sorted,
+  stored column by column (coordinates as little-endian int32 deltas in 1e-5 degrees), which
+  lzma packs to about 6 MB;
+- sectors.csv, districts.csv, councils.csv, places.csv: the small tables, with each sector's,
+  town's and locality's council found by point-in-polygon against the council boundaries.
+"""
+
+from __future__ import annotations
+
+import array
+import csv
+import gzip
+import json
+import lzma
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "assetmap" / "data" / "gazetteer"
+
+
+def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=delimiter))
+
+
+def write_csv(name: str, header: list[str], rows: list[list]) -> None:
+    with open(OUT / name, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    print(f"{name}: {len(rows)} rows")
+
+
+def km(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2  # fmt: skip
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+class Councils:
+    """Council boundaries for point-in-polygon, with a bounding-box prefilter."""
+
+    def __init__(self, geojson: Path):
+        data = json.loads(geojson.read_text(encoding="utf-8"))
+        self.items = []
+        for f in data["features"]:
+            geom = f["geometry"]
+            polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+            xs = [x for p in polys for ring in p for x, _ in ring]
+            ys = [y for p in polys for ring in p for _, y in ring]
+            self.items.append((f["properties"], polys, (min(xs), min(ys), max(xs), max(ys))))
+
+    def find(self, lat: float, lon: float):
+        for props, polys, (x0, y0, x1, y1) in self.items:
+            if x0 <= lon <= x1 and y0 <= lat <= y1 and any(_in_polygon(lon, lat, p) for p in polys):
+                return props
+        return None
+
+
+def _in_ring(x, y, ring) -> bool:
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i]
+        xj, yj = ring[j]
+        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def _in_polygon(x, y, polygon) -> bool:
+    return _in_ring(x, y, polygon[0]) and not any(_in_ring(x, y, h) for h in polygon[1:])
+
+
+def build_postcodes(geo: Path) -> None:
+    pcs, lats, lons, pqis = [], array.array("i"), array.array("i"), bytearray()
+    with gzip.open(geo / "gb_postcodes_live.csv.gz", "rt", encoding="utf-8") as fh:
+        rows = sorted(csv.DictReader(fh), key=lambda r: r["postcode"])
+    prev_lat = prev_lon = 0
+    for r in rows:
+        lat, lon = round(float(r["lat"]) * 1e5), round(float(r["lon"]) * 1e5)
+        pcs.append(r["postcode"])
+        lats.append(lat - prev_lat)
+        lons.append(lon - prev_lon)
+        pqis.append(int(r["pqi"]))
+        prev_lat, prev_lon = lat, lon
+    if sys.byteorder != "little":
+        lats.byteswap()
+        lons.byteswap()
+    for name, payload in (
+        ("postcodes.txt.xz", "\n".join(pcs).encode("ascii")),
+        ("lat.i32.xz", lats.tobytes()),
+        ("lon.i32.xz", lons.tobytes()),
+        ("pqi.u8.xz", bytes(pqis)),
+    ):
+        (OUT / name).write_bytes(lzma.compress(payload, preset=9))
+        print(f"{name}: {(OUT / name).stat().st_size / 1e6:.1f} MB")
+
+
+def main(geo_dir: str) -> None:
+    geo = Path(geo_dir)
+    OUT.mkdir(parents=True, exist_ok=True)
+    councils = Councils(geo / "uk_lad_boundaries_simplified.geojson")
+
+    # Councils: GSS centroids (postcode-weighted) where present, else boundary centroids (NI).
+    council_rows, seen = [], set()
+    radius_by_code = {}
+    for props, polys, _ in councils.items:
+        centre = None
+        for r in read_csv(geo / "uk_lad_centroids.csv"):
+            if r["code"] == props["code"]:
+                centre = (float(r["postcode_weighted_lat"] or r["geom_lat"]), float(r["postcode_weighted_lon"] or r["geom_lon"]))  # fmt: skip
+        if centre:
+            dists = sorted(km(centre[0], centre[1], y, x) for p in polys for x, y in p[0])
+            radius_by_code[props["code"]] = round(dists[int(len(dists) * 0.9)], 1)
+    for r in read_csv(geo / "gb_lad_centroids_gss.csv"):
+        seen.add(r["lad_code"])
+        council_rows.append([r["lad_code"], r["name"], r["country"], r["lat"], r["lon"], radius_by_code.get(r["lad_code"], 10.0)])  # fmt: skip
+    for r in read_csv(geo / "uk_lad_centroids.csv"):
+        if r["code"] not in seen:
+            seen.add(r["code"])
+            council_rows.append([r["code"], r["name"], r["country"], r["postcode_weighted_lat"] or r["geom_lat"], r["postcode_weighted_lon"] or r["geom_lon"], radius_by_code.get(r["code"], 10.0)])  # fmt: skip
+    write_csv("councils.csv", ["code", "name", "country", "lat", "lon", "radius_km"], council_rows)
+    country_of = {row[0]: row[2] for row in council_rows}
+
+    districts = read_csv(geo / "gb_postcode_districts.csv")
+    district_rows, district_council = [], {}
+    for r in districts:
+        district_council[r["outcode"]] = r["lad_code"]
+        district_rows.append([r["outcode"], r["lat"], r["lon"], r["radius_p90_km"], r["lad_code"], "ons"])  # fmt: skip
+    known = {r["outcode"] for r in districts}
+    # GeoNames outcode points only where the ONS data has none (BT, IM, JE, GY).
+    for r in read_csv(geo / "geonames_outcode_summary.csv"):
+        if r["outcode"] not in known:
+            known.add(r["outcode"])
+            props = councils.find(float(r["lat"]), float(r["lon"]))
+            district_rows.append([r["outcode"], r["lat"], r["lon"], "5.0", props["code"] if props else "", "geonames"])  # fmt: skip
+    write_csv("districts.csv", ["outcode", "lat", "lon", "radius_km", "council", "source"], district_rows)  # fmt: skip
+
+    sector_rows = []
+    for r in read_csv(geo / "gb_postcode_sectors.csv"):
+        props = councils.find(float(r["lat"]), float(r["lon"]))
+        code = props["code"] if props else district_council.get(r["outcode"], "")
+        sector_rows.append([r["sector"], r["lat"], r["lon"], r["radius_p90_km"], code])
+    write_csv("sectors.csv", ["sector", "lat", "lon", "radius_km", "council"], sector_rows)
+
+    # Places: GeoNames towns (cities500), then outcode localities for names no town has.
+    place_rows = []
+    town_names = set()
+    countries = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
+    for r in read_csv(geo / "geonames_cities500_uk.csv"):
+        lat, lon, pop = float(r["lat"]), float(r["lon"]), int(r["population"] or 0)
+        props = councils.find(lat, lon)
+        # Radius of a town of this population at about 3,000 people per km².
+        radius = min(15.0, max(1.0, math.sqrt(pop / 3000 / math.pi)))
+        town_names.add(r["name"].lower())
+        place_rows.append([r["name"], r["lat"], r["lon"], props["code"] if props else "", countries.get(r["admin1_code"], ""), "", pop, round(radius, 1), "town"])  # fmt: skip
+    district_radius = {r["outcode"]: float(r["radius_p90_km"]) for r in districts}
+    groups = defaultdict(list)
+    for r in read_csv(geo / "geonames_postal_outcodes_gb_im_je_gg.tsv", delimiter="\t"):
+        if r["place_name"].lower() in town_names or not r["latitude"]:
+            continue
+        lat, lon = float(r["latitude"]), float(r["longitude"])
+        props = councils.find(lat, lon)
+        code = props["code"] if props else ""
+        groups[(r["place_name"], code, r["admin_name2"])].append((lat, lon, r["postal_code"], r["admin_name1"]))  # fmt: skip
+    for (name, code, county), pts in groups.items():
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        radius = max(district_radius.get(p[2], 3.0) for p in pts)
+        place_rows.append([name, f"{lat:.5f}", f"{lon:.5f}", code, country_of.get(code, pts[0][3]), county, 0, round(radius, 1), "locality"])  # fmt: skip
+    write_csv("places.csv", ["name", "lat", "lon", "council", "country", "county", "population", "radius_km", "kind"], place_rows)  # fmt: skip
+
+    build_postcodes(geo)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/geo")

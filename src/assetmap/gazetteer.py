@@ -1,0 +1,256 @@
+"""The offline UK gazetteer: postcodes, sectors, districts, towns, localities and councils.
+
+The package ships the data compactly (data/gazetteer/, about 8 MB). The first lookup after
+install builds an SQLite index of it in the cache directory (a few seconds, once); every lookup
+after that is one indexed query on that file, a millisecond or two in a fresh process.
+"""
+
+from __future__ import annotations
+
+import array
+import csv
+import io
+import lzma
+import os
+import re
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Callable
+from importlib import resources
+from itertools import accumulate
+from pathlib import Path
+
+from assetmap import config
+from assetmap.errors import AssetmapError
+
+# Bump when the packaged data or the index layout changes: a new file name forces a rebuild.
+INDEX_VERSION = "1"
+INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.db"
+
+SCHEMA = [
+    "CREATE TABLE postcodes (pc TEXT PRIMARY KEY, lat REAL, lon REAL, pqi INTEGER) WITHOUT ROWID",
+    "CREATE TABLE sectors (sector TEXT PRIMARY KEY, lat REAL, lon REAL, radius_km REAL, council TEXT) WITHOUT ROWID",
+    "CREATE INDEX sectors_lat ON sectors(lat, lon)",
+    "CREATE TABLE districts (outcode TEXT PRIMARY KEY, lat REAL, lon REAL, radius_km REAL, council TEXT, source TEXT) WITHOUT ROWID",
+    "CREATE TABLE councils (code TEXT PRIMARY KEY, name TEXT, country TEXT, lat REAL, lon REAL, radius_km REAL) WITHOUT ROWID",
+    "CREATE TABLE council_names (name_key TEXT, code TEXT)",
+    "CREATE INDEX council_names_key ON council_names(name_key)",
+    "CREATE TABLE places (name TEXT, name_key TEXT, lat REAL, lon REAL, council TEXT, country TEXT, county TEXT, population INTEGER, radius_km REAL, kind TEXT)",
+    "CREATE INDEX places_key ON places(name_key)",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+]
+
+
+def name_key(text: str) -> str:
+    """'St. Helens' / 'st helens' -> 'st helens'; '&' -> 'and'; punctuation folded away."""
+    t = text.lower().replace("&", " and ")
+    t = re.sub(r"[^\w\s]", " ", t)
+    return " ".join(t.split())
+
+
+def council_keys(name: str) -> set[str]:
+    """Ways people write a council: 'Bristol, City of' -> 'bristol', 'city of bristol', ..."""
+    keys = {name_key(name)}
+    m = re.match(r"^(.*), (City|County) of$", name)
+    if m:
+        keys |= {name_key(m.group(1)), name_key(f"{m.group(2)} of {m.group(1)}")}
+    m = re.match(r"^City of (.*)$", name)
+    if m:
+        keys.add(name_key(m.group(1)))
+    return keys
+
+
+def _data(name: str) -> bytes:
+    return (resources.files("assetmap") / "data" / "gazetteer" / name).read_bytes()
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_data(name).decode("utf-8"))))
+
+
+def _ints(name: str, typecode: str) -> array.array:
+    values = array.array(typecode)
+    values.frombytes(lzma.decompress(_data(name)))
+    if sys.byteorder != "little" and typecode != "B":
+        values.byteswap()
+    return values
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def build_index(path: Path, progress: Progress | None = None) -> None:
+    """Write the index to a temporary file beside `path`, then move it into place, so a
+    reader never sees half an index and two processes building at once do no harm."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    step = progress or (lambda _label, _done, _total: None)
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("BEGIN")
+        for stmt in SCHEMA:
+            conn.execute(stmt)
+        total = 6
+        step("councils and places", 0, total)
+        councils = _csv("councils.csv")
+        conn.executemany(
+            "INSERT INTO councils VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r["code"],
+                    r["name"],
+                    r["country"],
+                    float(r["lat"]),
+                    float(r["lon"]),
+                    float(r["radius_km"]),
+                )
+                for r in councils
+            ],  # fmt: skip
+        )
+        conn.executemany(
+            "INSERT INTO council_names VALUES (?, ?)",
+            [(k, r["code"]) for r in councils for k in council_keys(r["name"])],
+        )
+        conn.executemany(
+            "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r["name"],
+                    name_key(r["name"]),
+                    float(r["lat"]),
+                    float(r["lon"]),
+                    r["council"],
+                    r["country"],
+                    r["county"],
+                    int(r["population"]),
+                    float(r["radius_km"]),
+                    r["kind"],
+                )
+                for r in _csv("places.csv")
+            ],  # fmt: skip
+        )
+        step("districts and sectors", 1, total)
+        conn.executemany(
+            "INSERT INTO districts VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r["outcode"],
+                    float(r["lat"]),
+                    float(r["lon"]),
+                    float(r["radius_km"]),
+                    r["council"],
+                    r["source"],
+                )
+                for r in _csv("districts.csv")
+            ],  # fmt: skip
+        )
+        conn.executemany(
+            "INSERT INTO sectors VALUES (?, ?, ?, ?, ?)",
+            [
+                (r["sector"], float(r["lat"]), float(r["lon"]), float(r["radius_km"]), r["council"])
+                for r in _csv("sectors.csv")
+            ],  # fmt: skip
+        )
+        step("postcodes: unpacking", 2, total)
+        codes = lzma.decompress(_data("postcodes.txt.xz")).decode("ascii").split("\n")
+        lats = accumulate(_ints("lat.i32.xz", "i"))
+        lons = accumulate(_ints("lon.i32.xz", "i"))
+        pqis = _ints("pqi.u8.xz", "B")
+        step("postcodes: indexing", 3, total)
+        conn.executemany(
+            "INSERT INTO postcodes VALUES (?, ?, ?, ?)",
+            zip(codes, (v / 1e5 for v in lats), (v / 1e5 for v in lons), pqis, strict=True),
+        )
+        step("finishing", 5, total)
+        conn.execute("INSERT INTO meta VALUES ('index_version', ?)", (INDEX_VERSION,))
+        conn.execute("INSERT INTO meta VALUES ('postcodes', ?)", (str(len(codes)),))
+        conn.execute("COMMIT")
+        conn.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        step("done", total, total)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Gazetteer:
+    """Read-only lookups on the index. Rows come back as sqlite3.Row."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    def postcode(self, pc: str):
+        return self.conn.execute("SELECT * FROM postcodes WHERE pc = ?", (pc,)).fetchone()
+
+    def sector(self, sector: str):
+        return self.conn.execute("SELECT * FROM sectors WHERE sector = ?", (sector,)).fetchone()
+
+    def district(self, outcode: str):
+        return self.conn.execute("SELECT * FROM districts WHERE outcode = ?", (outcode,)).fetchone()
+
+    def council(self, code: str):
+        return self.conn.execute("SELECT * FROM councils WHERE code = ?", (code,)).fetchone()
+
+    def councils_named(self, text: str) -> list:
+        return self.conn.execute(
+            "SELECT c.* FROM council_names n JOIN councils c ON c.code = n.code "
+            "WHERE n.name_key = ? GROUP BY c.code",
+            (name_key(text),),
+        ).fetchall()
+
+    def places_named(self, text: str) -> list:
+        return self.conn.execute(
+            "SELECT p.*, coalesce(c.name, '') AS council_name FROM places p "
+            "LEFT JOIN councils c ON c.code = p.council WHERE p.name_key = ? "
+            "ORDER BY p.kind = 'town' DESC, p.population DESC",
+            (name_key(text),),
+        ).fetchall()
+
+    def nearest_sector(self, lat: float, lon: float):
+        """The sector whose centre is nearest (within ~10 km): the area of a bare point."""
+        box = 0.1
+        rows = self.conn.execute(
+            "SELECT * FROM sectors WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
+            (lat - box, lat + box, lon - box * 1.7, lon + box * 1.7),
+        ).fetchall()
+        if not rows:
+            return None
+        return min(rows, key=lambda r: (r["lat"] - lat) ** 2 + ((r["lon"] - lon) * 0.6) ** 2)
+
+    def all_names(self) -> list[str]:
+        places = self.conn.execute("SELECT DISTINCT name FROM places").fetchall()
+        councils = self.conn.execute("SELECT name FROM councils").fetchall()
+        return [r[0] for r in places] + [r[0] for r in councils]
+
+
+def index_path() -> Path:
+    return config.cache_dir() / INDEX_NAME
+
+
+_opened: Gazetteer | None = None
+
+
+def open_gazetteer(progress: Progress | None = None) -> Gazetteer:
+    """The gazetteer, building its index on first use. One per process."""
+    global _opened
+    path = index_path()
+    if _opened is not None and _opened.path == path:
+        return _opened
+    if not path.exists():
+        try:
+            build_index(path, progress)
+        except OSError as exc:
+            raise AssetmapError(
+                f"could not build the gazetteer index in {path.parent} ({exc.strerror}); "
+                "set ASSETMAP_CACHE_DIR to a writable directory"
+            ) from None
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    _opened = Gazetteer(conn, path)
+    return _opened

@@ -1,0 +1,129 @@
+"""The offline gazetteer: each place form, honest precision, clear errors, exact postcodes."""
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from assetmap.errors import PlaceError
+from assetmap.gazetteer import open_gazetteer
+from assetmap.places import resolve
+
+SAMPLE = Path(__file__).parent / "data" / "postcode_sample.csv"
+
+
+@pytest.fixture(scope="module")
+def gaz(shared_cache):
+    import os
+
+    os.environ["ASSETMAP_CACHE_DIR"] = str(shared_cache)
+    return open_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("query", "precision", "area"),
+    [
+        ("ST4 7QB", "postcode", "Stoke-on-Trent"),
+        ("st47qb", "postcode", "Stoke-on-Trent"),
+        ("ST4  7QB", "postcode", "Stoke-on-Trent"),
+        ("ST4 7", "sector", "Stoke-on-Trent"),
+        ("ST4", "district", "Stoke-on-Trent"),
+        ("Hanley", "place", "Stoke-on-Trent"),
+        ("Stockport", "place", "Stockport"),
+        ("Trafford", "council", "Trafford"),
+        ("53.41,-2.16", "coordinates", "Stockport"),
+        ("Newport, Wales", "place", "Newport"),
+        ("Aston, Birmingham", "place", "Birmingham"),
+    ],
+)
+def test_each_place_form_resolves_with_its_precision(gaz, query, precision, area):
+    place = resolve(query, gaz)
+    assert place.precision == precision
+    assert place.area == area
+    assert place.radius_km >= 0
+    assert place.source
+
+
+def test_radius_grows_as_precision_coarsens(gaz):
+    radii = [resolve(q, gaz).radius_km for q in ("ST4 7QB", "ST4 7", "ST4", "Trafford")]
+    assert radii == sorted(radii) and radii[0] < 0.5 < radii[-1]
+
+
+def test_full_postcodes_match_the_source_data(gaz):
+    with SAMPLE.open() as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    assert len(rows) == 300
+    for row in rows:
+        place = resolve(row["postcode"].replace(" ", "").lower(), gaz)
+        assert place.precision == "postcode", row
+        assert math.isclose(place.lat, float(row["lat"]), abs_tol=1e-5), row
+        assert math.isclose(place.lon, float(row["lon"]), abs_tol=1e-5), row
+
+
+def test_unknown_full_postcode_falls_back_to_sector_with_a_warning(gaz):
+    place = resolve("ST4 7ZZ", gaz)
+    assert place.precision == "sector" and place.label == "ST4 7"
+    assert "not a live postcode" in place.warnings[0]
+
+
+def test_northern_ireland_postcodes_use_the_geonames_outcode(gaz):
+    place = resolve("BT1 1AA", gaz)
+    assert place.precision == "district"
+    assert "Northern Ireland" in place.warnings[0]
+    assert 54 < place.lat < 55.5
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ST4 7Q", "not a valid postcode"),
+        ("12345", "not a valid postcode"),
+        ("", "no place given"),
+        ("   ", "no place given"),
+        ("Stokport", "Did you mean 'Stockport'"),
+        ("Newport", "more than one place"),
+        ("ZZ9 9ZZ", "no postcode district ZZ9"),
+        ("95,0", "outside the range"),
+    ],
+)
+def test_bad_places_give_clear_errors(gaz, query, message):
+    with pytest.raises(PlaceError, match=message):
+        resolve(query, gaz)
+
+
+def test_ambiguous_place_lists_choices_that_resolve(gaz):
+    with pytest.raises(PlaceError) as info:
+        resolve("Newport", gaz)
+    assert "'Newport, Isle of Wight'" in str(info.value)
+    assert resolve("Newport, Isle of Wight", gaz).area == "Isle of Wight"
+
+
+def test_geopy_adapter_returns_a_geopy_location(gaz):
+    from geopy.location import Location
+
+    from assetmap.geopy_adapter import OfflineGeocoder
+
+    location = OfflineGeocoder(gaz).geocode("ST4 7QB")
+    assert isinstance(location, Location)
+    assert round(location.latitude, 3) == 53.008
+    assert location.raw["precision"] == "postcode"
+    assert OfflineGeocoder(gaz).geocode("Nowhereville-on-Sea") is None
+
+
+def test_locate_command_json(cli):
+    out = json.loads(cli("locate", "ST4 7QB", "--format", "json").stdout)
+    assert {"lat", "lon", "precision", "radius_km", "area", "source"} <= out.keys()
+    assert out["precision"] == "postcode" and out["area"] == "Stoke-on-Trent"
+    bad = cli("locate", "ST4 7Q", code=1)
+    assert "not a valid postcode" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_add_with_only_a_postcode_gets_coordinates_and_area(cli, db_file):
+    db = ["--db", str(db_file)]
+    new_id = cli(*db, "add", "--name", "Walk", "--category", "walking group", "--postcode", "ST4 7QB").stdout.strip()  # fmt: skip
+    shown = json.loads(cli(*db, "show", new_id, "--format", "json").stdout)
+    assert shown["lat"] == pytest.approx(53.00753) and shown["lon"] == pytest.approx(-2.20409)
+    assert shown["geo_precision"] == "postcode"
+    assert shown["area"] == "Stoke-on-Trent"
