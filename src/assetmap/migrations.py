@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assetmap.models import DEFAULT_CATEGORIES
+from assetmap.vocab import DEFAULT_CATEGORIES, DEFAULT_GOALS
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -121,11 +121,24 @@ def _build():
             "fetched_at TEXT NOT NULL)"
         )
 
+    @migrations()
+    def m004_goals(db: Database) -> None:
+        # Plain-language goals a practitioner types, mapped to tags and categories.
+        db.execute(
+            "CREATE TABLE goals (name TEXT PRIMARY KEY, tags TEXT NOT NULL DEFAULT '', "
+            "categories TEXT NOT NULL DEFAULT '', synonyms TEXT NOT NULL DEFAULT '')"
+        )
+        db["goals"].insert_all(
+            {"name": name, "tags": ";".join(tags), "categories": ";".join(cats),
+             "synonyms": ";".join(syns)}
+            for name, tags, cats, syns in DEFAULT_GOALS
+        )  # fmt: skip
+
     return migrations
 
 
 # The number of migrations above: stored in PRAGMA user_version once they are applied.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def apply(db: Database) -> None:

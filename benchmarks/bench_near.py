@@ -1,0 +1,79 @@
+"""`near` speed on a synthetic catalogue spread over Great Britain.
+
+    python benchmarks/bench_near.py [--assets 1000000] [--queries 200] [--runs 15]
+
+Prints the in-process query time (R*Tree prefilter + haversine, geodesic for the edge and the
+shortlist) and a whole `assetmap near` process beside `python -c pass` in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from common import compare_processes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--assets", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--workdir", default=os.environ.get("TMPDIR", "/tmp") + "/assetmap-bench")
+    args = parser.parse_args()
+    workdir = Path(args.workdir)
+    os.environ.setdefault("ASSETMAP_CACHE_DIR", str(workdir / "cache"))
+
+    import synthetic
+
+    from assetmap import search
+    from assetmap.catalogue import open_catalogue
+    from assetmap.places import Place
+
+    path = synthetic.ensure(workdir, args.assets)
+    cat = open_catalogue(path, seed=False)
+    points = synthetic.sector_points()
+    rnd = random.Random(7)
+    cases = {
+        "--tag gym, 5 km": dict(goals=[], filters=search.Filters(tags=["gym"])),
+        "--goal 'get fit' --free, 5 km": dict(goals=["get fit"], filters=search.Filters(free=True)),
+        "no filter, 5 km": dict(goals=[], filters=search.Filters()),
+        "--tag gym, 30 km (a dense city)": dict(
+            goals=[], filters=search.Filters(tags=["gym"], within_km=30)
+        ),  # fmt: skip
+    }
+    print(f"in-process near queries on {args.assets:,} assets, {args.queries} random places each:")
+    for label, kw in cases.items():
+        times, counts = [], []
+        for _ in range(args.queries):
+            lat, lon = rnd.choice(points)
+            place = Place("x", lat, lon, "coordinates", 0.0, "", "coordinates", "x")
+            query = search.Query(place, **kw)
+            start = time.perf_counter()
+            outcome = search.near(cat.conn, query)
+            times.append((time.perf_counter() - start) * 1000)
+            counts.append(outcome.total)
+        print(f"  {label:<36} median {statistics.median(times):6.2f} ms  "
+              f"p90 {sorted(times)[int(len(times) * 0.9)]:6.2f} ms  "
+              f"(median {statistics.median(counts):.0f} matches)")  # fmt: skip
+    cat.close()
+
+    print(f"\ncold processes, median of {args.runs}:")
+    py = sys.executable
+    near = [py, "-m", "assetmap", "--db", str(path), "near", "ST4 7QB", "--tag", "gym", "--format", "json"]  # fmt: skip
+    compare_processes(
+        {
+            "python -c 'import typer' (the framework floor)": [py, "-c", "import typer"],
+            "assetmap near ST4 7QB --tag gym --format json": near,
+        },
+        args.runs,
+    )
+
+
+if __name__ == "__main__":
+    main()
