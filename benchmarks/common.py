@@ -12,6 +12,9 @@ import time
 def time_process(args: list[str], runs: int, env: dict | None = None) -> float:
     """Median wall time in ms of running `args` `runs` times (after one warm-up run)."""
     full_env = {**os.environ, **(env or {})}
+    # Let the warm-up run write .pyc files (an installed wheel has them; an editable install
+    # in a shell with PYTHONDONTWRITEBYTECODE=1 would otherwise recompile on every run).
+    full_env.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run(args, capture_output=True, env=full_env, check=True)
     times = []
     for _ in range(runs):

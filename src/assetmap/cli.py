@@ -1,8 +1,6 @@
 """The command line. It parses options, calls the library and prints; it holds no SQL and no
 ranking. Errors from the library (AssetmapError) become one line on stderr and an exit code."""
 
-from __future__ import annotations
-
 import sqlite3
 import sys
 from dataclasses import dataclass, field

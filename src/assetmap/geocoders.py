@@ -7,11 +7,9 @@ geocoder module, which would triple the start-up time of a practitioner's search
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from assetmap import __version__, postcodes
 from assetmap.errors import PlaceError
@@ -39,11 +37,15 @@ def settings() -> dict:
 
 def _cache_key(geocoder: str, query: str) -> str:
     # Queries may be where a person lives: the cache keeps a hash, never the text.
+    import hashlib
+
     text = f"{geocoder}|{' '.join(query.lower().split())}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _online_geocoder(name: str, conf: dict):
+    from urllib.parse import urlsplit
+
     from geopy.geocoders import get_geocoder_for_service
 
     try:

@@ -1,7 +1,5 @@
 """Shared CLI options as Annotated aliases, and the per-field options of `add` / `edit`."""
 
-from __future__ import annotations
-
 import functools
 import inspect
 from typing import Annotated
