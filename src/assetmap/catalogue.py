@@ -106,19 +106,7 @@ class Catalogue:
         status: str | None = None,
         limit: int | None = None,
     ) -> list[Asset]:
-        where, params = [], []
-        if category:
-            where.append("category = ? COLLATE NOCASE")
-            params.append(" ".join(category.split()))
-        if tag:
-            where.append("(';' || tags || ';') LIKE ?")
-            params.append(f"%;{' '.join(tag.split()).lower()};%")
-        if area:
-            where.append("area = ? COLLATE NOCASE")
-            params.append(area.strip())
-        if status:
-            where.append("status = ?")
-            params.append(status)
+        where, params = _list_where(category=category, tag=tag, area=area, status=status)
         sql = "SELECT * FROM assets"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -128,13 +116,18 @@ class Catalogue:
             params.append(limit)
         return [asset_from_db(r) for r in self.conn.execute(sql, params)]
 
-    def iter_assets(self) -> Iterator[Asset]:
-        for row in self.conn.execute("SELECT * FROM assets ORDER BY id"):
+    def iter_assets(self, **filters) -> Iterator[Asset]:
+        """Every asset (or those matching list()'s filters), by id, streamed."""
+        where, params = _list_where(**filters)
+        sql = "SELECT * FROM assets" + (" WHERE " + " AND ".join(where) if where else "")
+        for row in self.conn.execute(sql + " ORDER BY id", params):
             yield asset_from_db(row)
 
-    def find_by_match_key(self, name: str, postcode: str) -> list[str]:
+    def find_matching(self, asset: Asset) -> list[str]:
+        """Ids of assets with the same normalised name and postcode (or position)."""
+        key = match_key(asset.name, asset.postcode, asset.lat, asset.lon)
         rows = self.conn.execute(
-            "SELECT id FROM assets WHERE match_key = ? ORDER BY id", (match_key(name, postcode),)
+            "SELECT id FROM assets WHERE match_key = ? ORDER BY id", (key,)
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -207,12 +200,30 @@ class Catalogue:
         return row[0]
 
 
+def _list_where(*, category=None, tag=None, area=None, status=None) -> tuple[list[str], list]:
+    """WHERE clauses (parameterised) for list/export filters."""
+    where, params = [], []
+    if category:
+        where.append("category = ? COLLATE NOCASE")
+        params.append(" ".join(category.split()))
+    if tag:
+        where.append("(';' || tags || ';') LIKE ?")
+        params.append(f"%;{' '.join(tag.split()).lower()};%")
+    if area:
+        where.append("area = ? COLLATE NOCASE")
+        params.append(area.strip())
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    return where, params
+
+
 def _db_values(asset: Asset) -> dict:
     values = {}
     for name in ASSET_FIELDS:
         v = getattr(asset, name)
         values[name] = ";".join(v) if isinstance(v, list) else v
-    values["match_key"] = match_key(asset.name, asset.postcode)
+    values["match_key"] = match_key(asset.name, asset.postcode, asset.lat, asset.lon)
     return values
 
 

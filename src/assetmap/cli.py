@@ -1,6 +1,7 @@
 """The command line. It parses options, calls the library and prints; it holds no SQL and no
 ranking. Errors from the library (AssetmapError) become one line on stderr and an exit code."""
 
+import io
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from assetmap import __version__, config
-from assetmap.errors import AssetmapError, CatalogueError, NeedsConfirmation
+from assetmap.errors import AssetmapError, CatalogueError, InvalidValue, NeedsConfirmation
 from assetmap.options import FormatOpt, LimitOpt, YesOpt, with_field_options
 from assetmap.output import FORMATS, Messages, StepProgress, emit_object, emit_records
 
@@ -333,6 +334,155 @@ def geocode(ctx: typer.Context) -> None:
     state.messages.info(
         f"geocode: {len(report.placed)} placed, {len(report.unplaced)} could not be placed"
     )
+
+
+# -- import and export ---------------------------------------------------------------------
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="CSV file to import, or - for standard input.")],
+    encoding: Annotated[
+        str | None, typer.Option(help="The file's encoding (detected: UTF-8, else Windows-1252).")
+    ] = None,
+    ignore_extra: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-extra",
+            help="Leave out columns assetmap does not know instead of refusing the file.",
+        ),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Write the valid rows and skip the rest (exit 3)."),
+    ] = False,
+    rejects: Annotated[
+        str | None,
+        typer.Option(
+            help="With --skip-invalid: write the bad rows here, unchanged, with an error column."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Validate and report what would change; write nothing."),
+    ] = False,
+) -> None:
+    """Import assets from a CSV file (as Excel writes it); all-or-nothing by default."""
+    from assetmap import importer
+    from assetmap.errors import PartialImport
+    from assetmap.locating import locate
+
+    state = _state(ctx)
+    cat = state.catalogue()
+    state.gazetteer()
+    with _open_input(file) as stream:
+        progress = _byte_progress(stream, state)
+        try:
+            report = importer.import_csv(
+                cat, stream, encoding=encoding, ignore_extra=ignore_extra,
+                skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run,
+                locate=locate, progress=progress,
+            )  # fmt: skip
+        finally:
+            progress(None)
+    for w in report.warnings:
+        state.messages.warn(w)
+    if report.skipped:
+        for p in report.problems[:200]:
+            state.messages.info(f"skipped {p}")
+    state.messages.info(
+        f"import: {report.summary()}" + (" (dry run: nothing written)" if dry_run else "")
+    )
+    if report.skipped:
+        raise PartialImport(
+            f"{report.skipped} invalid rows were skipped"
+            + (f"; they are in {rejects}" if rejects else "")
+        )
+
+
+def _open_input(file: str):
+    import contextlib
+
+    if file == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    try:
+        return open(file, "rb")  # noqa: SIM115 (returned as the context manager)
+    except OSError as exc:
+        raise InvalidValue(f"could not open {file}: {exc.strerror}") from None
+
+
+def _byte_progress(stream, state: State):
+    """A progress bar over the file's bytes, on a terminal only; call with None to finish."""
+    import os
+
+    try:
+        total = os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        total = 0
+    bar = StepProgress("importing", quiet=state.quiet)
+    if not total:
+        return lambda _pos: None
+
+    def update(pos):
+        bar("", total if pos is None else min(pos, total), total)
+
+    return update
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    file: Annotated[
+        str | None, typer.Argument(help="Write here instead of standard output.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="csv, json, ndjson or geojson.")
+    ] = "csv",
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="CSV with a UTF-8 byte-order mark, so Excel shows accents and £."
+        ),
+    ] = False,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only assets with this tag.")] = None,
+    area: Annotated[str | None, typer.Option(help="Only this area.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+) -> None:
+    """Export assets (all of them unless filtered). CSV round-trips through import."""
+    from assetmap import exporter
+
+    fmt = fmt.lower()
+    if fmt not in exporter.FORMATS:
+        raise typer.BadParameter(
+            f"'{fmt}' is not one of {', '.join(exporter.FORMATS)}", param_hint="--format"
+        )
+    state = _state(ctx)
+    cat = state.catalogue()
+    assets = cat.iter_assets(category=category, tag=tag, area=area, status=status)
+    encoding = "utf-8-sig" if excel else "utf-8"
+    if file is None:
+        out = io.TextIOWrapper(
+            sys.stdout.buffer, encoding=encoding, newline="", write_through=False
+        )
+        try:
+            n = exporter.write(assets, out, fmt)
+            out.flush()
+        finally:
+            out.detach()
+    else:
+        import os
+        import tempfile
+
+        target = os.path.abspath(file)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".assetmap-export-")
+        try:
+            with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
+                n = exporter.write(assets, out, fmt)
+            os.replace(tmp, target)  # never a half-written export file
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    state.messages.info(f"export: {n} assets")
 
 
 # -- searching -----------------------------------------------------------------------------

@@ -306,6 +306,9 @@ def make_id(name: str, postcode: str, lat: float | None, lon: float | None) -> s
     return f"{slug(name)[:48].strip('-') or 'asset'}-{where}"[:80]
 
 
-def match_key(name: str, postcode: str) -> str:
-    """Normalised name + postcode: how rows without an id find the asset they describe."""
-    return f"{slug(name)}|{postcode.replace(' ', '').upper()}"
+def match_key(name: str, postcode: str, lat: float | None = None, lon: float | None = None) -> str:
+    """Normalised name + postcode (or, without one, position to ~100 m): how rows without an
+    id find the asset they describe."""
+    if postcode or lat is None or lon is None:
+        return f"{slug(name)}|{postcode.replace(' ', '').upper()}"
+    return f"{slug(name)}|{lat:.3f},{lon:.3f}"

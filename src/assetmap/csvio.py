@@ -1,0 +1,118 @@
+"""CSV as partnership managers' spreadsheets write it, in and out.
+
+Reading wraps sqlite-utils' `rows_from_file` (BOM handling, extra-cell detection) with what it
+does not decide for us: the encoding (UTF-8, else Windows-1252 as Excel on Windows writes it),
+the delimiter (`,` or the `;` of European Excel) and stdin, which is spooled so it can be read
+twice. Writing makes every cell inert in a spreadsheet (no formulas) in a way reading undoes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from assetmap.errors import InvalidValue
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def spool(stream: BinaryIO) -> BinaryIO:
+    """A seekable copy of a non-seekable stream (stdin), on disk past 8 MB."""
+    if stream.seekable():
+        return stream
+    copy = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    shutil.copyfileobj(stream, copy)
+    copy.seek(0)
+    return copy
+
+
+def detect_encoding(fp: BinaryIO) -> str:
+    """'utf-8-sig' when the whole file decodes as UTF-8, else 'cp1252' (Excel's 'CSV (Comma
+    delimited)' on Windows). Streams the file; leaves it at the start."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    fp.seek(0)
+    try:
+        while chunk := fp.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    fp.seek(0)
+    return encoding
+
+
+def detect_dialect(fp: BinaryIO, encoding: str) -> type[csv.Dialect]:
+    """Comma, semicolon or tab: whichever the header line has most of."""
+    fp.seek(0)
+    head = fp.read(64 * 1024).decode(encoding, errors="replace")
+    fp.seek(0)
+    first_line = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+
+    class Dialect(csv.excel):
+        pass
+
+    Dialect.delimiter = delimiter if first_line.count(delimiter) else ","
+    return Dialect
+
+
+def read_rows(fp: BinaryIO, encoding: str, dialect) -> Iterator[dict]:
+    """Rows as dicts keyed by the file's own header; cells beyond the header under '_extra'."""
+    from sqlite_utils.utils import Format, maximize_csv_field_size_limit, rows_from_file
+
+    maximize_csv_field_size_limit()
+    fp.seek(0)
+    try:
+        rows, _ = rows_from_file(
+            fp, format=Format.CSV, dialect=dialect, encoding=encoding, extras_key="_extra"
+        )
+        yield from rows
+    except UnicodeDecodeError as exc:
+        raise InvalidValue(
+            f"the file is not {encoding} ({exc.reason}); pass --encoding, e.g. --encoding cp1252"
+        ) from None
+    except csv.Error as exc:
+        raise InvalidValue(f"the file is not readable CSV ({exc})") from None
+
+
+def header(fp: BinaryIO, encoding: str, dialect) -> list[str]:
+    fp.seek(0)
+    text = io.TextIOWrapper(fp, encoding=encoding, newline="")
+    try:
+        first = next(csv.reader(text, dialect=dialect), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidValue(f"could not read the header row ({exc})") from None
+    finally:
+        text.detach()
+    fp.seek(0)
+    return first
+
+
+def inert(value: str) -> str:
+    """Make a cell safe to open in a spreadsheet: text that a spreadsheet would run as a
+    formula gets a leading apostrophe (Excel hides it). Plain numbers stay as they are."""
+    if value and value.startswith(FORMULA_STARTS) and not _is_number(value):
+        return ESCAPE + value
+    return value
+
+
+def uninert(value: str) -> str:
+    """Undo `inert` on import."""
+    if value and value.startswith(ESCAPE) and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,72 @@
+"""Export: catalogue -> CSV (Excel-safe, round-trips through import), JSON, NDJSON, GeoJSON.
+
+Streams: rows are written as they are read, so exporting a large catalogue needs no more
+memory than a small one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from assetmap.csvio import inert
+from assetmap.models import COLUMNS, Asset
+
+FORMATS = ("csv", "json", "ndjson", "geojson")
+
+
+def write(assets: Iterable[Asset], out: TextIO, fmt: str) -> int:
+    writer = {"csv": _csv, "json": _json, "ndjson": _ndjson, "geojson": _geojson}[fmt]
+    return writer(assets, out)
+
+
+def _csv(assets, out) -> int:
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    n = 0
+    for asset in assets:
+        row = asset.to_row()
+        writer.writerow([inert(row[c]) for c in COLUMNS])
+        n += 1
+    return n
+
+
+def _json(assets, out) -> int:
+    out.write("[")
+    n = 0
+    for asset in assets:
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps(asset.to_json(), ensure_ascii=False))
+        n += 1
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def _ndjson(assets, out) -> int:
+    n = 0
+    for asset in assets:
+        out.write(json.dumps(asset.to_json(), ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def _geojson(assets, out) -> int:
+    """RFC 7946 FeatureCollection of Points ([lon, lat]); assets without coordinates get a
+    null geometry, as the RFC allows, so nothing is silently dropped."""
+    out.write('{"type": "FeatureCollection", "features": [')
+    n = 0
+    for asset in assets:
+        props = asset.to_json()
+        geometry = (
+            {"type": "Point", "coordinates": [asset.lon, asset.lat]}
+            if asset.lat is not None
+            else None
+        )
+        feature = {"type": "Feature", "id": asset.id, "geometry": geometry, "properties": props}
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps(feature, ensure_ascii=False))
+        n += 1
+    out.write("\n]}\n")
+    return n

@@ -1,0 +1,254 @@
+"""CSV import: file -> rows -> validated Assets -> catalogue, in one transaction.
+
+Every row is validated; all problems are reported together with row (as a spreadsheet numbers
+it: the header is row 1) and column. By default any invalid row means nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from assetmap import csvio
+from assetmap.errors import InvalidRecord, InvalidValue, PlaceError
+from assetmap.models import COLUMNS, Asset, make_id
+
+# Header names people use, normalised (lower case, letters and digits only) -> our column.
+ALIASES = {
+    "latitude": "lat", "lng": "lon", "long": "lon", "longitude": "lon",
+    "postcode": "postcode", "postalcode": "postcode", "post code": "postcode", "zip": "postcode",
+    "url": "website", "web": "website", "webaddress": "website", "site": "website",
+    "interests": "tags", "interest": "tags", "keywords": "tags", "type": "category",
+    "telephone": "phone", "tel": "phone", "phonenumber": "phone", "emailaddress": "email",
+    "minage": "min_age", "maxage": "max_age", "verified": "verified_on",
+    "lastverified": "verified_on", "openingtimes": "schedule", "openinghours": "schedule",
+    "times": "schedule", "council": "area", "localauthority": "area",
+}  # fmt: skip
+IGNORED = {"error"}  # the column a rejects file adds: re-importing a fixed one just works
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_CANONICAL = {_norm(c): c for c in COLUMNS} | {_norm(k): v for k, v in ALIASES.items()}
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = ""
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        verb = "would be " if self.dry_run else ""
+        text = f"{self.added} {verb}added, {self.updated} {verb}updated, {self.unchanged} unchanged"
+        if self.skipped:
+            text += f", {self.skipped} skipped (invalid)"
+        return text
+
+
+def map_header(names: list[str], *, ignore_extra: bool) -> tuple[dict[str, str], list[str]]:
+    """File header -> {file name: column}. Unknown names are an error unless ignore_extra."""
+    mapping, unknown, seen = {}, [], {}
+    for name in names:
+        column = _CANONICAL.get(_norm(name))
+        if column is None:
+            if _norm(name) not in IGNORED and name.strip():
+                unknown.append(name)
+            continue
+        if column in seen:
+            raise InvalidValue(
+                f"columns '{seen[column]}' and '{name}' both mean {column}; keep one of them"
+            )
+        seen[column] = name
+        mapping[name] = column
+    if unknown and not ignore_extra:
+        raise InvalidValue(
+            f"unknown columns: {', '.join(repr(u) for u in unknown)}; rename them to one of "
+            f"{', '.join(COLUMNS)}, or pass --ignore-extra to leave them out"
+        )
+    missing = [c for c in ("name", "category") if c not in mapping.values()]
+    if missing:
+        raise InvalidValue(
+            f"the header has no {' or '.join(missing)} column (header: {', '.join(names)})"
+        )
+    return mapping, unknown
+
+
+def _phone_warning(row_no: int, phone: str) -> str | None:
+    digits = re.sub(r"\s", "", phone)
+    if digits.isdigit() and len(digits) in (9, 10) and not digits.startswith("0"):
+        return (
+            f"row {row_no}, column phone: '{phone}' looks like a UK number that lost its leading 0 "
+            "(Excel does this to numbers); check it"
+        )
+    return None
+
+
+class Rejects:
+    """Bad rows written back unchanged, with an `error` column, ready to fix and re-import."""
+
+    def __init__(self, path: str | None, header: list[str], dialect):
+        self.path, self.header, self.dialect = path, header, dialect
+        self._fh = self._writer = None
+        self.count = 0
+
+    def add(self, raw: dict, errors: list[RowProblem]) -> None:
+        if not self.path:
+            return
+        if self._writer is None:
+            self._fh = open(self.path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+            self._writer = csv.writer(self._fh, delimiter=self.dialect.delimiter)
+            self._writer.writerow([*self.header, "error"])
+        cells = [raw.get(h) or "" for h in self.header]
+        self._writer.writerow([*cells, "; ".join(f"{p.column}: {p.message}" if p.column else p.message for p in errors)])  # fmt: skip
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fh:
+            self._fh.close()
+
+
+def import_csv(
+    cat,
+    stream: BinaryIO,
+    *,
+    encoding: str | None = None,
+    ignore_extra: bool = False,
+    skip_invalid: bool = False,
+    rejects_path: str | None = None,
+    dry_run: bool = False,
+    locate: Callable | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a CSV into the catalogue. Raises InvalidValue (nothing written) for a bad file
+    or, without skip_invalid, any invalid row; the report lists every problem."""
+    report = ImportReport(dry_run=dry_run)
+    fp = csvio.spool(stream)
+    report.encoding = encoding or csvio.detect_encoding(fp)
+    if report.encoding == "cp1252" and not encoding:
+        report.warnings.append("the file is not UTF-8; read it as Windows-1252 (Excel on Windows). Pass --encoding to choose")  # fmt: skip
+    dialect = csvio.detect_dialect(fp, report.encoding)
+    names = csvio.header(fp, report.encoding, dialect)
+    if not names:
+        raise InvalidValue(
+            "the file is empty; it needs a header row with at least name and category"
+        )
+    mapping, unknown = map_header(names, ignore_extra=ignore_extra)
+    if unknown:
+        report.warnings.append(f"left out unknown columns: {', '.join(unknown)}")
+    categories = cat.categories()
+    rejects = Rejects(rejects_path, names, dialect)
+    seen_ids: dict[str, int] = {}
+    try:
+        with cat.transaction():
+            for index, raw in enumerate(csvio.read_rows(fp, report.encoding, dialect)):
+                row_no = index + 2
+                if progress and index % 1000 == 0:
+                    progress(fp.tell())
+                errors = _import_row(cat, raw, row_no, mapping, categories, report, seen_ids, locate)  # fmt: skip
+                if errors:
+                    report.problems.extend(errors)
+                    report.skipped += 1
+                    rejects.add(raw, errors)
+            if report.problems and not skip_invalid:
+                raise _Abort
+            if dry_run:
+                raise _Abort
+    except _Abort:
+        pass
+    finally:
+        rejects.close()
+    if report.problems and not skip_invalid:
+        total = report.skipped + report.added + report.updated + report.unchanged
+        listing = "\n".join(str(p) for p in report.problems[:200])
+        more = len(report.problems) - 200
+        tail = f"\n... and {more} more" if more > 0 else ""
+        raise InvalidValue(
+            f"{report.skipped} of {total} rows are invalid; nothing was written "
+            f"(fix them, or pass --skip-invalid to import the rest):\n{listing}{tail}"
+        )
+    return report
+
+
+class _Abort(Exception):
+    """Roll the import's transaction back (dry run, or invalid rows)."""
+
+
+def _import_row(
+    cat, raw, row_no, mapping, categories, report, seen_ids, locate
+) -> list[RowProblem]:
+    extra = raw.pop("_extra", None)
+    if extra:
+        return [RowProblem(row_no, "", f"has {len(extra)} more cells than the header has columns")]
+    fields = {}
+    for name, column in mapping.items():
+        value = raw.get(name)
+        fields[column] = csvio.uninert(value) if isinstance(value, str) else ""
+    try:
+        asset = Asset.from_row(fields, categories=categories)
+    except InvalidRecord as exc:
+        return [RowProblem(row_no, p.column, p.message) for p in exc.problems]
+    if fields.get("phone") and (w := _phone_warning(row_no, fields["phone"])):
+        report.warnings.append(w)
+    given_id = bool(fields.get("id"))
+    matches = cat.find_matching(asset)
+    if not given_id:
+        if len(matches) == 1:
+            asset.id = matches[0]
+        elif not matches and asset.id not in seen_ids and _exists(cat, asset.id):
+            # The readable id is taken by another asset (renamed since): give this one its own.
+            asset.id = _free_id(cat, asset, seen_ids)
+    elif [m for m in matches if m != asset.id]:
+        others = ", ".join(m for m in matches if m != asset.id)
+        report.warnings.append(f"row {row_no}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
+    if asset.id in seen_ids:
+        report.warnings.append(f"row {row_no}: repeats row {seen_ids[asset.id]} (id {asset.id}); the later row wins")  # fmt: skip
+    seen_ids[asset.id] = row_no
+    if locate is not None:
+        try:
+            for w in locate(asset):
+                report.warnings.append(f"row {row_no}: {w}")
+        except PlaceError as exc:
+            report.warnings.append(f"row {row_no}: could not place it: {exc}")
+    if asset.lat is not None and not asset.geo_precision:
+        asset.geo_precision = "given"
+    counts = cat.write([asset])
+    report.added += counts.added
+    report.updated += counts.updated
+    report.unchanged += counts.unchanged
+    return []
+
+
+def _free_id(cat, asset: Asset, seen_ids) -> str:
+    base = make_id(asset.name, asset.postcode, asset.lat, asset.lon)
+    n = 2
+    candidate = base
+    while candidate in seen_ids or _exists(cat, candidate):
+        candidate = f"{base[:76]}-{n}"
+        n += 1
+    return candidate
+
+
+def _exists(cat, asset_id: str) -> bool:
+    return cat.conn.execute("SELECT 1 FROM assets WHERE id = ?", (asset_id,)).fetchone() is not None

@@ -1,0 +1,249 @@
+"""CSV import and export as partnership managers use them: with files written as Excel does."""
+
+import csv
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import run_process
+
+HEADER = "name,category,tags,postcode,lat,lon,cost,phone,schedule,verified_on"
+
+
+def write(path, text: str, encoding="utf-8", newline="\r\n"):
+    path.write_bytes(text.replace("\n", newline).encode(encoding))
+    return path
+
+
+def dump(db) -> str:
+    """The catalogue's whole content, as SQL (file bytes move with WAL checkpoints)."""
+    conn = sqlite3.connect(db)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def assets(cli, db):
+    return json.loads(cli("--db", str(db), "list", "--format", "json").stdout)
+
+
+def test_utf8_bom_crlf_embedded_newline_and_uk_dates(cli, db_file, tmp_path):
+    f = write(tmp_path / "bom.csv", "\ufeff" + HEADER + "\n"
+              '"Café Walkers",walking group,"Walking; Outdoors",st47qb,,,free,01782 000000,"Sat 10am-12noon",23/11/2025\n'
+              '"Two-line\nName Club",book club,books,M1 1AD,,,,,,2025-11-23\n')  # fmt: skip
+    result = cli("--db", str(db_file), "import", str(f))
+    assert "2 added, 0 updated, 0 unchanged" in result.stderr
+    rows = {a["name"]: a for a in assets(cli, db_file)}
+    cafe = rows["Café Walkers"]
+    assert cafe["postcode"] == "ST4 7QB" and cafe["tags"] == ["walking", "outdoors"]
+    assert cafe["verified_on"] == "2025-11-23" and cafe["schedule"] == "Sat 10:00-12:00"
+    assert cafe["lat"] == pytest.approx(53.00753)  # placed from the postcode, offline
+    assert cafe["phone"] == "01782 000000"  # kept as text
+    assert "Two-line\nName Club" in rows
+
+
+def test_windows_1252_with_pound_sign_and_accent_is_detected(cli, db_file, tmp_path):
+    f = write(tmp_path / "cp1252.csv", "name,category,postcode,notes\nJosé's Gym,gym,M1 1AD,£2 a session\n", encoding="cp1252")  # fmt: skip
+    result = cli("--db", str(db_file), "import", str(f))
+    assert "Windows-1252" in result.stderr
+    [a] = assets(cli, db_file)
+    assert a["name"] == "José's Gym" and a["notes"] == "£2 a session"
+
+
+def test_semicolon_delimited_european_excel_with_aliases(cli, db_file, tmp_path):
+    f = write(tmp_path / "semi.csv", "Name;Type;Interests;Post code;Latitude;Longitude;URL\n"
+              "Bolton Boxing;GYM;boxing;;53,5;;\n"
+              "Salford Walk;walking group;walking;;53.48;-2.29;salfordwalks.org.uk\n")  # fmt: skip
+    result = cli("--db", str(db_file), "import", str(f), code=1)
+    # Decimal commas are not numbers: named by row and column, nothing written.
+    assert "row 2, column lat: '53,5' is not a number" in result.stderr
+    assert assets(cli, db_file) == []
+    f = write(tmp_path / "semi2.csv", "Name;Type;Interests;Post code;Latitude;Longitude;URL\n"
+              "Salford Walk;walking group;walking;;53.48;-2.29;salfordwalks.org.uk\n")  # fmt: skip
+    cli("--db", str(db_file), "import", str(f))
+    [a] = assets(cli, db_file)
+    assert a["category"] == "walking group" and a["website"] == "https://salfordwalks.org.uk"
+
+
+def test_every_problem_is_reported_with_row_column_and_fix_and_nothing_is_written(
+    cli, db_file, tmp_path
+):
+    f = write(tmp_path / "bad.csv", HEADER + "\n"
+              "Good One,gym,,M1 1AD,,,free,,,\n"
+              "Bad Cost,gym,,M1 1AD,,,fre,,,\n"
+              ",knitting,,ST4 7Q,,,,,,\n"
+              "No Place,gym,,,,,,,,\n"
+              "Bad Date,gym,,M1 1AD,,,,,,31/02/2025\n")  # fmt: skip
+    before = dump(db_file)
+    result = cli("--db", str(db_file), "import", str(f), code=1)
+    err = result.stderr
+    assert "4 of 5 rows are invalid; nothing was written" in err
+    assert "row 3, column cost: 'fre' is not one of free, low, paid" in err
+    assert "row 4, column name: is required" in err
+    assert "row 4, column category: 'knitting' is not a known category" in err
+    assert "row 4, column postcode: 'ST4 7Q' is not a full UK postcode" in err
+    assert "row 5, column postcode: give a postcode or lat and lon" in err
+    assert "row 6, column verified_on: '31/02/2025' is not a date" in err
+    assert "Traceback" not in err
+    assert assets(cli, db_file) == []
+    assert dump(db_file) == before
+
+
+def test_skip_invalid_writes_valid_rows_and_rejects_round_trip(cli, db_file, tmp_path):
+    f = write(tmp_path / "mixed.csv", HEADER + "\n"
+              "Good One,gym,,M1 1AD,,,free,,,\n"
+              "Bad Cost,gym,,M1 1AD,,,fre,,,\n")  # fmt: skip
+    rejects = tmp_path / "rejects.csv"
+    result = cli("--db", str(db_file), "import", str(f), "--skip-invalid", "--rejects", str(rejects), code=3)  # fmt: skip
+    assert "1 added, 0 updated, 0 unchanged, 1 skipped" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(rejects.read_text(encoding="utf-8-sig"))))
+    assert rows == [{**dict.fromkeys(HEADER.split(","), ""), "name": "Bad Cost", "category": "gym",
+                     "postcode": "M1 1AD", "cost": "fre",
+                     "error": "cost: 'fre' is not one of free, low, paid"}]  # fmt: skip
+    # Fix it in "Excel" and re-import the rejects file as it is (its error column is ignored).
+    rejects.write_text(rejects.read_text(encoding="utf-8-sig").replace(",fre,", ",free,"), encoding="utf-8-sig")  # fmt: skip
+    again = cli("--db", str(db_file), "import", str(rejects))
+    assert "1 added" in again.stderr
+    assert {a["name"] for a in assets(cli, db_file)} == {"Good One", "Bad Cost"}
+
+
+def test_reimport_changes_nothing_and_upserts_by_id_or_name_and_postcode(cli, db_file, tmp_path):
+    f = write(
+        tmp_path / "a.csv", HEADER + "\nHanley Walk,walking group,walking,ST1 3EB,,,free,,,\n"
+    )
+    cli("--db", str(db_file), "import", str(f))
+    conn = sqlite3.connect(db_file)
+    stamp = conn.execute("SELECT updated_at FROM assets").fetchone()
+    time.sleep(1.1)
+    again = cli("--db", str(db_file), "import", str(f))
+    assert "0 added, 0 updated, 1 unchanged" in again.stderr
+    assert conn.execute("SELECT updated_at FROM assets").fetchone() == stamp
+    # Same name and postcode without an id: updates that asset.
+    g = write(tmp_path / "b.csv", HEADER + "\nHANLEY  walk,walking group,walking,st13eb,,,low,,,\n")
+    assert "0 added, 1 updated" in cli("--db", str(db_file), "import", str(g)).stderr
+    [a] = assets(cli, db_file)
+    assert a["cost"] == "low" and a["id"] == "hanley-walk-st1-3eb"
+    # With an id: that asset; another id for the same name+postcode is warned about.
+    h = write(tmp_path / "c.csv", "id," + HEADER + "\nother-id,Hanley Walk,walking group,,ST1 3EB,,,free,,,\n")  # fmt: skip
+    result = cli("--db", str(db_file), "import", str(h))
+    assert "looks like the existing asset hanley-walk-st1-3eb" in result.stderr
+    assert len(assets(cli, db_file)) == 2
+
+
+def test_dry_run_reports_without_writing(cli, db_file, tmp_path):
+    f = write(tmp_path / "a.csv", HEADER + "\nA,gym,,M1 1AD,,,,,,\n")
+    before = dump(db_file)
+    result = cli("--db", str(db_file), "import", str(f), "--dry-run")
+    assert "1 would be added" in result.stderr and "nothing written" in result.stderr
+    assert assets(cli, db_file) == []
+    assert dump(db_file) == before
+
+
+def test_unknown_columns_are_reported_unless_ignore_extra(cli, db_file, tmp_path):
+    f = write(tmp_path / "x.csv", "name,category,postcode,Favourite Colour\nA,gym,M1 1AD,blue\n")
+    result = cli("--db", str(db_file), "import", str(f), code=1)
+    assert (
+        "unknown columns: 'Favourite Colour'" in result.stderr and "--ignore-extra" in result.stderr
+    )
+    ok = cli("--db", str(db_file), "import", str(f), "--ignore-extra")
+    assert "left out unknown columns: Favourite Colour" in ok.stderr
+
+
+def test_wrong_cell_counts_and_lost_leading_zero(cli, db_file, tmp_path):
+    f = write(tmp_path / "x.csv", "name,category,postcode,phone\nA,gym,M1 1AD,1782000000\nB,gym,M1 1AD,,extra,cells\n")  # fmt: skip
+    result = cli("--db", str(db_file), "import", str(f), "--skip-invalid", code=3)
+    assert "row 3: has 2 more cells than the header has columns" in result.stderr
+    assert (
+        "row 2, column phone: '1782000000' looks like a UK number that lost its leading 0"
+        in result.stderr
+    )
+
+
+def test_stdin_import(cli, db_file):
+    result = cli(
+        "--db", str(db_file), "import", "-", input="name,category,postcode\nA,gym,M1 1AD\n"
+    )
+    assert "1 added" in result.stderr
+
+
+def test_missing_or_empty_file(cli, db_file, tmp_path):
+    assert "could not open" in cli("--db", str(db_file), "import", str(tmp_path / "nope.csv"), code=1).stderr  # fmt: skip
+    empty = write(tmp_path / "empty.csv", "")
+    assert "empty" in cli("--db", str(db_file), "import", str(empty), code=1).stderr
+
+
+def test_export_csv_round_trips_into_an_empty_catalogue(cli, tmp_path):
+    exported = tmp_path / "all.csv"
+    cli("export", str(exported))
+    fresh = tmp_path / "fresh.db"
+    cli("--db", str(fresh), "init", "--empty")
+    result = cli("--db", str(fresh), "import", str(exported))
+    assert "0 updated, 0 unchanged" in result.stderr
+    again = tmp_path / "again.csv"
+    cli("--db", str(fresh), "export", str(again))
+    assert again.read_bytes() == exported.read_bytes()
+    assert "0 added, 0 updated" in cli("--db", str(fresh), "import", str(again)).stderr
+
+
+def test_export_cells_cannot_run_as_formulas_and_import_undoes_it(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    cli(*db, "add", "--name", "=HYPERLINK(\"http://evil\")", "--category", "gym", "--postcode", "M1 1AD",
+        "--phone", "+44 1782 000000", "--notes", "@SUM(A1)", "--lat", "53.48", "--lon", "-2.24")  # fmt: skip
+    out = cli(*db, "export").stdout
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["name"].startswith("'=")
+    assert row["phone"] == "'+44 1782 000000"  # Excel shows +44 1782 000000
+    assert row["notes"] == "'@SUM(A1)"
+    assert row["lon"] == "-2.24"  # numbers stay numbers
+    fresh = tmp_path / "fresh.db"
+    cli("--db", str(fresh), "init", "--empty")
+    cli("--db", str(fresh), "import", "-", input=out)
+    [a] = assets(cli, fresh)
+    assert a["name"] == '=HYPERLINK("http://evil")' and a["phone"] == "+44 1782 000000"
+
+
+def test_export_excel_has_bom_and_formats(cli, tmp_path):
+    excel = tmp_path / "excel.csv"
+    cli("export", str(excel), "--excel", "--category", "gym")
+    assert excel.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert not cli("export").stdout.startswith("\ufeff")
+    js = json.loads(cli("export", "--format", "json", "--category", "gym").stdout)
+    assert js and all(a["category"] == "gym" for a in js)
+    nd = cli("export", "--format", "ndjson", "--tag", "books").stdout.splitlines()
+    assert nd and all("books" in json.loads(x)["tags"] for x in nd)
+    gj = json.loads(cli("export", "--format", "geojson", "--area", "Trafford").stdout)
+    assert gj["type"] == "FeatureCollection" and gj["features"]
+    f = gj["features"][0]
+    assert f["geometry"]["type"] == "Point"
+    lon, lat = f["geometry"]["coordinates"]
+    assert -3 < lon < -2 and 53 < lat < 54  # [lon, lat] order, RFC 7946
+    assert json.loads(cli("export", "--format", "json", "--tag", "nothing-has-this").stdout) == []
+    assert len(json.loads(cli("export", "--format", "json").stdout)) >= 600  # no default limit
+
+
+def test_kill_9_mid_import_leaves_the_catalogue_as_it_was(tmp_path):
+    db = tmp_path / "kill.db"
+    assert run_process("--db", str(db), "init", "--empty").returncode == 0
+    big = tmp_path / "big.csv"
+    with big.open("w", encoding="utf-8") as fh:
+        fh.write("name,category,lat,lon,tags\n")
+        for i in range(60000):
+            fh.write(f"Asset {i},gym,{53 + i / 1e6:.6f},-2.2,gym;fitness\n")
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM assets").fetchone()
+    proc = subprocess.Popen([sys.executable, "-m", "assetmap", "--db", str(db), "import", str(big)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())  # fmt: skip
+    time.sleep(2.0)
+    assert proc.poll() is None, "the import finished before it could be killed; use a bigger file"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert conn.execute("SELECT count(*) FROM assets").fetchone() == before
+    assert conn.execute("SELECT count(*) FROM assets_rtree").fetchone() == before
