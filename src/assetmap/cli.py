@@ -369,11 +369,12 @@ def import_(
     """Import assets from a CSV file (as Excel writes it); all-or-nothing by default."""
     from assetmap import importer
     from assetmap.errors import PartialImport
-    from assetmap.locating import locate
+    from assetmap.locating import locator
 
     state = _state(ctx)
     cat = state.catalogue()
     state.gazetteer()
+    locate = locator()
     with _open_input(file) as stream:
         progress = _byte_progress(stream, state)
         try:
@@ -458,14 +459,14 @@ def export(
         )
     state = _state(ctx)
     cat = state.catalogue()
-    assets = cat.iter_assets(category=category, tag=tag, area=area, status=status)
+    filters = {"category": category, "tag": tag, "area": area, "status": status}
     encoding = "utf-8-sig" if excel else "utf-8"
     if file is None:
         out = io.TextIOWrapper(
             sys.stdout.buffer, encoding=encoding, newline="", write_through=False
         )
         try:
-            n = exporter.write(assets, out, fmt)
+            n = exporter.write(cat, out, fmt, **filters)
             out.flush()
         finally:
             out.detach()
@@ -477,7 +478,7 @@ def export(
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".assetmap-export-")
         try:
             with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
-                n = exporter.write(assets, out, fmt)
+                n = exporter.write(cat, out, fmt, **filters)
             os.replace(tmp, target)  # never a half-written export file
         except BaseException:
             os.unlink(tmp)

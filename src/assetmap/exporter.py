@@ -11,24 +11,38 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from assetmap.csvio import inert
-from assetmap.models import COLUMNS, Asset
+from assetmap.csvio import FORMULA_STARTS, inert
+from assetmap.models import COLUMNS, cell_text
 
 FORMATS = ("csv", "json", "ndjson", "geojson")
 
 
-def write(assets: Iterable[Asset], out: TextIO, fmt: str) -> int:
-    writer = {"csv": _csv, "json": _json, "ndjson": _ndjson, "geojson": _geojson}[fmt]
-    return writer(assets, out)
+def write(cat, out: TextIO, fmt: str, **filters) -> int:
+    if fmt == "csv":
+        return _csv(cat.iter_columns(COLUMNS, **filters), out)
+    writer = {"json": _json, "ndjson": _ndjson, "geojson": _geojson}[fmt]
+    return writer(cat.iter_assets(**filters), out)
 
 
-def _csv(assets, out) -> int:
+def _csv(rows: Iterable[tuple], out) -> int:
+    """Straight from the stored values (already normalised text), formatted as
+    Asset.to_row formats them, so import reads back exactly what was exported. (Measured:
+    as fast as SELECT + csv.writerows with no formatting at all; doing the formatting in SQL
+    was slower.)"""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    starts = frozenset(FORMULA_STARTS)
     n = 0
-    for asset in assets:
-        row = asset.to_row()
-        writer.writerow([inert(row[c]) for c in COLUMNS])
+    for row in rows:
+        cells = []
+        for v in row:
+            if v is None:
+                cells.append("")
+            elif type(v) is str:
+                cells.append(inert(v) if v and v[0] in starts else v)
+            else:
+                cells.append(cell_text(v))
+        writer.writerow(cells)
         n += 1
     return n
 

@@ -25,13 +25,13 @@ from assetmap import config
 from assetmap.errors import AssetmapError
 
 # Bump when the packaged data or the index layout changes: a new file name forces a rebuild.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.db"
 
 SCHEMA = [
     "CREATE TABLE postcodes (pc TEXT PRIMARY KEY, lat REAL, lon REAL, pqi INTEGER) WITHOUT ROWID",
     "CREATE TABLE sectors (sector TEXT PRIMARY KEY, lat REAL, lon REAL, radius_km REAL, council TEXT) WITHOUT ROWID",
-    "CREATE INDEX sectors_lat ON sectors(lat, lon)",
+    "CREATE VIRTUAL TABLE sectors_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +sector TEXT)",
     "CREATE TABLE districts (outcode TEXT PRIMARY KEY, lat REAL, lon REAL, radius_km REAL, council TEXT, source TEXT) WITHOUT ROWID",
     "CREATE TABLE councils (code TEXT PRIMARY KEY, name TEXT, country TEXT, lat REAL, lon REAL, radius_km REAL) WITHOUT ROWID",
     "CREATE TABLE council_names (name_key TEXT, code TEXT)",
@@ -155,6 +155,11 @@ def build_index(path: Path, progress: Progress | None = None) -> None:
                 for r in _csv("sectors.csv")
             ],  # fmt: skip
         )
+        sectors = conn.execute("SELECT sector, lat, lon FROM sectors").fetchall()
+        conn.executemany(
+            "INSERT INTO sectors_rtree VALUES (?, ?, ?, ?, ?, ?)",
+            [(i, lat, lat, lon, lon, sector) for i, (sector, lat, lon) in enumerate(sectors)],
+        )
         step("postcodes: unpacking", 2, total)
         codes = lzma.decompress(_data("postcodes.txt.xz")).decode("ascii").split("\n")
         lats = accumulate(_ints("lat.i32.xz", "i"))
@@ -213,15 +218,18 @@ class Gazetteer:
         ).fetchall()
 
     def nearest_sector(self, lat: float, lon: float):
-        """The sector whose centre is nearest (within ~10 km): the area of a bare point."""
-        box = 0.1
-        rows = self.conn.execute(
-            "SELECT * FROM sectors WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
-            (lat - box, lat + box, lon - box * 1.7, lon + box * 1.7),
-        ).fetchall()
-        if not rows:
-            return None
-        return min(rows, key=lambda r: (r["lat"] - lat) ** 2 + ((r["lon"] - lon) * 0.6) ** 2)
+        """The sector whose centre is nearest (searching out to ~20 km): the area of a point."""
+        for box in (0.02, 0.06, 0.2):
+            rows = self.conn.execute(
+                "SELECT s.* FROM sectors_rtree r JOIN sectors s ON s.sector = r.sector "
+                "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ?",
+                (lat + box, lat - box, lon + box * 1.7, lon - box * 1.7),
+            ).fetchall()
+            if rows:
+                return min(
+                    rows, key=lambda r: (r["lat"] - lat) ** 2 + ((r["lon"] - lon) * 0.6) ** 2
+                )
+        return None
 
     def all_names(self) -> list[str]:
         places = self.conn.execute("SELECT DISTINCT name FROM places").fetchall()

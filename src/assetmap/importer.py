@@ -159,18 +159,16 @@ def import_csv(
         report.warnings.append(f"left out unknown columns: {', '.join(unknown)}")
     categories = cat.categories()
     rejects = Rejects(rejects_path, names, dialect)
-    seen_ids: dict[str, int] = {}
+    import contextlib
+
     try:
         with cat.transaction():
-            for index, raw in enumerate(csvio.read_rows(fp, report.encoding, dialect)):
-                row_no = index + 2
-                if progress and index % 1000 == 0:
-                    progress(fp.tell())
-                errors = _import_row(cat, raw, row_no, mapping, categories, report, seen_ids, locate)  # fmt: skip
-                if errors:
-                    report.problems.extend(errors)
-                    report.skipped += 1
-                    rejects.add(raw, errors)
+            # Into an empty catalogue, build the search indexes once at the end.
+            bulk = cat.bulk_load() if cat.count() == 0 else contextlib.nullcontext()
+            with bulk:
+                _import_rows(
+                    cat, fp, dialect, mapping, categories, report, rejects, locate, progress
+                )
             if report.problems and not skip_invalid:
                 raise _Abort
             if dry_run:
@@ -191,13 +189,28 @@ def import_csv(
     return report
 
 
+def _import_rows(cat, fp, dialect, mapping, categories, report, rejects, locate, progress) -> None:
+    import datetime as dt
+
+    # Rows this import writes carry updated_at >= started (the write lock is held throughout),
+    # which tells a row repeated in the file apart without remembering every id read.
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    for index, raw in enumerate(csvio.read_rows(fp, report.encoding, dialect)):
+        row_no = index + 2
+        if progress and index % 1000 == 0:
+            progress(fp.tell())
+        errors = _import_row(cat, raw, row_no, mapping, categories, report, started, locate)
+        if errors:
+            report.problems.extend(errors)
+            report.skipped += 1
+            rejects.add(raw, errors)
+
+
 class _Abort(Exception):
     """Roll the import's transaction back (dry run, or invalid rows)."""
 
 
-def _import_row(
-    cat, raw, row_no, mapping, categories, report, seen_ids, locate
-) -> list[RowProblem]:
+def _import_row(cat, raw, row_no, mapping, categories, report, started, locate) -> list[RowProblem]:
     extra = raw.pop("_extra", None)
     if extra:
         return [RowProblem(row_no, "", f"has {len(extra)} more cells than the header has columns")]
@@ -212,19 +225,20 @@ def _import_row(
     if fields.get("phone") and (w := _phone_warning(row_no, fields["phone"])):
         report.warnings.append(w)
     given_id = bool(fields.get("id"))
-    matches = cat.find_matching(asset)
+    matches, exists, repeated = cat.import_lookup(asset, started)
     if not given_id:
-        if len(matches) == 1:
+        if len(matches) == 1 and matches[0] != asset.id:
             asset.id = matches[0]
-        elif not matches and asset.id not in seen_ids and _exists(cat, asset.id):
+            _, exists, repeated = cat.import_lookup(asset, started)
+        elif not matches and exists and not repeated:
             # The readable id is taken by another asset (renamed since): give this one its own.
-            asset.id = _free_id(cat, asset, seen_ids)
+            asset.id = _free_id(cat, asset)
+            repeated = False
     elif [m for m in matches if m != asset.id]:
         others = ", ".join(m for m in matches if m != asset.id)
         report.warnings.append(f"row {row_no}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
-    if asset.id in seen_ids:
-        report.warnings.append(f"row {row_no}: repeats row {seen_ids[asset.id]} (id {asset.id}); the later row wins")  # fmt: skip
-    seen_ids[asset.id] = row_no
+    if repeated:
+        report.warnings.append(f"row {row_no}: repeats an earlier row of this file (id {asset.id}); the later row wins")  # fmt: skip
     if locate is not None:
         try:
             for w in locate(asset):
@@ -233,6 +247,10 @@ def _import_row(
             report.warnings.append(f"row {row_no}: could not place it: {exc}")
     if asset.lat is not None and not asset.geo_precision:
         asset.geo_precision = "given"
+    if not exists:
+        cat.add_new(asset)
+        report.added += 1
+        return []
     counts = cat.write([asset])
     report.added += counts.added
     report.updated += counts.updated
@@ -240,11 +258,11 @@ def _import_row(
     return []
 
 
-def _free_id(cat, asset: Asset, seen_ids) -> str:
+def _free_id(cat, asset: Asset) -> str:
     base = make_id(asset.name, asset.postcode, asset.lat, asset.lon)
     n = 2
     candidate = base
-    while candidate in seen_ids or _exists(cat, candidate):
+    while _exists(cat, candidate):
         candidate = f"{base[:76]}-{n}"
         n += 1
     return candidate

@@ -10,14 +10,20 @@ from assetmap.models import Asset
 from assetmap.places import locate_asset
 
 
-def locate(asset: Asset) -> list[str]:
+def locate(asset: Asset, gazetteer=None) -> list[str]:
     """Fill missing coordinates/area offline. An unplaceable postcode is a warning, not an
     error: the asset is kept without coordinates (it cannot appear in `near` until
     `assetmap geocode` or an edit places it)."""
     try:
-        return locate_asset(asset, open_gazetteer())
+        return locate_asset(asset, gazetteer or open_gazetteer())
     except PlaceError as exc:
         return [f"{asset.id}: could not place it ({exc})"]
+
+
+def locator():
+    """`locate` bound to the gazetteer, opened once: for imports, which call it per row."""
+    gazetteer = open_gazetteer()
+    return lambda asset: locate(asset, gazetteer)
 
 
 @dataclass

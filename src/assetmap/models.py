@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 from assetmap import postcodes, schedule
 from assetmap.errors import FieldProblem, InvalidRecord, InvalidValue
@@ -69,19 +69,7 @@ class Asset:
 
     def to_row(self) -> dict[str, str]:
         """The record as CSV text cells, in COLUMNS order (the inverse of from_row)."""
-        d = asdict(self)
-        row: dict[str, str] = {}
-        for col in COLUMNS:
-            value = d[col]
-            if isinstance(value, list):
-                row[col] = ";".join(value)
-            elif value is None:
-                row[col] = ""
-            elif isinstance(value, float):
-                row[col] = f"{value:.6f}".rstrip("0").rstrip(".")
-            else:
-                row[col] = str(value)
-        return row
+        return {col: cell_text(getattr(self, col)) for col in COLUMNS}
 
     def to_json(self) -> dict:
         d = {col: getattr(self, col) for col in COLUMNS}
@@ -102,40 +90,23 @@ class Asset:
         """
         problems: list[FieldProblem] = []
         values: dict = {}
-
-        def cell(name: str) -> str:
-            v = row.get(name)
-            return "" if v is None else str(v).strip()
-
-        def check(name: str, fn):
+        for name, (check, blank) in _CHECKS.items():
+            raw = row.get(name)
+            text = "" if raw is None else str(raw).strip()
+            if not text and blank is not _REQUIRED:
+                # Blank cells are the common case: their meaning is fixed, no parsing needed.
+                values[name] = list(blank) if isinstance(blank, list) else blank
+                continue
             try:
-                values[name] = fn(cell(name))
+                values[name] = check(text, categories) if name == "category" else check(text)
             except InvalidValue as exc:
                 problems.append(FieldProblem(name, str(exc)))
-
-        check("name", _required_text)
-        check("category", lambda v: _category(v, categories))
-        check("id", _id)
-        check("tags", split_tags)
-        for name in ("description", "address", "area", "accessibility", "source", "notes"):
-            check(name, _text)
-        check("phone", _text)
-        check("email", _email)
-        check("website", _website)
-        check("postcode", lambda v: postcodes.normalise(v) if v else "")
-        check("lat", lambda v: _coordinate(v, -90, 90))
-        check("lon", lambda v: _coordinate(v, -180, 180))
-        check("schedule", lambda v: schedule.normalise(v) if v else "")
-        check("cost", lambda v: _enum(v, COST, blank=""))
-        check("gender", lambda v: _enum(v, GENDER, blank="any"))
-        check("referral", lambda v: _enum(v, REFERRAL, blank=""))
-        for flag in FLAG_FIELDS:
-            check(flag, lambda v: _enum(v, FLAG, blank="unknown"))
-        check("capital", lambda v: _enum_list(v, CAPITAL))
-        check("status", lambda v: _enum(v, STATUS, blank="active"))
-        check("min_age", _age)
-        check("max_age", _age)
-        check("verified_on", lambda v: _date(v, today or dt.date.today()))
+        if "verified_on" in values and values["verified_on"]:
+            try:
+                values["verified_on"] = _not_future(values["verified_on"], today or dt.date.today())
+            except InvalidValue as exc:
+                problems.append(FieldProblem("verified_on", str(exc)))
+                del values["verified_on"]
 
         lat, lon = values.get("lat"), values.get("lon")
         if "lat" in values and "lon" in values and (lat is None) != (lon is None):
@@ -160,12 +131,27 @@ class Asset:
             raise InvalidRecord(problems)
         if not values["id"]:
             values["id"] = make_id(values["name"], values["postcode"], lat, lon)
-        precision = cell("geo_precision") if "geo_precision" in row else ""
+        precision = str(row.get("geo_precision") or "").strip()
         values["geo_precision"] = precision or ("given" if lat is not None else "")
         return cls(**values)
 
 
 ASSET_FIELDS = [f.name for f in fields(Asset)]
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+_REQUIRED = object()
 
 
 def _text(v: str) -> str:
@@ -272,13 +258,14 @@ def parse_date(v: str) -> dt.date:
     raise InvalidValue(f"'{v}' is not a date; write 2026-11-23 or 23/11/2026")
 
 
-def _date(v: str, today: dt.date) -> str:
-    if not v:
-        return ""
-    d = parse_date(v)
-    if d > today + dt.timedelta(days=1):
-        raise InvalidValue(f"{d.isoformat()} is in the future")
-    return d.isoformat()
+def _date(v: str) -> str:
+    return parse_date(v).isoformat()
+
+
+def _not_future(iso: str, today: dt.date) -> str:
+    if dt.date.fromisoformat(iso) > today + dt.timedelta(days=1):
+        raise InvalidValue(f"{iso} is in the future")
+    return iso
 
 
 def _email(v: str) -> str:
@@ -312,3 +299,28 @@ def match_key(name: str, postcode: str, lat: float | None = None, lon: float | N
     if postcode or lat is None or lon is None:
         return f"{slug(name)}|{postcode.replace(' ', '').upper()}"
     return f"{slug(name)}|{lat:.3f},{lon:.3f}"
+
+
+# Column -> (validator, value of a blank cell). _REQUIRED: a blank cell is an error.
+_CHECKS = {
+    "name": (_required_text, _REQUIRED),
+    "category": (_category, _REQUIRED),
+    "id": (_id, ""),
+    "tags": (split_tags, []),
+    **{n: (_text, "") for n in ("description", "address", "area", "accessibility", "source", "notes", "phone")},
+    "email": (_email, ""),
+    "website": (_website, ""),
+    "postcode": (postcodes.normalise, ""),
+    "lat": (lambda v: _coordinate(v, -90, 90), None),
+    "lon": (lambda v: _coordinate(v, -180, 180), None),
+    "schedule": (schedule.normalise, ""),
+    "cost": (lambda v: _enum(v, COST, blank=""), ""),
+    "gender": (lambda v: _enum(v, GENDER, blank="any"), "any"),
+    "referral": (lambda v: _enum(v, REFERRAL, blank=""), ""),
+    **{f: (lambda v: _enum(v, FLAG, blank="unknown"), "unknown") for f in FLAG_FIELDS},
+    "capital": (lambda v: _enum_list(v, CAPITAL), []),
+    "status": (lambda v: _enum(v, STATUS, blank="active"), "active"),
+    "min_age": (_age, None),
+    "max_age": (_age, None),
+    "verified_on": (_date, ""),
+}  # fmt: skip

@@ -217,7 +217,8 @@ def _unknown_message(query: str, gaz: Gazetteer) -> str:
 
 
 def locate_asset(asset, gaz: Gazetteer) -> list[str]:
-    """Fill an asset's missing coordinates (from its postcode) and area (from the council).
+    """Fill an asset's missing coordinates and area from its postcode (the area is the
+    council of the postcode's sector; an asset with only coordinates keeps a blank area).
 
     Returns warnings (e.g. a postcode that fell back to its sector). The precision of the
     coordinates is recorded in `geo_precision`.
@@ -230,12 +231,7 @@ def locate_asset(asset, gaz: Gazetteer) -> list[str]:
         warnings.extend(place.warnings)
         if not asset.area:
             asset.area = place.area
-    elif not asset.area and asset.lat is not None:
-        if asset.postcode:
-            sector = gaz.sector(asset.postcode[:-2])
-            code = sector["council"] if sector else ""
-        else:
-            near = gaz.nearest_sector(asset.lat, asset.lon)
-            code = near["council"] if near else ""
-        asset.area = _council_name(gaz, code)
+    elif not asset.area and asset.postcode:
+        sector = gaz.sector(asset.postcode[:-2])
+        asset.area = _council_name(gaz, sector["council"]) if sector else ""
     return warnings

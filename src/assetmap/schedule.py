@@ -8,6 +8,7 @@ are written the way people write them in a spreadsheet: "Saturday", "sat", "Tue-
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from assetmap.errors import InvalidValue
@@ -110,6 +111,11 @@ def parse(text: str | None) -> list[Session]:
     """Parse a whole schedule; raise InvalidValue naming the entry that could not be read."""
     if text is None or not text.strip():
         return []
+    return list(_parse(text))
+
+
+@lru_cache(maxsize=4096)  # catalogues repeat the same few schedules many times
+def _parse(text: str) -> tuple[Session, ...]:
     sessions: list[Session] = []
     for entry in re.split(r"\s*;\s*", text.strip()):
         if not entry:
@@ -125,9 +131,10 @@ def parse(text: str | None) -> list[Session]:
         if end <= start:
             raise InvalidValue(f"in '{entry}': the session ends before it starts")
         sessions.extend(Session(d, start, end) for d in days)
-    return sessions
+    return tuple(sessions)
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str | None) -> str:
     """Canonical text for a schedule: 'saturday 10am-12noon' -> 'Sat 10:00-12:00'.
     Days with the same times are grouped back into ranges ('Mon-Fri 09:00-17:00')."""
