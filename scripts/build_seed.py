@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from assetmap import schedule  # noqa: E402
 from assetmap.errors import InvalidValue  # noqa: E402
-from assetmap.models import COLUMNS, DEFAULT_CATEGORIES, Asset  # noqa: E402
+from assetmap.geo import distance_km  # noqa: E402
+from assetmap.models import COLUMNS, DEFAULT_CATEGORIES, Asset, slug  # noqa: E402
 
 EXAMPLE_SOURCE = "example: hand-written, not a real organisation"
 
@@ -270,13 +271,20 @@ def main(shared_data: str) -> None:
         *trafford_gyms(assets), *gm_worship(assets), *givefood(assets),
     ]  # fmt: skip
     categories = {c: c for c in DEFAULT_CATEGORIES}
-    unique, seen = [], set()
+    unique, seen, places = [], set(), {}
     for r in rows:
         r["postcode"] = re.sub(r"\s+", " ", r["postcode"].strip().upper())
-        # The source lists repeat some places (same name, same postcode or within ~100 m).
-        asset_id = Asset.from_row(r, categories=categories).id
-        if asset_id not in seen:
-            seen.add(asset_id)
+        if not re.search(r"[A-Za-z]", r["name"]):
+            continue  # OS Open Map Local names some buildings by number only ("79 81")
+        # The source lists repeat some places (same name and postcode, or within 200 m).
+        asset = Asset.from_row(r, categories=categories)
+        near_twin = any(
+            distance_km(asset.lat, asset.lon, lat, lon) <= 0.2
+            for lat, lon in places.get(slug(asset.name), [])
+        )
+        if asset.id not in seen and not near_twin:
+            seen.add(asset.id)
+            places.setdefault(slug(asset.name), []).append((asset.lat, asset.lon))
             unique.append(r)
     rows = unique
     out = Path(__file__).resolve().parents[1] / "data" / "seed_assets.csv"

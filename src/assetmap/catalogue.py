@@ -221,6 +221,28 @@ class Catalogue:
                 (key, geocoder, lat, lon, radius_km, label or "", _now()),
             )
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy made with SQLite's backup API while others keep using the
+        catalogue; written beside the target and moved into place, so never half a file."""
+        import os
+        import tempfile
+
+        target = target.expanduser().resolve()
+        if not target.parent.is_dir():
+            raise CatalogueError(f"the directory {target.parent} does not exist")
+        fd, tmp = tempfile.mkstemp(prefix=".assetmap-backup-", dir=target.parent)
+        os.close(fd)
+        try:
+            dest = sqlite3.connect(tmp)
+            with dest:
+                self.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+            dest.close()
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
         """Inside a transaction: stop maintaining the search indexes row by row, and rebuild
@@ -302,11 +324,20 @@ def asset_from_db(row: sqlite3.Row) -> Asset:
     return Asset(**d)
 
 
+def explain_sqlite_error(exc: sqlite3.Error, path) -> CatalogueError:
+    """An SQLite error that reached the CLI's edge, as one line that says what to do."""
+    msg = str(exc)
+    if "not a database" in msg or "malformed" in msg:
+        return _open_error(path, exc)
+    return _write_error(path, exc)
+
+
 def _write_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
     msg = str(exc)
     if "readonly" in msg or "read-only" in msg:
         return CatalogueError(
-            f"the catalogue {path} is read-only; use a writable copy (--db) or fix its permissions"
+            f"the catalogue {path} is read-only (--read-only, or the file or its folder is not "
+            "writable); drop --read-only, use a writable copy (--db) or fix its permissions"
         )
     if "locked" in msg or "busy" in msg:
         return CatalogueError(
@@ -356,15 +387,19 @@ def _check_file(path: Path, named: bool) -> bool:
     return True
 
 
-def open_catalogue(path: Path, *, named: bool = True, seed: bool = True) -> Catalogue:
+def open_catalogue(
+    path: Path, *, named: bool = True, seed: bool = True, read_only: bool = False
+) -> Catalogue:
     """Open (creating, migrating and seeding as needed) the catalogue at `path`.
 
     The file is never modified when it cannot be used: a non-SQLite file, a catalogue written
     by a newer assetmap, or an SQLite database of some other program are refused.
     """
     exists = _check_file(path, named)
+    if read_only and not exists:
+        raise CatalogueError(f"there is no catalogue at {path} to open read-only")
     try:
-        conn = _connect(path, read_only=False)
+        conn = _connect(path, read_only=read_only)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise _open_error(path, exc) from None
@@ -375,6 +410,11 @@ def open_catalogue(path: Path, *, named: bool = True, seed: bool = True) -> Cata
         raise CatalogueError(
             f"{path} was written by a newer assetmap (schema {version}; this one reads up to "
             f"{migrations.SCHEMA_VERSION}); upgrade assetmap to use it"
+        )
+    if read_only:
+        conn.close()
+        raise CatalogueError(
+            f"{path} needs upgrading to this assetmap's schema; open it once without --read-only"
         )
     cat = Catalogue(path, conn)
     try:

@@ -17,7 +17,8 @@ from assetmap.output import FORMATS, Messages, StepProgress, emit_object, emit_r
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 error, 2 usage error, "
-    "3 import finished but skipped invalid rows."
+    "3 import finished but skipped invalid rows, 130 interrupted (Ctrl-C), "
+    "141 output pipe closed (| head)."
 )
 
 
@@ -31,8 +32,29 @@ class AssetmapGroup(TyperGroup):
             Messages().error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.Error as exc:
-            Messages().error(f"catalogue error: {exc}")
+            from assetmap.catalogue import explain_sqlite_error
+
+            Messages().error(str(explain_sqlite_error(exc, _catalogue_path(ctx))))
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            # `assetmap export | head`: the reader left. Say nothing; exit as SIGPIPE would.
+            _silence_stdout()
+            raise typer.Exit(141) from None
+
+
+def _catalogue_path(ctx) -> str:
+    state = ctx.obj if isinstance(ctx.obj, State) else None
+    return str(config.resolve_db_path(state.db if state else None)[0])
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 app = typer.Typer(
@@ -42,6 +64,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # Rich boxes for help and usage errors on a terminal only; pipes and cron get plain text.
+    rich_markup_mode="rich" if sys.stderr.isatty() else None,
 )
 
 
@@ -49,6 +73,7 @@ app = typer.Typer(
 class State:
     db: str | None = None
     quiet: bool = False
+    read_only: bool = False
     geocoder: str = "offline"
     messages: Messages = field(default_factory=Messages)
     _catalogue: object | None = None
@@ -77,7 +102,7 @@ class State:
             from assetmap.catalogue import open_catalogue
 
             path, named = config.resolve_db_path(self.db)
-            cat = open_catalogue(path, named=named, seed=seed)
+            cat = open_catalogue(path, named=named, seed=seed, read_only=self.read_only)
             if cat.created:
                 seeded = f" with {cat.seeded} seed assets" if cat.seeded else " (empty)"
                 self.messages.info(f"assetmap: created a new catalogue at {path}{seeded}")
@@ -114,13 +139,23 @@ def callback(
             help="offline (the bundled gazetteer) or an online geocoder such as nominatim.",
         ),
     ] = "offline",
+    read_only: Annotated[
+        bool,
+        typer.Option(
+            "--read-only",
+            envvar="ASSETMAP_READ_ONLY",
+            help="Open the catalogue read-only (searches work; changes are refused).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Find community assets near a person that fit their goals."""
-    ctx.obj = State(db=db, quiet=quiet, geocoder=geocoder, messages=Messages(quiet))
+    ctx.obj = State(
+        db=db, quiet=quiet, read_only=read_only, geocoder=geocoder, messages=Messages(quiet)
+    )
 
 
 def _state(ctx: typer.Context) -> State:
@@ -709,6 +744,107 @@ def goals_remove(ctx: typer.Context, name: str) -> None:
 
     nearby.remove_goal(_state(ctx).catalogue(), name)
     _state(ctx).messages.info(f"removed goal '{name}'")
+
+
+# -- freshness and quality -------------------------------------------------------------------
+@app.command()
+def stale(
+    ctx: typer.Context,
+    older_than: Annotated[str, typer.Option(help="Age limit: 30d, 6w, 12m, 1y.")] = "12m",
+    fail_if_any: Annotated[
+        bool, typer.Option("--fail-if-any", help="Exit 1 when any asset is stale (for cron mail).")
+    ] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Assets not verified within the limit (or never), oldest first, with contact details."""
+    import datetime as dt
+
+    from assetmap import quality
+
+    fmt = _check_format(fmt)
+    state = _state(ctx)
+    rows = quality.stale(state.catalogue(), older_than, dt.date.today())
+    columns = ["id", "name", "verified_on", "phone", "email", "website", "area", "status"]
+    if rows or fmt != "table":
+        emit_records(rows, fmt, columns=columns)
+    state.messages.info(f"stale: {len(rows)} assets not verified within {older_than}")
+    if fail_if_any and rows:
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    asset_id: Annotated[str, typer.Argument(metavar="ID")],
+    on: Annotated[
+        str | None, typer.Option(help="Date confirmed (default today): 2026-11-23 or 23/11/2026.")
+    ] = None,
+) -> None:
+    """Record that someone confirmed an asset's details (only verified_on changes)."""
+    import datetime as dt
+
+    from assetmap import quality
+
+    state = _state(ctx)
+    day = quality.verify(state.catalogue(), asset_id, on, dt.date.today())
+    state.messages.info(f"{asset_id}: verified on {day}")
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any problem is found.")
+    ] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Report data problems: no or coarse coordinates, likely duplicates, closed-sounding
+    active assets, schedules that do not parse."""
+    from assetmap import quality
+
+    fmt = _check_format(fmt)
+    state = _state(ctx)
+    problems = quality.check(state.catalogue())
+    if problems or fmt != "table":
+        emit_records(problems, fmt, columns=["problem", "id", "name", "detail"])
+    state.messages.info(f"check: {len(problems)} problems")
+    if strict and problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """Counts by category, area, status and verification age."""
+    import datetime as dt
+
+    from assetmap import quality
+
+    fmt = _check_format(fmt)
+    figures = quality.stats(_state(ctx).catalogue(), dt.date.today())
+    if fmt in ("json", "ndjson"):
+        emit_object(figures, fmt)
+        return
+    records = [{"group": "all", "value": "assets", "count": figures["assets"]}]
+    for group in ("by_category", "by_area", "by_status", "by_verification_age"):
+        records += [{"group": group[3:], "value": k, "count": n} for k, n in figures[group].items()]
+    records.append(
+        {"group": "coordinates", "value": "missing", "count": figures["without_coordinates"]}
+    )
+    emit_records(records, fmt, columns=["group", "value", "count"])
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="Where to write the copy.")],
+) -> None:
+    """Write a consistent copy of the catalogue, safe while others are using it."""
+    from pathlib import Path
+
+    state = _state(ctx)
+    cat = state.catalogue()
+    cat.backup(Path(file))
+    state.messages.info(f"backup: {cat.count()} assets copied to {file}")
 
 
 # -- about ---------------------------------------------------------------------------------
