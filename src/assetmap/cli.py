@@ -375,7 +375,12 @@ def geocode(ctx: typer.Context) -> None:
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="CSV file to import, or - for standard input.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="CSV file, - for standard input, or an Open Referral UK folder (or its datapackage.json)."
+        ),
+    ],
     encoding: Annotated[
         str | None, typer.Option(help="The file's encoding (detected: UTF-8, else Windows-1252).")
     ] = None,
@@ -401,15 +406,24 @@ def import_(
         typer.Option("--dry-run", help="Validate and report what would change; write nothing."),
     ] = False,
 ) -> None:
-    """Import assets from a CSV file (as Excel writes it); all-or-nothing by default."""
+    """Import assets from a CSV file (as Excel writes it) or an Open Referral UK folder;
+    all-or-nothing by default."""
     from assetmap import importer
-    from assetmap.errors import PartialImport
     from assetmap.locating import locator
 
     state = _state(ctx)
     cat = state.catalogue()
     state.gazetteer()
     locate = locator()
+    if _is_package(file):
+        from assetmap.openreferral import read_package
+
+        report = importer.ImportReport(dry_run=dry_run)
+        rejects_writer = importer.Rejects(rejects, importer.COLUMNS, importer.csv.excel)
+        importer.run_import(cat, read_package(file, cat.categories()), report, rejects=rejects_writer,
+                            skip_invalid=skip_invalid, locate=locate)  # fmt: skip
+        _import_summary(state, report, dry_run, rejects)
+        return
     with _open_input(file) as stream:
         progress = _byte_progress(stream, state)
         try:
@@ -420,19 +434,28 @@ def import_(
             )  # fmt: skip
         finally:
             progress(None)
+    _import_summary(state, report, dry_run, rejects)
+
+
+def _is_package(file: str) -> bool:
+    import os
+
+    return os.path.isdir(file) or os.path.basename(file) == "datapackage.json"
+
+
+def _import_summary(state: State, report, dry_run: bool, rejects: str | None) -> None:
+    from assetmap.errors import PartialImport
+
     for w in report.warnings:
         state.messages.warn(w)
     if report.skipped:
         for p in report.problems[:200]:
             state.messages.info(f"skipped {p}")
-    state.messages.info(
-        f"import: {report.summary()}" + (" (dry run: nothing written)" if dry_run else "")
-    )
+    done = " (dry run: nothing written)" if dry_run else ""
+    state.messages.info(f"import: {report.summary()}{done}")
     if report.skipped:
-        raise PartialImport(
-            f"{report.skipped} invalid rows were skipped"
-            + (f"; they are in {rejects}" if rejects else "")
-        )
+        where = f"; they are in {rejects}" if rejects else ""
+        raise PartialImport(f"{report.skipped} invalid rows were skipped{where}")
 
 
 def _open_input(file: str):
@@ -488,13 +511,25 @@ def export(
     from assetmap import exporter
 
     fmt = fmt.lower()
-    if fmt not in exporter.FORMATS:
+    if fmt not in (*exporter.FORMATS, "openreferral"):
         raise typer.BadParameter(
-            f"'{fmt}' is not one of {', '.join(exporter.FORMATS)}", param_hint="--format"
+            f"'{fmt}' is not one of {', '.join(exporter.FORMATS)}, openreferral",
+            param_hint="--format",
         )
     state = _state(ctx)
     cat = state.catalogue()
     filters = {"category": category, "tag": tag, "area": area, "status": status}
+    if fmt == "openreferral":
+        from assetmap.openreferral import export_package
+
+        if not file:
+            raise InvalidValue(
+                "--format openreferral writes a folder of tables: give its path, "
+                "e.g. assetmap export --format openreferral oruk/"
+            )
+        n = export_package(cat, file, **filters)
+        state.messages.info(f"export: {n} services written to {file}/datapackage.json")
+        return
     encoding = "utf-8-sig" if excel else "utf-8"
     if file is None:
         out = io.TextIOWrapper(

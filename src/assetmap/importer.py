@@ -39,13 +39,17 @@ _CANONICAL = {_norm(c): c for c in COLUMNS} | {_norm(k): v for k, v in ALIASES.i
 
 @dataclass
 class RowProblem:
-    row: int
+    row: int | str  # a spreadsheet row number, or a label such as "services.csv row 2"
     column: str
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
-        return f"{where}: {self.message}"
+        row = f"row {self.row}" if isinstance(self.row, int) else self.row
+        return (
+            f"{row}, column {self.column}: {self.message}"
+            if self.column
+            else f"{row}: {self.message}"
+        )
 
 
 @dataclass
@@ -157,21 +161,28 @@ def import_csv(
     mapping, unknown = map_header(names, ignore_extra=ignore_extra)
     if unknown:
         report.warnings.append(f"left out unknown columns: {', '.join(unknown)}")
-    categories = cat.categories()
     rejects = Rejects(rejects_path, names, dialect)
+    records = _csv_records(fp, report, dialect, mapping, progress)
+    return run_import(
+        cat, records, report, rejects=rejects, skip_invalid=skip_invalid, locate=locate
+    )
+
+
+def run_import(
+    cat, records, report: ImportReport, *, rejects, skip_invalid, locate
+) -> ImportReport:
+    """Validate and write records (label, raw row, canonical fields or None, problems) in one
+    transaction; roll it all back for a dry run or, unless skip_invalid, any invalid record."""
     import contextlib
 
+    categories = cat.categories()
     try:
         with cat.transaction():
             # Into an empty catalogue, build the search indexes once at the end.
             bulk = cat.bulk_load() if cat.count() == 0 else contextlib.nullcontext()
             with bulk:
-                _import_rows(
-                    cat, fp, dialect, mapping, categories, report, rejects, locate, progress
-                )
-            if report.problems and not skip_invalid:
-                raise _Abort
-            if dry_run:
+                _import_rows(cat, records, categories, report, rejects, locate)
+            if (report.problems and not skip_invalid) or report.dry_run:
                 raise _Abort
     except _Abort:
         pass
@@ -189,40 +200,52 @@ def import_csv(
     return report
 
 
-def _import_rows(cat, fp, dialect, mapping, categories, report, rejects, locate, progress) -> None:
+def _csv_records(fp, report, dialect, mapping, progress):
+    for index, raw in enumerate(csvio.read_rows(fp, report.encoding, dialect)):
+        row_no = index + 2
+        if progress and index % 1000 == 0:
+            progress(fp.tell())
+        extra = raw.pop("_extra", None)
+        if extra:
+            problem = RowProblem(row_no, "", f"has {len(extra)} more cells than the header has columns")  # fmt: skip
+            yield row_no, raw, None, [problem]
+            continue
+        fields = {}
+        for name, column in mapping.items():
+            value = raw.get(name)
+            fields[column] = csvio.uninert(value) if isinstance(value, str) else ""
+        yield row_no, raw, fields, []
+
+
+def _import_rows(cat, records, categories, report, rejects, locate) -> None:
     import datetime as dt
 
     # Rows this import writes carry updated_at >= started (the write lock is held throughout),
     # which tells a row repeated in the file apart without remembering every id read.
     started = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-    for index, raw in enumerate(csvio.read_rows(fp, report.encoding, dialect)):
-        row_no = index + 2
-        if progress and index % 1000 == 0:
-            progress(fp.tell())
-        errors = _import_row(cat, raw, row_no, mapping, categories, report, started, locate)
-        if errors:
-            report.problems.extend(errors)
+    for label, raw, fields, problems in records:
+        if fields is not None and not problems:
+            problems = _import_row(cat, label, fields, categories, report, started, locate)
+        if problems:
+            report.problems.extend(problems)
             report.skipped += 1
-            rejects.add(raw, errors)
+            rejects.add(raw, problems)
 
 
 class _Abort(Exception):
     """Roll the import's transaction back (dry run, or invalid rows)."""
 
 
-def _import_row(cat, raw, row_no, mapping, categories, report, started, locate) -> list[RowProblem]:
-    extra = raw.pop("_extra", None)
-    if extra:
-        return [RowProblem(row_no, "", f"has {len(extra)} more cells than the header has columns")]
-    fields = {}
-    for name, column in mapping.items():
-        value = raw.get(name)
-        fields[column] = csvio.uninert(value) if isinstance(value, str) else ""
+def _import_row(cat, row_no, fields, categories, report, started, locate) -> list[RowProblem]:
     try:
         asset = Asset.from_row(fields, categories=categories)
     except InvalidRecord as exc:
         return [RowProblem(row_no, p.column, p.message) for p in exc.problems]
-    if fields.get("phone") and (w := _phone_warning(row_no, fields["phone"])):
+    if (
+        isinstance(row_no, int)
+        and fields.get("phone")
+        and (w := _phone_warning(row_no, fields["phone"]))
+    ):
         report.warnings.append(w)
     given_id = bool(fields.get("id"))
     matches, exists, repeated = cat.import_lookup(asset, started)
@@ -236,15 +259,15 @@ def _import_row(cat, raw, row_no, mapping, categories, report, started, locate) 
             repeated = False
     elif [m for m in matches if m != asset.id]:
         others = ", ".join(m for m in matches if m != asset.id)
-        report.warnings.append(f"row {row_no}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
+        report.warnings.append(f"{_where(row_no)}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
     if repeated:
-        report.warnings.append(f"row {row_no}: repeats an earlier row of this file (id {asset.id}); the later row wins")  # fmt: skip
+        report.warnings.append(f"{_where(row_no)}: repeats an earlier row of this file (id {asset.id}); the later row wins")  # fmt: skip
     if locate is not None:
         try:
             for w in locate(asset):
-                report.warnings.append(f"row {row_no}: {w}")
+                report.warnings.append(f"{_where(row_no)}: {w}")
         except PlaceError as exc:
-            report.warnings.append(f"row {row_no}: could not place it: {exc}")
+            report.warnings.append(f"{_where(row_no)}: could not place it: {exc}")
     if asset.lat is not None and not asset.geo_precision:
         asset.geo_precision = "given"
     if not exists:
@@ -256,6 +279,10 @@ def _import_row(cat, raw, row_no, mapping, categories, report, started, locate) 
     report.updated += counts.updated
     report.unchanged += counts.unchanged
     return []
+
+
+def _where(row) -> str:
+    return f"row {row}" if isinstance(row, int) else str(row)
 
 
 def _free_id(cat, asset: Asset) -> str:
