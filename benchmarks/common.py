@@ -9,8 +9,9 @@ import sys
 import time
 
 
-def time_process(args: list[str], runs: int, env: dict | None = None) -> float:
-    """Median wall time in ms of running `args` `runs` times (after one warm-up run)."""
+def time_process(args: list[str], runs: int, env: dict | None = None) -> tuple[float, float]:
+    """(median, fastest) wall time in ms of running `args` `runs` times, after one warm-up
+    run. The fastest run is the least disturbed by other load on a shared machine."""
     full_env = {**os.environ, **(env or {})}
     # Let the warm-up run write .pyc files (an installed wheel has them; an editable install
     # in a shell with PYTHONDONTWRITEBYTECODE=1 would otherwise recompile on every run).
@@ -21,13 +22,17 @@ def time_process(args: list[str], runs: int, env: dict | None = None) -> float:
         start = time.perf_counter()
         subprocess.run(args, capture_output=True, env=full_env, check=True)
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 def compare_processes(named: dict[str, list[str]], runs: int, env: dict | None = None) -> None:
-    """Time each command interleaved with `python -c pass`, and print ratios to it."""
-    base = time_process([sys.executable, "-c", "pass"], runs, env)
-    print(f"{'python -c pass':<48} {base:8.1f} ms   1.0x")
+    """Time each command beside `python -c pass` in the same run, and print ratios to it
+    (median and fastest run)."""
+    base, base_min = time_process([sys.executable, "-c", "pass"], runs, env)
+    print(f"{'':<48} {'median':>9}  {'ratio':>5}   {'fastest':>8}  {'ratio':>5}")
+    print(f"{'python -c pass':<48} {base:6.1f} ms  {1:5.1f}x   {base_min:5.1f} ms  {1:5.1f}x")
     for label, args in named.items():
-        ms = time_process(args, runs, env)
-        print(f"{label:<48} {ms:8.1f} ms  {ms / base:4.1f}x")
+        ms, fastest = time_process(args, runs, env)
+        print(
+            f"{label:<48} {ms:6.1f} ms  {ms / base:5.1f}x   {fastest:5.1f} ms  {fastest / base_min:5.1f}x"
+        )

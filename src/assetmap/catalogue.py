@@ -146,14 +146,6 @@ class Catalogue:
         cur.row_factory = None
         yield from cur.execute(sql, params)
 
-    def find_matching(self, asset: Asset) -> list[str]:
-        """Ids of assets with the same normalised name and postcode (or position)."""
-        key = match_key(asset.name, asset.postcode, asset.lat, asset.lon)
-        rows = self.conn.execute(
-            "SELECT id FROM assets WHERE match_key = ? ORDER BY id", (key,)
-        ).fetchall()
-        return [r[0] for r in rows]
-
     # -- writing ------------------------------------------------------------------------
     def insert(self, asset: Asset) -> None:
         if self.conn.execute("SELECT 1 FROM assets WHERE id = ?", (asset.id,)).fetchone():
@@ -324,14 +316,6 @@ def asset_from_db(row: sqlite3.Row) -> Asset:
     return Asset(**d)
 
 
-def explain_sqlite_error(exc: sqlite3.Error, path) -> CatalogueError:
-    """An SQLite error that reached the CLI's edge, as one line that says what to do."""
-    msg = str(exc)
-    if "not a database" in msg or "malformed" in msg:
-        return _open_error(path, exc)
-    return _write_error(path, exc)
-
-
 def _write_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
     msg = str(exc)
     if "readonly" in msg or "read-only" in msg:
@@ -402,7 +386,7 @@ def open_catalogue(
         conn = _connect(path, read_only=read_only)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise _open_error(path, exc) from None
+        raise explain_sqlite_error(path, exc) from None
     if version == migrations.SCHEMA_VERSION:
         return Catalogue(path, conn)
     if version > migrations.SCHEMA_VERSION:
@@ -421,7 +405,7 @@ def open_catalogue(
         _migrate(cat, exists=exists, seed=seed)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise _open_error(path, exc) from None
+        raise explain_sqlite_error(path, exc) from None
     return cat
 
 
@@ -470,7 +454,8 @@ def _is_ours(conn: sqlite3.Connection) -> bool:
     )
 
 
-def _open_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
+def explain_sqlite_error(path, exc: sqlite3.Error) -> CatalogueError:
+    """An SQLite error as one line that says what to do (used at open and at the CLI edge)."""
     msg = str(exc)
     if "not a database" in msg or "malformed" in msg:
         return CatalogueError(

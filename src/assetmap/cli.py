@@ -34,7 +34,7 @@ class AssetmapGroup(TyperGroup):
         except sqlite3.Error as exc:
             from assetmap.catalogue import explain_sqlite_error
 
-            Messages().error(str(explain_sqlite_error(exc, _catalogue_path(ctx))))
+            Messages().error(str(explain_sqlite_error(_catalogue_path(ctx), exc)))
             raise typer.Exit(1) from None
         except BrokenPipeError:
             # `assetmap export | head`: the reader left. Say nothing; exit as SIGPIPE would.
@@ -416,12 +416,10 @@ def import_(
     state.gazetteer()
     locate = locator()
     if _is_package(file):
-        from assetmap.openreferral import read_package
-
-        report = importer.ImportReport(dry_run=dry_run)
-        rejects_writer = importer.Rejects(rejects, importer.COLUMNS, importer.csv.excel)
-        importer.run_import(cat, read_package(file, cat.categories()), report, rejects=rejects_writer,
-                            skip_invalid=skip_invalid, locate=locate)  # fmt: skip
+        report = importer.import_package(
+            cat, file, skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run,
+            locate=locate,
+        )  # fmt: skip
         _import_summary(state, report, dry_run, rejects)
         return
     with _open_input(file) as stream:

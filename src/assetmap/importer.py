@@ -168,6 +168,19 @@ def import_csv(
     )
 
 
+def import_package(cat, path: str, *, skip_invalid=False, rejects_path=None, dry_run=False,
+                   locate=None) -> ImportReport:  # fmt: skip
+    """Import an Open Referral UK folder (or its datapackage.json) like a CSV file."""
+    from assetmap.openreferral import read_package
+
+    report = ImportReport(dry_run=dry_run)
+    rejects = Rejects(rejects_path, COLUMNS, csv.excel)
+    records = read_package(path, cat.categories())
+    return run_import(
+        cat, records, report, rejects=rejects, skip_invalid=skip_invalid, locate=locate
+    )
+
+
 def run_import(
     cat, records, report: ImportReport, *, rejects, skip_invalid, locate
 ) -> ImportReport:
