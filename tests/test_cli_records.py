@@ -176,3 +176,14 @@ def test_about_carries_the_attributions(cli):
     text = cli("about").stdout
     assert "Contains OS data © Crown copyright" in text
     assert "GeoNames" in text and "Open Government Licence" in text
+
+
+def test_terminal_tables_show_data_literally_not_as_markup(monkeypatch, capsys):
+    """Regression: rich read '[example]' in a name as markup and dropped it from the table."""
+    from assetmap import output
+
+    monkeypatch.setattr(output, "stdout_is_tty", lambda: True)
+    output.emit_table([{"name": "Walkers [example]", "why": "[bold]not bold[/bold]"}], ["name", "why"])
+    shown = capsys.readouterr().out
+    assert "Walkers [example]" in shown
+    assert "[bold]not bold[/bold]" in shown

@@ -124,7 +124,7 @@ def callback(
         typer.Option(
             "--db",
             envvar="ASSETMAP_DB",
-            help="Catalogue file [default: catalogue.db in $ASSETMAP_HOME or the user data dir].",
+            help="Catalogue file (default: catalogue.db in $ASSETMAP_HOME or the user data dir).",
             show_default=False,
         ),
     ] = None,
@@ -637,7 +637,7 @@ def near(
     avoid: Annotated[
         Repeat,
         typer.Option(
-            "--avoid", help="Exclusion zone PLACE[@RADIUS], e.g. 'B6 4@1.5km' (repeatable)."
+            "--avoid", help="Exclusion zone PLACE or PLACE@RADIUS, e.g. 'B6 4@1.5km' (repeatable)."
         ),
     ] = None,
     avoid_zone: Annotated[

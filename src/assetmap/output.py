@@ -85,13 +85,15 @@ def emit_table(records: Sequence[dict[str, Any]], columns: Sequence[str], title=
     if stdout_is_tty():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         console = Console(no_color=not color_allowed(sys.stdout))
         table = Table(title=title, show_lines=False, header_style="bold")
         for c in columns:
             table.add_column(c, overflow="fold")
         for r in records:
-            table.add_row(*[_cell(r.get(c)) for c in columns])
+            # Text, not str: data such as "Walkers [example]" must not be read as markup.
+            table.add_row(*[Text(_cell(r.get(c))) for c in columns])
         console.print(table)
         return
     # Plain text for pipes and files: one line per record, columns separated by two spaces,
