@@ -183,7 +183,9 @@ def test_terminal_tables_show_data_literally_not_as_markup(monkeypatch, capsys):
     from assetmap import output
 
     monkeypatch.setattr(output, "stdout_is_tty", lambda: True)
-    output.emit_table([{"name": "Walkers [example]", "why": "[bold]not bold[/bold]"}], ["name", "why"])
+    output.emit_table(
+        [{"name": "Walkers [example]", "why": "[bold]not bold[/bold]"}], ["name", "why"]
+    )
     shown = capsys.readouterr().out
     assert "Walkers [example]" in shown
     assert "[bold]not bold[/bold]" in shown

@@ -671,15 +671,15 @@ def near(
 
     fmt = _check_format(fmt)
     state = _state(ctx)
-    request = nearby.NearRequest(
-        place=place, goals=goal or [], within=within, tags=tag or [], categories=category or [],
-        free=free, day=day, at=at, after=after, age=age, gender=gender, women_only=women_only,
-        accessible=accessible, referral=referral or [], welcomes_convictions=welcomes_convictions,
-        no_dbs=no_dbs, no_children=no_children, strict_flags=strict_flags, capital=capital or [],
-        avoid=avoid or [], avoid_zones=avoid_zone or [], include_closed=include_closed,
-        sort=sort, limit=limit,
+    found, outcome = nearby.run(
+        place, catalogue=state.catalogue(), find_place=state.find_place, goals=goal or [],
+        sort=sort, limit=limit, within=within, day=day, at=at, after=after, gender=gender,
+        referral=referral or [], capital=capital or [], avoid=avoid or [],
+        avoid_zones=avoid_zone or [], tags=tag or [], categories=category or [], free=free,
+        age=age, women_only=women_only, accessible=accessible,
+        welcomes_convictions=welcomes_convictions, no_dbs=no_dbs, no_children=no_children,
+        strict_flags=strict_flags, include_closed=include_closed,
     )  # fmt: skip
-    found, outcome = nearby.run(request, catalogue=state.catalogue(), find_place=state.find_place)
     for w in found.warnings:
         state.messages.warn(w)
     for note in outcome.notes:
@@ -689,11 +689,12 @@ def near(
             state.messages.info(f"left out: {name} ({asset_id}): {reason}")
     records = [r.to_json() for r in outcome.results]
     if not records:
-        state.messages.info(nearby.empty_message(request, found, outcome))
+        narrowed = bool(goal or tag or category)
+        state.messages.info(nearby.empty_message(within, narrowed, found, outcome))
     elif fmt == "table":
         state.messages.info(
             f"Near {found.label} ({found.precision}, {found.area or 'area unknown'}), within "
-            f"{request.within}: showing {len(records)} of {outcome.total}"
+            f"{within}: showing {len(records)} of {outcome.total}"
         )
     if records or fmt != "table":
         emit_records(records, fmt, columns=NEAR_CSV_COLUMNS, table_columns=NEAR_TABLE_COLUMNS)

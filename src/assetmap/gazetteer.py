@@ -7,18 +7,9 @@ after that is one indexed query on that file, a millisecond or two in a fresh pr
 
 from __future__ import annotations
 
-import array
-import csv
-import io
-import lzma
-import os
 import re
 import sqlite3
-import sys
-import tempfile
 from collections.abc import Callable
-from importlib import resources
-from itertools import accumulate
 from pathlib import Path
 
 from assetmap import config
@@ -61,15 +52,26 @@ def council_keys(name: str) -> set[str]:
     return keys
 
 
+# Reading the packaged data is only needed to build the index, once: its imports live in
+# the functions below so that a lookup does not pay for them.
 def _data(name: str) -> bytes:
+    from importlib import resources
+
     return (resources.files("assetmap") / "data" / "gazetteer" / name).read_bytes()
 
 
 def _csv(name: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
     return list(csv.DictReader(io.StringIO(_data(name).decode("utf-8"))))
 
 
-def _ints(name: str, typecode: str) -> array.array:
+def _ints(name: str, typecode: str):
+    import array
+    import lzma
+    import sys
+
     values = array.array(typecode)
     values.frombytes(lzma.decompress(_data(name)))
     if sys.byteorder != "little" and typecode != "B":
@@ -83,6 +85,11 @@ Progress = Callable[[str, int, int], None]
 def build_index(path: Path, progress: Progress | None = None) -> None:
     """Write the index to a temporary file beside `path`, then move it into place, so a
     reader never sees half an index and two processes building at once do no harm."""
+    import lzma
+    import os
+    import tempfile
+    from itertools import accumulate
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
     os.close(fd)

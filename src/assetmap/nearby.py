@@ -4,7 +4,6 @@ place and zones, and runs the search. Keeps parsing of user text out of cli.py a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from assetmap import goals as goals_mod
 from assetmap import search
@@ -12,34 +11,6 @@ from assetmap.errors import InvalidValue
 from assetmap.places import Place
 from assetmap.vocab import CAPITAL, REFERRAL
 from assetmap.zones import MIN_ZONE_RADIUS_KM, CircleZone, load_geojson, parse_distance, split_zone
-
-
-@dataclass
-class NearRequest:
-    place: str
-    goals: list[str] = field(default_factory=list)
-    within: str = "5km"
-    tags: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    free: bool = False
-    day: str | None = None
-    at: str | None = None
-    after: str | None = None
-    age: int | None = None
-    gender: str | None = None
-    women_only: bool = False
-    accessible: bool = False
-    referral: list[str] = field(default_factory=list)
-    welcomes_convictions: bool = False
-    no_dbs: bool = False
-    no_children: bool = False
-    strict_flags: bool = False
-    capital: list[str] = field(default_factory=list)
-    avoid: list[str] = field(default_factory=list)
-    avoid_zones: list[str] = field(default_factory=list)
-    include_closed: bool = False
-    sort: str = "score"
-    limit: int = 10
 
 
 def _one_of(values: list[str], allowed: tuple[str, ...], option: str) -> list[str]:
@@ -52,56 +23,71 @@ def _one_of(values: list[str], allowed: tuple[str, ...], option: str) -> list[st
     return out
 
 
-def build_filters(req: NearRequest, find_place: Callable[[str], Place]) -> search.Filters:
+def build_filters(
+    find_place: Callable[[str], Place],
+    *,
+    within: str = "5km",
+    day: str | None = None,
+    at: str | None = None,
+    after: str | None = None,
+    gender: str | None = None,
+    referral: list[str] = (),
+    capital: list[str] = (),
+    avoid: list[str] = (),
+    avoid_zones: list[str] = (),
+    **flags,
+) -> search.Filters:
+    """Parse what the user typed into search.Filters; `flags` are passed on as they are
+    (tags, categories, free, age, women_only, accessible, welcomes_convictions, no_dbs,
+    no_children, strict_flags, include_closed). Errors name the option."""
+
     def option(name, fn, value):
         try:
             return fn(value)
         except InvalidValue as exc:
             raise InvalidValue(f"--{name}: {exc}") from None
 
-    if req.gender and req.gender.lower() not in ("women", "men"):
-        raise InvalidValue(f"--gender: '{req.gender}' is not one of women, men")
-    if req.sort not in ("score", "distance"):
-        raise InvalidValue(f"--sort: '{req.sort}' is not one of score, distance")
+    if gender and gender.lower() not in ("women", "men"):
+        raise InvalidValue(f"--gender: '{gender}' is not one of women, men")
     zones = []
-    for text in req.avoid:
+    for text in avoid:
         where, radius = option("avoid", split_zone, text)
         point = find_place(where)
-        zones.append(CircleZone(text, point.lat, point.lon,
-                                radius if radius is not None else max(point.radius_km, MIN_ZONE_RADIUS_KM)))  # fmt: skip
-    zones.extend(load_geojson(path) for path in req.avoid_zones)
+        extent = radius if radius is not None else max(point.radius_km, MIN_ZONE_RADIUS_KM)
+        zones.append(CircleZone(text, point.lat, point.lon, extent))
+    zones.extend(load_geojson(path) for path in avoid_zones)
     return search.Filters(
-        within_km=option("within", parse_distance, req.within),
-        tags=req.tags, categories=req.categories, free=req.free,
-        day=option("day", search.parse_day, req.day),
-        at=option("at", search.parse_time, req.at),
-        after=option("after", search.parse_time, req.after),
-        age=req.age, gender=req.gender.lower() if req.gender else None,
-        women_only=req.women_only, accessible=req.accessible,
-        referral=_one_of(req.referral, REFERRAL, "--referral"),
-        welcomes_convictions=req.welcomes_convictions, no_dbs=req.no_dbs,
-        no_children=req.no_children, strict_flags=req.strict_flags,
-        capital=_one_of(req.capital, CAPITAL, "--capital"),
-        include_closed=req.include_closed, zones=zones,
-    )  # fmt: skip
+        within_km=option("within", parse_distance, within),
+        day=option("day", search.parse_day, day),
+        at=option("at", search.parse_time, at),
+        after=option("after", search.parse_time, after),
+        gender=gender.lower() if gender else None,
+        referral=_one_of(referral, REFERRAL, "--referral"),
+        capital=_one_of(capital, CAPITAL, "--capital"),
+        zones=zones,
+        **flags,
+    )
 
 
-def run(req: NearRequest, *, catalogue, find_place) -> tuple[Place, search.Outcome]:
-    filters = build_filters(req, find_place)
-    place = find_place(req.place)
-    query = search.Query(place, goals=req.goals, filters=filters, sort=req.sort, limit=req.limit)
-    return place, search.near(catalogue.conn, query)
+def run(place: str, *, catalogue, find_place, goals=(), sort="score", limit=10, **options):
+    """Resolve the place, build the filters and search. Returns (place, outcome)."""
+    if sort not in ("score", "distance"):
+        raise InvalidValue(f"--sort: '{sort}' is not one of score, distance")
+    filters = build_filters(find_place, **options)
+    found = find_place(place)
+    query = search.Query(found, goals=list(goals), filters=filters, sort=sort, limit=limit)
+    return found, search.near(catalogue.conn, query)
 
 
-def empty_message(req: NearRequest, place: Place, outcome: search.Outcome) -> str:
+def empty_message(within: str, narrowed: bool, place: Place, outcome: search.Outcome) -> str:
     hint = "try a wider --within (e.g. --within 10km)"
     if outcome.excluded:
         hint += (
             f" or fewer filters ({len(outcome.excluded)} nearby left out: --show-excluded says why)"
         )
-    elif req.goals or req.tags or req.categories:
+    elif narrowed:
         hint += " or other goals"
-    return f"nothing found within {req.within} of {place.label}; {hint}"
+    return f"nothing found within {within} of {place.label}; {hint}"
 
 
 def text_search(catalogue, text: str, *, limit: int, include_closed: bool):
