@@ -127,3 +127,14 @@ def test_add_with_only_a_postcode_gets_coordinates_and_area(cli, db_file):
     assert shown["lat"] == pytest.approx(53.00753) and shown["lon"] == pytest.approx(-2.20409)
     assert shown["geo_precision"] == "postcode"
     assert shown["area"] == "Stoke-on-Trent"
+
+
+def test_index_build_replaces_older_versions(tmp_path, monkeypatch):
+    from assetmap import gazetteer
+
+    monkeypatch.setenv("ASSETMAP_CACHE_DIR", str(tmp_path))
+    old = tmp_path / "gazetteer-v0.db"
+    old.write_bytes(b"an index from an older assetmap")
+    gazetteer.build_index(gazetteer.index_path())
+    assert gazetteer.index_path().exists() and not old.exists()
+    assert not list(tmp_path.glob(".gazetteer-*"))  # no temporary files left behind

@@ -184,6 +184,10 @@ def build_index(path: Path, progress: Progress | None = None) -> None:
         conn.close()
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+        # Indexes of earlier assetmap versions are dead weight (about 70 MB each).
+        for old in path.parent.glob("gazetteer-v*.db"):
+            if old != path:
+                old.unlink(missing_ok=True)
         step("done", total, total)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
