@@ -247,3 +247,17 @@ def test_kill_9_mid_import_leaves_the_catalogue_as_it_was(tmp_path):
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert conn.execute("SELECT count(*) FROM assets").fetchone() == before
     assert conn.execute("SELECT count(*) FROM assets_rtree").fetchone() == before
+
+
+def test_into_an_empty_catalogue_repeats_and_lookalikes_are_still_reported(cli, db_file, tmp_path):
+    f = write(tmp_path / "dups.csv", "id,name,category,postcode,cost\n"
+              "a-1,Hanley Walk,walking group,ST1 3EB,free\n"
+              "b-2,Hanley Walk,walking group,ST1 3EB,free\n"
+              ",Stoke Gym,gym,ST4 7QB,paid\n"
+              ",Stoke Gym,gym,ST4 7QB,low\n")  # fmt: skip
+    result = cli("--db", str(db_file), "import", str(f))
+    assert "3 added, 1 updated" in result.stderr
+    assert "row 5: repeats an earlier row of this file (id stoke-gym-st4-7qb)" in result.stderr
+    assert "a-1, b-2 look like one asset" in result.stderr
+    rows = {a["id"]: a for a in assets(cli, db_file)}
+    assert rows["stoke-gym-st4-7qb"]["cost"] == "low"  # the later row wins

@@ -155,6 +155,31 @@ class Catalogue:
             )
         self.write([asset])
 
+    def try_add(self, asset: Asset) -> bool:
+        """Insert unless the id is taken (then False, nothing written): one statement, for
+        imports into an empty catalogue where almost every row is new."""
+        values = _db_values(asset)
+        now = _now()
+        cols = [*values, "created_at", "updated_at"]
+        with self.transaction() as conn:
+            cur = conn.execute(
+                f"INSERT INTO assets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                "ON CONFLICT(id) DO NOTHING",
+                [*values.values(), now, now],
+            )
+            if cur.rowcount != 1:
+                return False
+            _write_sessions(conn, cur.lastrowid, asset, new=True)
+        return True
+
+    def lookalikes(self) -> list[str]:
+        """Groups of ids that share a match key (same normalised name and postcode)."""
+        rows = self.conn.execute(
+            "SELECT group_concat(id, ', ') FROM (SELECT id, match_key FROM assets ORDER BY id) "
+            "GROUP BY match_key HAVING count(*) > 1"
+        )
+        return [r[0] for r in rows]
+
     def add_new(self, asset: Asset) -> None:
         """Insert an asset the caller knows is not there yet (imports: one query saved)."""
         values = _db_values(asset)

@@ -192,9 +192,14 @@ def run_import(
     try:
         with cat.transaction():
             # Into an empty catalogue, build the search indexes once at the end.
-            bulk = cat.bulk_load() if cat.count() == 0 else contextlib.nullcontext()
+            empty = cat.count() == 0
+            bulk = cat.bulk_load() if empty else contextlib.nullcontext()
             with bulk:
-                _import_rows(cat, records, categories, report, rejects, locate)
+                _import_rows(cat, records, categories, report, rejects, locate, empty)
+            if empty:
+                # The per-row lookalike check was skipped (nothing to look like at the start).
+                for ids in cat.lookalikes():
+                    report.warnings.append(f"{ids} look like one asset (same name and postcode)")
             if (report.problems and not skip_invalid) or report.dry_run:
                 raise _Abort
     except _Abort:
@@ -230,7 +235,7 @@ def _csv_records(fp, report, dialect, mapping, progress):
         yield row_no, raw, fields, []
 
 
-def _import_rows(cat, records, categories, report, rejects, locate) -> None:
+def _import_rows(cat, records, categories, report, rejects, locate, into_empty=False) -> None:
     import datetime as dt
 
     # Rows this import writes carry updated_at >= started (the write lock is held throughout),
@@ -238,7 +243,9 @@ def _import_rows(cat, records, categories, report, rejects, locate) -> None:
     started = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     for label, raw, fields, problems in records:
         if fields is not None and not problems:
-            problems = _import_row(cat, label, fields, categories, report, started, locate)
+            problems = _import_row(
+                cat, label, fields, categories, report, started, locate, into_empty
+            )
         if problems:
             report.problems.extend(problems)
             report.skipped += 1
@@ -249,7 +256,9 @@ class _Abort(Exception):
     """Roll the import's transaction back (dry run, or invalid rows)."""
 
 
-def _import_row(cat, row_no, fields, categories, report, started, locate) -> list[RowProblem]:
+def _import_row(
+    cat, row_no, fields, categories, report, started, locate, into_empty=False
+) -> list[RowProblem]:
     try:
         asset = Asset.from_row(fields, categories=categories)
     except InvalidRecord as exc:
@@ -260,6 +269,13 @@ def _import_row(cat, row_no, fields, categories, report, started, locate) -> lis
         and (w := _phone_warning(row_no, fields["phone"]))
     ):
         report.warnings.append(w)
+    if into_empty:
+        # Fast path: the catalogue was empty, so a new id is a new asset. A taken id (a row
+        # repeated in this file) goes the careful way below.
+        _locate(asset, row_no, report, locate)
+        if cat.try_add(asset):
+            report.added += 1
+            return []
     given_id = bool(fields.get("id"))
     matches, exists, repeated = cat.import_lookup(asset, started)
     if not given_id:
@@ -275,14 +291,8 @@ def _import_row(cat, row_no, fields, categories, report, started, locate) -> lis
         report.warnings.append(f"{_where(row_no)}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
     if repeated:
         report.warnings.append(f"{_where(row_no)}: repeats an earlier row of this file (id {asset.id}); the later row wins")  # fmt: skip
-    if locate is not None:
-        try:
-            for w in locate(asset):
-                report.warnings.append(f"{_where(row_no)}: {w}")
-        except PlaceError as exc:
-            report.warnings.append(f"{_where(row_no)}: could not place it: {exc}")
-    if asset.lat is not None and not asset.geo_precision:
-        asset.geo_precision = "given"
+    if not into_empty:
+        _locate(asset, row_no, report, locate)
     if not exists:
         cat.add_new(asset)
         report.added += 1
@@ -292,6 +302,17 @@ def _import_row(cat, row_no, fields, categories, report, started, locate) -> lis
     report.updated += counts.updated
     report.unchanged += counts.unchanged
     return []
+
+
+def _locate(asset: Asset, row_no, report: ImportReport, locate) -> None:
+    if locate is not None:
+        try:
+            for w in locate(asset):
+                report.warnings.append(f"{_where(row_no)}: {w}")
+        except PlaceError as exc:
+            report.warnings.append(f"{_where(row_no)}: could not place it: {exc}")
+    if asset.lat is not None and not asset.geo_precision:
+        asset.geo_precision = "given"
 
 
 def _where(row) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 from assetmap import postcodes, schedule
 from assetmap.errors import FieldProblem, InvalidRecord, InvalidValue
@@ -301,26 +302,35 @@ def match_key(name: str, postcode: str, lat: float | None = None, lon: float | N
     return f"{slug(name)}|{lat:.3f},{lon:.3f}"
 
 
+def _cached(fn):
+    """Memoise a validator of a column whose values repeat (categories of flags, dates,
+    tag lists, postcodes): an import of many rows then checks each distinct value once."""
+    return lru_cache(maxsize=8192)(fn)
+
+
+_tags = _cached(lambda v: tuple(split_tags(v)))
+_capital = _cached(lambda v: tuple(_enum_list(v, CAPITAL)))
+
 # Column -> (validator, value of a blank cell). _REQUIRED: a blank cell is an error.
 _CHECKS = {
     "name": (_required_text, _REQUIRED),
     "category": (_category, _REQUIRED),
     "id": (_id, ""),
-    "tags": (split_tags, []),
+    "tags": (lambda v: list(_tags(v)), []),
     **{n: (_text, "") for n in ("description", "address", "area", "accessibility", "source", "notes", "phone")},
     "email": (_email, ""),
     "website": (_website, ""),
-    "postcode": (postcodes.normalise, ""),
+    "postcode": (_cached(postcodes.normalise), ""),
     "lat": (lambda v: _coordinate(v, -90, 90), None),
     "lon": (lambda v: _coordinate(v, -180, 180), None),
     "schedule": (schedule.normalise, ""),
-    "cost": (lambda v: _enum(v, COST, blank=""), ""),
-    "gender": (lambda v: _enum(v, GENDER, blank="any"), "any"),
-    "referral": (lambda v: _enum(v, REFERRAL, blank=""), ""),
-    **{f: (lambda v: _enum(v, FLAG, blank="unknown"), "unknown") for f in FLAG_FIELDS},
-    "capital": (lambda v: _enum_list(v, CAPITAL), []),
-    "status": (lambda v: _enum(v, STATUS, blank="active"), "active"),
+    "cost": (_cached(lambda v: _enum(v, COST, blank="")), ""),
+    "gender": (_cached(lambda v: _enum(v, GENDER, blank="any")), "any"),
+    "referral": (_cached(lambda v: _enum(v, REFERRAL, blank="")), ""),
+    **{f: (_cached(lambda v: _enum(v, FLAG, blank="unknown")), "unknown") for f in FLAG_FIELDS},
+    "capital": (lambda v: list(_capital(v)), []),
+    "status": (_cached(lambda v: _enum(v, STATUS, blank="active")), "active"),
     "min_age": (_age, None),
     "max_age": (_age, None),
-    "verified_on": (_date, ""),
+    "verified_on": (_cached(_date), ""),
 }  # fmt: skip
