@@ -15,6 +15,7 @@ import argparse
 import csv
 import os
 import random
+import re
 import resource
 import sqlite3
 import subprocess
@@ -81,9 +82,12 @@ def main() -> None:
     proc = subprocess.run([sys.executable, "-m", "assetmap", "--db", str(db), "import", str(src)], env=env, capture_output=True, text=True)  # fmt: skip
     secs = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"assetmap import (validated, indexed):            {args.rows / secs:10,.0f} rows/s "
-          f"({secs:.0f} s; peak memory of any child {peak_mb:.0f} MB)")  # fmt: skip
-    print("  " + proc.stderr.strip().splitlines()[-1])
+    summary = proc.stderr.strip().splitlines()[-1]
+    index_s = float(re.search(r"rebuilt in ([0-9.]+) s", summary).group(1))
+    print(f"assetmap import, validated load only:           {args.rows / (secs - index_s):10,.0f} rows/s")  # fmt: skip
+    print(f"assetmap import, load + R*Tree + full-text:      {args.rows / secs:10,.0f} rows/s "
+          f"({secs:.0f} s, of which indexes {index_s:.0f} s; peak memory of any child {peak_mb:.0f} MB)")  # fmt: skip
+    print("  " + summary)
 
     start = time.perf_counter()
     with open(work / "export.csv", "wb") as out:

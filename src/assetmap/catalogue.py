@@ -40,6 +40,7 @@ class Catalogue:
         self.conn = conn
         self.created = False
         self.seeded = 0
+        self.index_rebuild_s: float | None = None  # set by bulk_load
 
     # -- transactions -------------------------------------------------------------------
     @contextmanager
@@ -273,6 +274,9 @@ class Catalogue:
         for name, _sql in triggers:
             self.conn.execute(f'DROP TRIGGER "{name}"')
         yield
+        import time
+
+        start = time.perf_counter()
         self.conn.execute("DELETE FROM assets_rtree")
         self.conn.execute(
             "INSERT INTO assets_rtree SELECT pk, lat, lat, lon, lon FROM assets WHERE lat IS NOT NULL"
@@ -280,6 +284,7 @@ class Catalogue:
         self.conn.execute("INSERT INTO assets_fts(assets_fts) VALUES ('rebuild')")
         for _name, sql in triggers:
             self.conn.execute(sql)
+        self.index_rebuild_s = time.perf_counter() - start
 
     def remove(self, asset_id: str) -> None:
         self.get(asset_id)

@@ -62,12 +62,15 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     encoding: str = ""
     dry_run: bool = False
+    index_rebuild_s: float | None = None  # bulk loads: time spent rebuilding search indexes
 
     def summary(self) -> str:
         verb = "would be " if self.dry_run else ""
         text = f"{self.added} {verb}added, {self.updated} {verb}updated, {self.unchanged} unchanged"
         if self.skipped:
             text += f", {self.skipped} skipped (invalid)"
+        if self.index_rebuild_s is not None and not self.dry_run:
+            text += f"; search indexes rebuilt in {self.index_rebuild_s:.1f} s"
         return text
 
 
@@ -196,6 +199,7 @@ def run_import(
             bulk = cat.bulk_load() if empty else contextlib.nullcontext()
             with bulk:
                 _import_rows(cat, records, categories, report, rejects, locate, empty)
+            report.index_rebuild_s = cat.index_rebuild_s
             if empty:
                 # The per-row lookalike check was skipped (nothing to look like at the start).
                 for ids in cat.lookalikes():
