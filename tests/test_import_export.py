@@ -234,7 +234,7 @@ def test_kill_9_mid_import_leaves_the_catalogue_as_it_was(tmp_path):
     big = tmp_path / "big.csv"
     with big.open("w", encoding="utf-8") as fh:
         fh.write("name,category,lat,lon,tags\n")
-        for i in range(60000):
+        for i in range(200_000):
             fh.write(f"Asset {i},gym,{53 + i / 1e6:.6f},-2.2,gym;fitness\n")
     before = sqlite3.connect(db).execute("SELECT count(*) FROM assets").fetchone()
     proc = subprocess.Popen([sys.executable, "-m", "assetmap", "--db", str(db), "import", str(big)],

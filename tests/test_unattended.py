@@ -153,7 +153,7 @@ def test_ctrl_c_mid_import_exits_130_and_changes_nothing(tmp_path):
     big = tmp_path / "big.csv"
     with big.open("w") as fh:
         fh.write("name,category,lat,lon\n")
-        fh.writelines(f"Asset {i},gym,{53 + i / 1e6:.6f},-2.2\n" for i in range(60000))
+        fh.writelines(f"Asset {i},gym,{53 + i / 1e6:.6f},-2.2\n" for i in range(200_000))
     proc = subprocess.Popen([sys.executable, "-m", "assetmap", "--db", str(db), "import", str(big)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
     time.sleep(2.0)
