@@ -54,12 +54,11 @@ def detect_dialect(fp: BinaryIO, encoding: str) -> type[csv.Dialect]:
     head = fp.read(64 * 1024).decode(encoding, errors="replace")
     fp.seek(0)
     first_line = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
-    delimiter = max((",", ";", "\t"), key=first_line.count)
+    best = max((",", ";", "\t"), key=first_line.count)
 
     class Dialect(csv.excel):
-        pass
+        delimiter = best if first_line.count(best) else ","
 
-    Dialect.delimiter = delimiter if first_line.count(delimiter) else ","
     return Dialect
 
 

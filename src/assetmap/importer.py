@@ -193,7 +193,7 @@ def run_import(
 
     categories = cat.categories()
     try:
-        with cat.transaction():
+        with contextlib.suppress(_Abort), cat.transaction():
             # Into an empty catalogue, build the search indexes once at the end.
             empty = cat.count() == 0
             bulk = cat.bulk_load() if empty else contextlib.nullcontext()
@@ -205,9 +205,7 @@ def run_import(
                 for ids in cat.lookalikes():
                     report.warnings.append(f"{ids} look like one asset (same name and postcode)")
             if (report.problems and not skip_invalid) or report.dry_run:
-                raise _Abort
-    except _Abort:
-        pass
+                raise _Abort  # rolls the transaction back
     finally:
         rejects.close()
     if report.problems and not skip_invalid:

@@ -6,6 +6,7 @@ there is one definition of what a valid asset is. Raw values are strings, as in 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -243,19 +244,13 @@ def _age(v: str) -> int | None:
 def parse_date(v: str) -> dt.date:
     """ISO (2026-11-23) or UK (23/11/2026, 23-11-2026, 23.11.26) dates."""
     v = v.strip()
-    try:
+    with contextlib.suppress(ValueError):
         return dt.date.fromisoformat(v)
-    except ValueError:
-        pass
     m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", v)
     if m:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if year < 100:
-            year += 2000
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            return dt.date(year + 2000 if year < 100 else year, month, day)
     raise InvalidValue(f"'{v}' is not a date; write 2026-11-23 or 23/11/2026")
 
 
