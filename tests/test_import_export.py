@@ -261,3 +261,22 @@ def test_into_an_empty_catalogue_repeats_and_lookalikes_are_still_reported(cli, 
     assert "a-1, b-2 look like one asset" in result.stderr
     rows = {a["id"]: a for a in assets(cli, db_file)}
     assert rows["stoke-gym-st4-7qb"]["cost"] == "low"  # the later row wins
+
+
+def test_files_in_missing_folders_are_one_line_errors(cli, db_file, tmp_path):
+    """Regression: export, --rejects and the Open Referral folder in a missing directory
+    gave a traceback (or quietly created the folders)."""
+    db = ["--db", str(db_file)]
+    missing = tmp_path / "no" / "such"
+    bad = write(tmp_path / "bad.csv", "name,category,postcode\nA,gym,M1 1AD\nB,gymx,M1 1AD\n")
+    for args in (
+        ["export", str(missing / "out.csv")],
+        ["export", "--format", "openreferral", str(missing / "oruk")],
+        ["import", str(bad), "--skip-invalid", "--rejects", str(missing / "rejects.csv")],
+    ):
+        result = cli(*db, *args, code=1)
+        assert "does not exist" in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
+    assert not (tmp_path / "no").exists()
+    assert assets(cli, db_file) == []

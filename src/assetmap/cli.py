@@ -40,6 +40,11 @@ class AssetmapGroup(TyperGroup):
             # `assetmap export | head`: the reader left. Say nothing; exit as SIGPIPE would.
             _silence_stdout()
             raise typer.Exit(141) from None
+        except OSError as exc:
+            # A file the user named could not be read or written: say which, and why.
+            where = f" ({exc.filename})" if exc.filename else ""
+            Messages().error(f"{exc.strerror or exc}{where}")
+            raise typer.Exit(1) from None
 
 
 def _catalogue_path(ctx) -> str:
@@ -490,7 +495,10 @@ def export(
         str | None, typer.Argument(help="Write here instead of standard output.")
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="csv, json, ndjson or geojson.")
+        str,
+        typer.Option(
+            "--format", "-f", help="csv, json, ndjson, geojson, or openreferral (a folder)."
+        ),
     ] = "csv",
     excel: Annotated[
         bool,
@@ -537,18 +545,7 @@ def export(
         finally:
             out.detach()
     else:
-        import os
-        import tempfile
-
-        target = os.path.abspath(file)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".assetmap-export-")
-        try:
-            with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
-                n = exporter.write(cat, out, fmt, **filters)
-            os.replace(tmp, target)  # never a half-written export file
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        n = exporter.write_file(cat, file, fmt, encoding=encoding, **filters)
     state.messages.info(f"export: {n} assets")
 
 

@@ -12,9 +12,32 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from assetmap.csvio import FORMULA_STARTS, inert
+from assetmap.errors import InvalidValue
 from assetmap.models import COLUMNS, cell_text
 
 FORMATS = ("csv", "json", "ndjson", "geojson")
+
+
+def write_file(cat, path: str, fmt: str, *, encoding: str = "utf-8", **filters) -> int:
+    """Export to a file, written beside it and moved into place: never half a file."""
+    import os
+    import tempfile
+
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise InvalidValue(
+            f"the directory {folder} does not exist; create it or choose another file"
+        )
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".assetmap-export-")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
+            n = write(cat, out, fmt, **filters)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return n
 
 
 def write(cat, out: TextIO, fmt: str, **filters) -> int:

@@ -10,6 +10,7 @@ import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
 from assetmap import csvio
@@ -116,6 +117,10 @@ class Rejects:
     """Bad rows written back unchanged, with an `error` column, ready to fix and re-import."""
 
     def __init__(self, path: str | None, header: list[str], dialect):
+        if path and not Path(path).resolve().parent.is_dir():
+            raise InvalidValue(
+                f"the directory {Path(path).resolve().parent} does not exist (--rejects); create it first"
+            )
         self.path, self.header, self.dialect = path, header, dialect
         self._fh = self._writer = None
         self.count = 0

@@ -121,7 +121,11 @@ def export_package(cat, directory: str, **filters) -> int:
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise InvalidValue(f"{directory} is a file; give a folder for the Open Referral package")
-    target.mkdir(parents=True, exist_ok=True)
+    if not target.resolve().parent.is_dir():
+        raise InvalidValue(
+            f"the directory {target.resolve().parent} does not exist; create it first"
+        )
+    target.mkdir(exist_ok=True)
     writers, handles, tmp_paths = {}, {}, {}
     try:
         for table, fields in TABLES.items():
