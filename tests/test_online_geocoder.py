@@ -134,3 +134,19 @@ def test_geocode_fills_missing_coordinates_and_is_idempotent(cli, db_file, nomin
     assert "0 placed, 0 could not be placed" in again.stderr
     assert conn.execute("SELECT updated_at FROM assets").fetchone() == updated
     assert nominatim.requests == ["10 piccadilly gardens, manchester"]
+
+
+def test_retries_log_no_traceback_and_no_query(cli, nominatim, monkeypatch):
+    """Regression: geopy's RateLimiter logged 'Called with (*('<the query>',)...' and a
+    traceback to stderr on every retry: query text must never be logged."""
+    from conftest import run_process
+
+    # A real process: pytest's own log capture would hide what a user's terminal shows.
+    monkeypatch.setenv("ASSETMAP_GEOCODER_RETRIES", "1")
+    proc = run_process("locate", "Stockport", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["source"] == "offline: GeoNames town"
+    stderr = proc.stderr.decode()
+    assert "Traceback" not in stderr
+    assert "stockport" not in stderr.lower()
+    assert nominatim.requests == ["stockport", "stockport"]  # it did retry

@@ -72,6 +72,18 @@ def _radius_from_bbox(raw: dict) -> float:
     return round(max(0.05, math.hypot(dlat, dlon) / 2), 3)
 
 
+def _quiet_network_logs() -> None:
+    """geopy's RateLimiter logs each retry with the query and a traceback, and urllib3 logs
+    its own retries: queries may be where a person lives and must never be logged, and
+    failures are reported once, as a warning, by find_place."""
+    import logging
+
+    for name in ("geopy", "urllib3"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
 def online_lookup(query: str, name: str, cat, conf: dict) -> Place | None:
     """Ask an online geocoder (cache first). None when it found nothing.
     Network failures raise geopy's GeocoderServiceError family for the caller to handle."""
@@ -86,6 +98,7 @@ def online_lookup(query: str, name: str, cat, conf: dict) -> Place | None:
         )  # fmt: skip
     from geopy.extra.rate_limiter import RateLimiter
 
+    _quiet_network_logs()
     geocoder = _online_geocoder(name, conf)
     geocode = RateLimiter(
         geocoder.geocode,
