@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import compare_processes
+from common import compare_instructions, compare_processes
 
 
 def main() -> None:
@@ -66,13 +66,13 @@ def main() -> None:
     print(f"\ncold processes, median of {args.runs}:")
     py = sys.executable
     near = [py, "-m", "assetmap", "--db", str(path), "near", "ST4 7QB", "--tag", "gym", "--format", "json"]  # fmt: skip
-    compare_processes(
-        {
-            "python -c 'import typer' (the framework floor)": [py, "-c", "import typer"],
-            "assetmap near ST4 7QB --tag gym --format json": near,
-        },
-        args.runs,
-    )
+    named = {
+        "python -c 'import typer' (the framework floor)": [py, "-c", "import typer"],
+        "assetmap near ST4 7QB --tag gym --format json": near,
+    }
+    compare_processes(named, args.runs)
+    print("\nthe same, counted in instructions (steady on a noisy machine):")
+    compare_instructions(named)
 
 
 if __name__ == "__main__":

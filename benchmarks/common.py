@@ -36,3 +36,32 @@ def compare_processes(named: dict[str, list[str]], runs: int, env: dict | None =
         print(
             f"{label:<48} {ms:6.1f} ms  {ms / base:5.1f}x   {fastest:5.1f} ms  {fastest / base_min:5.1f}x"
         )
+
+
+def instructions(args: list[str], env: dict | None = None) -> int | None:
+    """Instructions executed by `args` under valgrind's callgrind: unlike wall time, the same
+    on a busy machine. None when valgrind is not installed."""
+    import re
+    import shutil
+
+    if not shutil.which("valgrind"):
+        return None
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args],
+        capture_output=True, env=full_env, check=True,
+    )  # fmt: skip
+    m = re.search(rb"Collected : (\d+)", proc.stderr)
+    return int(m.group(1)) if m else None
+
+
+def compare_instructions(named: dict[str, list[str]], env: dict | None = None) -> None:
+    base = instructions([sys.executable, "-c", "pass"], env)
+    if base is None:
+        print("(valgrind not installed: no instruction counts)")
+        return
+    print(f"{'python -c pass':<48} {base / 1e6:8.0f} M instructions   1.0x")
+    for label, args in named.items():
+        n = instructions(args, env)
+        print(f"{label:<48} {n / 1e6:8.0f} M instructions  {n / base:4.1f}x")
