@@ -559,7 +559,16 @@ NEAR_CSV_COLUMNS = [
 Repeat = list[str] | None
 
 
-@app.command()
+NEAR_EXAMPLES = """\b
+Examples:
+  assetmap near "ST4 7QB" --goal "get fit" --goal "meet people"
+  assetmap near Hanley --goal "stay sober" --welcomes-convictions --no-children
+  assetmap near "53.41,-2.16" --tag gym --free --within 3mi --format json
+  assetmap near "M32 0TJ" --avoid "M16 0RA@1km"
+"""
+
+
+@app.command(epilog=NEAR_EXAMPLES)
 def near(
     ctx: typer.Context,
     place: Annotated[
