@@ -48,6 +48,7 @@ def instructions(args: list[str], env: dict | None = None) -> int | None:
         return None
     full_env = {**os.environ, **(env or {})}
     full_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run(args, capture_output=True, env=full_env, check=True)  # warm-up: .pyc files
     proc = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args],
         capture_output=True, env=full_env, check=True,
