@@ -280,3 +280,15 @@ def test_files_in_missing_folders_are_one_line_errors(cli, db_file, tmp_path):
         assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
     assert not (tmp_path / "no").exists()
     assert assets(cli, db_file) == []
+
+
+def test_into_an_empty_catalogue_rows_without_id_match_earlier_rows_by_name_and_postcode(
+    cli, db_file, tmp_path
+):
+    f = write(tmp_path / "match.csv", "id,name,category,postcode,cost\n"
+              "sg-1,Stoke Gym,gym,ST4 7QB,paid\n"
+              ",STOKE  gym,gym,st47qb,low\n")  # fmt: skip
+    result = cli("--db", str(db_file), "import", str(f))
+    assert "1 added, 1 updated" in result.stderr
+    [asset] = assets(cli, db_file)
+    assert asset["id"] == "sg-1" and asset["cost"] == "low"

@@ -156,22 +156,58 @@ class Catalogue:
             )
         self.write([asset])
 
-    def try_add(self, asset: Asset) -> bool:
-        """Insert unless the id is taken (then False, nothing written): one statement, for
-        imports into an empty catalogue where almost every row is new."""
-        values = _db_values(asset)
+    def add_batch(self, assets: list[Asset], by_key: list[bool]) -> list[Asset]:
+        """Insert, in one statement, the assets that are surely new; return the rest for the
+        caller's careful path: ids already taken (in the catalogue or earlier in the batch)
+        and, where by_key says the row had no id of its own, a name and postcode already
+        there. For imports into an empty catalogue; sessions come from rebuild_sessions()."""
+        keys = [match_key(a.name, a.postcode, a.lat, a.lon) for a in assets]
+        taken_ids = self._existing("id", [a.id for a in assets])
+        taken_keys = self._existing(
+            "match_key", [k for k, b in zip(keys, by_key, strict=True) if b]
+        )
+        fresh, rest = [], []
+        for asset, key, match in zip(assets, keys, by_key, strict=True):
+            if asset.id in taken_ids or (match and key in taken_keys):
+                rest.append(asset)
+            else:
+                taken_ids.add(asset.id)
+                taken_keys.add(key)
+                fresh.append(asset)
         now = _now()
-        cols = [*values, "created_at", "updated_at"]
+        cols = [*ASSET_FIELDS, "match_key", "created_at", "updated_at"]
         with self.transaction() as conn:
-            cur = conn.execute(
-                f"INSERT INTO assets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-                "ON CONFLICT(id) DO NOTHING",
-                [*values.values(), now, now],
+            conn.executemany(
+                f"INSERT INTO assets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [(*_db_values(a).values(), now, now) for a in fresh],
             )
-            if cur.rowcount != 1:
-                return False
-            _write_sessions(conn, cur.lastrowid, asset, new=True)
-        return True
+        return rest
+
+    def _existing(self, column: str, values: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(values), 500):
+            part = values[i : i + 500]
+            sql = f"SELECT {column} FROM assets WHERE {column} IN ({', '.join('?' * len(part))})"
+            found.update(r[0] for r in self.conn.execute(sql, part))
+        return found
+
+    def rebuild_sessions(self) -> None:
+        """Re-derive every asset's weekly sessions from its schedule (after a bulk load)."""
+        from assetmap import schedule
+
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sessions")
+            reader = self.conn.cursor()
+            reader.execute("SELECT pk, schedule FROM assets WHERE schedule != ''")
+            while rows := reader.fetchmany(10_000):
+                conn.executemany(
+                    'INSERT INTO sessions(asset_pk, day, start, "end") VALUES (?, ?, ?, ?)',
+                    [
+                        (pk, s.day, s.start, s.end)
+                        for pk, text in rows
+                        for s in schedule.parse(text)
+                    ],
+                )
 
     def lookalikes(self) -> list[str]:
         """Groups of ids that share a match key (same normalised name and postcode)."""
@@ -180,18 +216,6 @@ class Catalogue:
             "GROUP BY match_key HAVING count(*) > 1"
         )
         return [r[0] for r in rows]
-
-    def add_new(self, asset: Asset) -> None:
-        """Insert an asset the caller knows is not there yet (imports: one query saved)."""
-        values = _db_values(asset)
-        now = _now()
-        cols = [*values, "created_at", "updated_at"]
-        with self.transaction() as conn:
-            cur = conn.execute(
-                f"INSERT INTO assets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [*values.values(), now, now],
-            )
-            _write_sessions(conn, cur.lastrowid, asset, new=True)
 
     def write(self, assets: Iterable[Asset]) -> WriteCounts:
         """Insert or update by id, in one transaction. Unchanged records are not touched

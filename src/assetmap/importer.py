@@ -242,48 +242,69 @@ def _csv_records(fp, report, dialect, mapping, progress):
         yield row_no, raw, fields, []
 
 
+BATCH = 1000
+
+
 def _import_rows(cat, records, categories, report, rejects, locate, into_empty=False) -> None:
     import datetime as dt
 
     # Rows this import writes carry updated_at >= started (the write lock is held throughout),
     # which tells a row repeated in the file apart without remembering every id read.
     started = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    batch: list[tuple] = []
     for label, raw, fields, problems in records:
         if fields is not None and not problems:
-            problems = _import_row(
-                cat, label, fields, categories, report, started, locate, into_empty
-            )
+            asset, problems = _prepare(label, fields, categories, report, locate)
+            if asset is not None:
+                given_id = bool(fields.get("id"))
+                if into_empty:
+                    # Into an empty catalogue, new rows go in batches; repeats, below.
+                    batch.append((label, asset, given_id))
+                    if len(batch) >= BATCH:
+                        _flush(cat, batch, report, started)
+                else:
+                    _store(cat, label, asset, given_id, report, started)
         if problems:
             report.problems.extend(problems)
             report.skipped += 1
             rejects.add(raw, problems)
+    if into_empty:
+        _flush(cat, batch, report, started)
+        cat.rebuild_sessions()
+
+
+def _flush(cat, batch: list[tuple], report: ImportReport, started: str) -> None:
+    if not batch:
+        return
+    assets = [asset for _, asset, _ in batch]
+    rest = {id(a) for a in cat.add_batch(assets, [not given for _, _, given in batch])}
+    report.added += len(batch) - len(rest)
+    for label, asset, given_id in batch:
+        if id(asset) in rest:
+            _store(cat, label, asset, given_id, report, started)
+    batch.clear()
 
 
 class _Abort(Exception):
     """Roll the import's transaction back (dry run, or invalid rows)."""
 
 
-def _import_row(
-    cat, row_no, fields, categories, report, started, locate, into_empty=False
-) -> list[RowProblem]:
+def _prepare(row_no, fields, categories, report, locate):
+    """Validate one row into an Asset and place it: (asset, []) or (None, problems)."""
     try:
         asset = Asset.from_row(fields, categories=categories)
     except InvalidRecord as exc:
-        return [RowProblem(row_no, p.column, p.message) for p in exc.problems]
-    if (
-        isinstance(row_no, int)
-        and fields.get("phone")
-        and (w := _phone_warning(row_no, fields["phone"]))
-    ):
+        return None, [RowProblem(row_no, p.column, p.message) for p in exc.problems]
+    phone = fields.get("phone") if isinstance(row_no, int) else None
+    if phone and (w := _phone_warning(row_no, phone)):
         report.warnings.append(w)
-    if into_empty:
-        # Fast path: the catalogue was empty, so a new id is a new asset. A taken id (a row
-        # repeated in this file) goes the careful way below.
-        _locate(asset, row_no, report, locate)
-        if cat.try_add(asset):
-            report.added += 1
-            return []
-    given_id = bool(fields.get("id"))
+    _locate(asset, row_no, report, locate)
+    return asset, []
+
+
+def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str) -> None:
+    """Write one asset, matching it to what the catalogue has: by id, else by name and
+    postcode; a taken readable id gets a suffix; repeats and lookalikes are warned about."""
     matches, exists, repeated = cat.import_lookup(asset, started)
     if not given_id:
         if len(matches) == 1 and matches[0] != asset.id:
@@ -292,23 +313,16 @@ def _import_row(
         elif not matches and exists and not repeated:
             # The readable id is taken by another asset (renamed since): give this one its own.
             asset.id = _free_id(cat, asset)
-            repeated = False
+            exists = repeated = False
     elif [m for m in matches if m != asset.id]:
         others = ", ".join(m for m in matches if m != asset.id)
         report.warnings.append(f"{_where(row_no)}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
     if repeated:
         report.warnings.append(f"{_where(row_no)}: repeats an earlier row of this file (id {asset.id}); the later row wins")  # fmt: skip
-    if not into_empty:
-        _locate(asset, row_no, report, locate)
-    if not exists:
-        cat.add_new(asset)
-        report.added += 1
-        return []
     counts = cat.write([asset])
     report.added += counts.added
     report.updated += counts.updated
     report.unchanged += counts.unchanged
-    return []
 
 
 def _locate(asset: Asset, row_no, report: ImportReport, locate) -> None:
