@@ -174,13 +174,13 @@ class Catalogue:
             else:
                 taken_ids.add(asset.id)
                 taken_keys.add(key)
-                fresh.append(asset)
+                fresh.append((asset, key))
         now = _now()
         cols = [*ASSET_FIELDS, "match_key", "created_at", "updated_at"]
         with self.transaction() as conn:
             conn.executemany(
                 f"INSERT INTO assets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [(*_db_values(a).values(), now, now) for a in fresh],
+                [(*_db_values(a, key).values(), now, now) for a, key in fresh],
             )
         return rest
 
@@ -348,12 +348,13 @@ def _list_where(*, category=None, tag=None, area=None, status=None) -> tuple[lis
     return where, params
 
 
-def _db_values(asset: Asset) -> dict:
-    values = {}
-    for name in ASSET_FIELDS:
-        v = getattr(asset, name)
-        values[name] = ";".join(v) if isinstance(v, list) else v
-    values["match_key"] = match_key(asset.name, asset.postcode, asset.lat, asset.lon)
+def _db_values(asset: Asset, key: str | None = None) -> dict:
+    """The row to store: list fields joined with ';', plus the match key (pass it when
+    already computed)."""
+    values = {name: getattr(asset, name) for name in ASSET_FIELDS}
+    values["tags"] = ";".join(asset.tags)
+    values["capital"] = ";".join(asset.capital)
+    values["match_key"] = key or match_key(asset.name, asset.postcode, asset.lat, asset.lon)
     return values
 
 

@@ -94,10 +94,10 @@ class Asset:
         values: dict = {}
         for name, (check, blank) in _CHECKS.items():
             raw = row.get(name)
-            text = "" if raw is None else str(raw).strip()
+            text = raw.strip() if type(raw) is str else "" if raw is None else str(raw).strip()
             if not text and blank is not _REQUIRED:
                 # Blank cells are the common case: their meaning is fixed, no parsing needed.
-                values[name] = list(blank) if isinstance(blank, list) else blank
+                values[name] = [] if blank is _EMPTY_LIST else blank
                 continue
             try:
                 values[name] = check(text, categories) if name == "category" else check(text)
@@ -154,6 +154,7 @@ def cell_text(value) -> str:
 
 
 _REQUIRED = object()
+_EMPTY_LIST: list = []  # the blank value of list columns (copied, never handed out)
 
 
 def _text(v: str) -> str:
@@ -311,7 +312,7 @@ _CHECKS = {
     "name": (_required_text, _REQUIRED),
     "category": (_category, _REQUIRED),
     "id": (_id, ""),
-    "tags": (lambda v: list(_tags(v)), []),
+    "tags": (lambda v: list(_tags(v)), _EMPTY_LIST),
     **{n: (_text, "") for n in ("description", "address", "area", "accessibility", "source", "notes", "phone")},
     "email": (_email, ""),
     "website": (_website, ""),
@@ -323,7 +324,7 @@ _CHECKS = {
     "gender": (_cached(lambda v: _enum(v, GENDER, blank="any")), "any"),
     "referral": (_cached(lambda v: _enum(v, REFERRAL, blank="")), ""),
     **{f: (_cached(lambda v: _enum(v, FLAG, blank="unknown")), "unknown") for f in FLAG_FIELDS},
-    "capital": (lambda v: list(_capital(v)), []),
+    "capital": (lambda v: list(_capital(v)), _EMPTY_LIST),
     "status": (_cached(lambda v: _enum(v, STATUS, blank="active")), "active"),
     "min_age": (_age, None),
     "max_age": (_age, None),
