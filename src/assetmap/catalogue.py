@@ -321,14 +321,6 @@ class Catalogue:
         with self.transaction() as conn:
             conn.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
 
-    def updated_at(self, asset_id: str) -> str:
-        row = self.conn.execute(
-            "SELECT updated_at FROM assets WHERE id = ?", (asset_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"no asset with id '{asset_id}'")
-        return row[0]
-
 
 def _list_where(*, category=None, tag=None, area=None, status=None) -> tuple[list[str], list]:
     """WHERE clauses (parameterised) for list/export filters."""

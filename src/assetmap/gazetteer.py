@@ -79,6 +79,15 @@ def _ints(name: str, typecode: str):
     return values
 
 
+def _insert(conn: sqlite3.Connection, table: str, rows: list[dict], columns: list[str]) -> None:
+    """Insert CSV rows as they are: the columns' REAL/INTEGER affinity turns numeric text
+    into numbers."""
+    marks = ", ".join("?" * len(columns))
+    conn.executemany(
+        f"INSERT INTO {table} VALUES ({marks})", [[r[c] for c in columns] for r in rows]
+    )
+
+
 Progress = Callable[[str, int, int], None]
 
 
@@ -104,63 +113,19 @@ def build_index(path: Path, progress: Progress | None = None) -> None:
         total = 6
         step("councils and places", 0, total)
         councils = _csv("councils.csv")
-        conn.executemany(
-            "INSERT INTO councils VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r["code"],
-                    r["name"],
-                    r["country"],
-                    float(r["lat"]),
-                    float(r["lon"]),
-                    float(r["radius_km"]),
-                )
-                for r in councils
-            ],  # fmt: skip
-        )
+        _insert(conn, "councils", councils, ["code", "name", "country", "lat", "lon", "radius_km"])
         conn.executemany(
             "INSERT INTO council_names VALUES (?, ?)",
             [(k, r["code"]) for r in councils for k in council_keys(r["name"])],
         )
-        conn.executemany(
-            "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r["name"],
-                    name_key(r["name"]),
-                    float(r["lat"]),
-                    float(r["lon"]),
-                    r["council"],
-                    r["country"],
-                    r["county"],
-                    int(r["population"]),
-                    float(r["radius_km"]),
-                    r["kind"],
-                )
-                for r in _csv("places.csv")
-            ],  # fmt: skip
-        )
+        places = [{**r, "name_key": name_key(r["name"])} for r in _csv("places.csv")]
+        _insert(conn, "places", places, ["name", "name_key", "lat", "lon", "council", "country",
+                                         "county", "population", "radius_km", "kind"])  # fmt: skip
         step("districts and sectors", 1, total)
-        conn.executemany(
-            "INSERT INTO districts VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r["outcode"],
-                    float(r["lat"]),
-                    float(r["lon"]),
-                    float(r["radius_km"]),
-                    r["council"],
-                    r["source"],
-                )
-                for r in _csv("districts.csv")
-            ],  # fmt: skip
-        )
-        conn.executemany(
-            "INSERT INTO sectors VALUES (?, ?, ?, ?, ?)",
-            [
-                (r["sector"], float(r["lat"]), float(r["lon"]), float(r["radius_km"]), r["council"])
-                for r in _csv("sectors.csv")
-            ],  # fmt: skip
+        _insert(conn, "districts", _csv("districts.csv"),
+                ["outcode", "lat", "lon", "radius_km", "council", "source"])  # fmt: skip
+        _insert(
+            conn, "sectors", _csv("sectors.csv"), ["sector", "lat", "lon", "radius_km", "council"]
         )
         sectors = conn.execute("SELECT sector, lat, lon FROM sectors").fetchall()
         conn.executemany(

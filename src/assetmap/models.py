@@ -23,7 +23,6 @@ from assetmap.vocab import (  # noqa: F401 (re-exported for callers)
     FLAG,
     FLAG_FIELDS,
     GENDER,
-    PRECISIONS,
     REFERRAL,
     STATUS,
 )

@@ -10,7 +10,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 FORMATS = ("table", "json", "csv", "ndjson")
@@ -121,11 +121,6 @@ def emit_object(obj: dict[str, Any], fmt: str) -> None:
         for k, v in obj.items():
             text = _cell(v).replace("\n", "\n" + " " * (width + 2))
             print(f"{k.ljust(width)}  {text}")
-
-
-def emit_lines(lines: Iterable[str]) -> None:
-    for line in lines:
-        print(line)
 
 
 class StepProgress:

@@ -14,8 +14,6 @@ from assetmap import postcodes
 from assetmap.errors import PlaceError
 from assetmap.gazetteer import Gazetteer
 
-PRECISIONS = ("coordinates", "postcode", "sector", "district", "place", "council")
-
 # Full-postcode coordinates: median error 0.03 km, p90 0.17 km against surveyed points
 # (see the gazetteer NOTES); approximate ones (PQI 50/60) are less certain.
 POSTCODE_RADIUS_KM = 0.2

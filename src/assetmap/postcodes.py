@@ -50,12 +50,3 @@ def looks_like_postcode(text: str) -> bool:
     and is short. Used to give a postcode error instead of 'unknown town'."""
     raw = squash(text)
     return bool(re.match(r"^[A-Z]{1,2}[0-9][A-Z0-9]{0,4}$", raw)) and len(raw) <= 8
-
-
-def outcode(postcode: str) -> str:
-    return normalise(postcode).split(" ")[0]
-
-
-def sector(postcode: str) -> str:
-    pc = normalise(postcode)
-    return pc[:-2]

@@ -17,8 +17,6 @@ CAPITAL = ("bonding", "bridging", "linking")
 STATUS = ("active", "temporarily-closed", "closed")
 FLAG_FIELDS = ("welcomes_convictions", "dbs_required", "involves_children")
 
-# Precision of an asset's coordinates: given directly, or from the gazetteer at some level.
-PRECISIONS = ("given", "postcode", "sector", "district", "place", "council", "coordinates")
 
 DEFAULT_CATEGORIES = [
     "faith group", "gym", "sports club", "football team", "walking group", "running group",
