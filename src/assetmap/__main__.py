@@ -1,3 +1,3 @@
-from assetmap.cli import main
+from assetmap.app import main
 
 main()
