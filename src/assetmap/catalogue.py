@@ -11,12 +11,16 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assetmap import migrations
 from assetmap.errors import CatalogueError, InvalidValue, NotFound
-from assetmap.models import ASSET_FIELDS, Asset, match_key
+
+if TYPE_CHECKING:
+    from assetmap.models import Asset
+# assetmap.models (the validators) is imported where an Asset is made or stored, not here:
+# a search reads rows and never needs it, and importing it costs start-up time.
 
 BUSY_TIMEOUT_S = 60.0
 BULK_CACHE_KIB = -65536  # negative: KiB, as SQLite's cache_size takes it
@@ -28,11 +32,11 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
-@dataclass
 class WriteCounts:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
+    __slots__ = ("added", "updated", "unchanged")
+
+    def __init__(self) -> None:
+        self.added = self.updated = self.unchanged = 0
 
 
 class Catalogue:
@@ -129,6 +133,8 @@ class Catalogue:
     def import_lookup(self, asset: Asset, since: str) -> tuple[list[str], bool, bool]:
         """For an import, in one query: ids of assets with the same match key, whether
         asset.id exists, and whether that id was written at or after `since`."""
+        from assetmap.models import match_key
+
         key = match_key(asset.name, asset.postcode, asset.lat, asset.lon)
         rows = self.conn.execute(
             "SELECT id, match_key, updated_at FROM assets WHERE id = ? OR match_key = ? ORDER BY id",
@@ -162,6 +168,8 @@ class Catalogue:
         caller's careful path: ids already taken (in the catalogue or earlier in the batch)
         and, where by_key says the row had no id of its own, a name and postcode already
         there. For imports into an empty catalogue; sessions come from rebuild_sessions()."""
+        from assetmap.models import ASSET_FIELDS, match_key
+
         keys = [match_key(a.name, a.postcode, a.lat, a.lon) for a in assets]
         taken_ids = self._existing("id", [a.id for a in assets])
         taken_keys = self._existing(
@@ -343,6 +351,8 @@ def _list_where(*, category=None, tag=None, area=None, status=None) -> tuple[lis
 def _db_values(asset: Asset, key: str | None = None) -> dict:
     """The row to store: list fields joined with ';', plus the match key (pass it when
     already computed)."""
+    from assetmap.models import ASSET_FIELDS, match_key
+
     values = {name: getattr(asset, name) for name in ASSET_FIELDS}
     values["tags"] = ";".join(asset.tags)
     values["capital"] = ";".join(asset.capital)
@@ -362,6 +372,8 @@ def _write_sessions(conn: sqlite3.Connection, pk: int, asset: Asset, new: bool =
 
 
 def asset_from_db(row: sqlite3.Row) -> Asset:
+    from assetmap.models import ASSET_FIELDS, Asset
+
     d = {name: row[name] for name in ASSET_FIELDS}
     # Stored normalised already: splitting is enough.
     d["tags"] = d["tags"].split(";") if d["tags"] else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from assetmap import goals as goals_mod
 from assetmap import schedule
@@ -22,46 +22,77 @@ STALE_AFTER_DAYS = 365
 HIDDEN_STATUSES = ("closed", "temporarily-closed")
 
 
-@dataclass
+# The classes here are plain classes, not dataclasses: creating a dataclass costs about 1 ms,
+# paid at every start-up of every search.
 class Filters:
-    within_km: float = 5.0
-    tags: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    free: bool = False
-    day: int | None = None
-    at: int | None = None
-    after: int | None = None
-    age: int | None = None
-    gender: str | None = None
-    women_only: bool = False
-    accessible: bool = False
-    referral: list[str] = field(default_factory=list)
-    welcomes_convictions: bool = False
-    no_dbs: bool = False
-    no_children: bool = False
-    strict_flags: bool = False
-    capital: list[str] = field(default_factory=list)
-    include_closed: bool = False
-    zones: list = field(default_factory=list)  # CircleZone | PolygonZone
+    """What a search keeps. Days are 0-6 (Monday 0), times minutes after midnight."""
+
+    __slots__ = (
+        "within_km", "tags", "categories", "free", "day", "at", "after", "age", "gender",
+        "women_only", "accessible", "referral", "welcomes_convictions", "no_dbs",
+        "no_children", "strict_flags", "capital", "include_closed", "zones",
+    )  # fmt: skip
+
+    def __init__(
+        self, *, within_km: float = 5.0, tags: Sequence[str] = (),
+        categories: Sequence[str] = (), free: bool = False, day: int | None = None,
+        at: int | None = None, after: int | None = None, age: int | None = None,
+        gender: str | None = None, women_only: bool = False, accessible: bool = False,
+        referral: Sequence[str] = (), welcomes_convictions: bool = False,
+        no_dbs: bool = False, no_children: bool = False, strict_flags: bool = False,
+        capital: Sequence[str] = (), include_closed: bool = False,
+        zones: Sequence = (),  # CircleZone | PolygonZone
+    ) -> None:  # fmt: skip
+        self.within_km = within_km
+        self.tags = list(tags)
+        self.categories = list(categories)
+        self.free = free
+        self.day = day
+        self.at = at
+        self.after = after
+        self.age = age
+        self.gender = gender
+        self.women_only = women_only
+        self.accessible = accessible
+        self.referral = list(referral)
+        self.welcomes_convictions = welcomes_convictions
+        self.no_dbs = no_dbs
+        self.no_children = no_children
+        self.strict_flags = strict_flags
+        self.capital = list(capital)
+        self.include_closed = include_closed
+        self.zones = list(zones)
 
 
-@dataclass
 class Query:
-    place: Place | None
-    goals: list[str] = field(default_factory=list)
-    filters: Filters = field(default_factory=Filters)
-    sort: str = "score"
-    limit: int = 10
-    today: dt.date = field(default_factory=dt.date.today)
+    __slots__ = ("place", "goals", "filters", "sort", "limit", "today")
+
+    def __init__(
+        self, place: Place | None, *, goals: Sequence[str] = (), filters: Filters | None = None,
+        sort: str = "score", limit: int = 10, today: dt.date | None = None,
+    ) -> None:  # fmt: skip
+        self.place = place
+        self.goals = list(goals)
+        self.filters = filters if filters is not None else Filters()
+        self.sort = sort
+        self.limit = limit
+        self.today = today if today is not None else dt.date.today()
 
 
-@dataclass
 class Result:
-    row: sqlite3.Row
-    distance_km: float | None
-    goals_met: list[str]
-    score: float
-    why: str
+    """One asset found, with its distance, the goals it meets, its score and why."""
+
+    __slots__ = ("row", "distance_km", "goals_met", "score", "why")
+
+    def __init__(
+        self, row: sqlite3.Row, distance_km: float | None, goals_met: list[str], score: float,
+        why: str,
+    ) -> None:  # fmt: skip
+        self.row = row
+        self.distance_km = distance_km
+        self.goals_met = goals_met
+        self.score = score
+        self.why = why
 
     def to_json(self) -> dict:
         r = self.row
@@ -81,12 +112,17 @@ class Result:
         }  # fmt: skip
 
 
-@dataclass
 class Outcome:
-    results: list[Result]
-    excluded: list[tuple[str, str, str]]  # (id, name, reason)
-    notes: list[str]  # how goals were understood, uncertainty, etc.
-    total: int  # matches before --limit
+    __slots__ = ("results", "excluded", "notes", "total")
+
+    def __init__(
+        self, results: list[Result], excluded: list[tuple[str, str, str]], notes: list[str],
+        total: int,
+    ) -> None:  # fmt: skip
+        self.results = results
+        self.excluded = excluded  # (id, name, reason)
+        self.notes = notes  # how goals were understood, uncertainty, etc.
+        self.total = total  # matches before --limit
 
 
 def _goal_plan(conn, texts: list[str]) -> tuple[list, list[str], list[str]]:

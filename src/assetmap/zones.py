@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from assetmap.errors import InvalidValue
@@ -38,21 +37,26 @@ def split_zone(text: str) -> tuple[str, float | None]:
     return text.strip(), None
 
 
-@dataclass
+# Plain classes: a dataclass costs about 1 ms to create, at every start-up.
 class CircleZone:
-    label: str
-    lat: float
-    lon: float
-    radius_km: float
+    __slots__ = ("label", "lat", "lon", "radius_km")
+
+    def __init__(self, label: str, lat: float, lon: float, radius_km: float):
+        self.label = label
+        self.lat = lat
+        self.lon = lon
+        self.radius_km = radius_km
 
     def contains(self, lat: float, lon: float) -> bool:
         return distance_km(self.lat, self.lon, lat, lon) <= self.radius_km + 1e-9
 
 
-@dataclass
 class PolygonZone:
-    label: str
-    polygons: list  # [[outer ring, hole, ...], ...] of (lon, lat) pairs
+    __slots__ = ("label", "polygons")
+
+    def __init__(self, label: str, polygons: list):
+        self.label = label
+        self.polygons = polygons  # [[outer ring, hole, ...], ...] of (lon, lat) pairs
 
     def contains(self, lat: float, lon: float) -> bool:
         return any(_in_polygon(lon, lat, p) for p in self.polygons)
