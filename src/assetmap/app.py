@@ -187,7 +187,7 @@ COMMAND_MODULES = {
     "list": "records",
     "locate": "places", "geocode": "places",
     "import": "transfer", "export": "transfer",
-    "near": "searching", "search": "searching", "goals": "searching",
+    "near": "near", "search": "searching", "goals": "searching",
     "stale": "upkeep", "verify": "upkeep", "check": "upkeep", "stats": "upkeep",
     "backup": "upkeep", "about": "upkeep",
 }  # fmt: skip

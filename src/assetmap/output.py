@@ -1,13 +1,12 @@
 """Everything the CLI prints. Data goes to stdout in the chosen format; messages to stderr.
 
 Rich is imported only to draw a table on a terminal; pipes and files get plain text, JSON,
-NDJSON or CSV, with no colour or markup.
+NDJSON or CSV, with no colour or markup. Each format's module is imported when it is used:
+start-up time is paid on every search.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -67,12 +66,18 @@ def emit_records(
     """Print records. JSON/NDJSON carry every key; CSV and tables show `columns`."""
     out = sys.stdout
     if fmt == "json":
+        import json
+
         json.dump(list(records), out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif fmt == "ndjson":
+        import json
+
         for r in records:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
     elif fmt == "csv":
+        import csv
+
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for r in records:
@@ -110,9 +115,13 @@ def emit_table(records: Sequence[dict[str, Any]], columns: Sequence[str], title=
 def emit_object(obj: dict[str, Any], fmt: str) -> None:
     """One record: JSON object, or 'field: value' lines for people."""
     if fmt in ("json", "ndjson"):
+        import json
+
         indent = 2 if fmt == "json" else None
         print(json.dumps(obj, ensure_ascii=False, indent=indent))
     elif fmt == "csv":
+        import csv
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(list(obj))
         writer.writerow([_cell(v) for v in obj.values()])

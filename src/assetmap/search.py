@@ -13,7 +13,6 @@ import sqlite3
 from collections.abc import Sequence
 
 from assetmap import goals as goals_mod
-from assetmap import schedule
 from assetmap.errors import InvalidValue
 from assetmap.geo import HAVERSINE_MARGIN, bbox, distance_km, haversine_km
 from assetmap.places import Place
@@ -182,6 +181,8 @@ def _flag_check(row, f: Filters) -> tuple[str | None, list[str]]:
 def _sessions_ok(row, f: Filters) -> bool:
     if f.day is None and f.at is None and f.after is None:
         return True
+    from assetmap import schedule
+
     for s in schedule.parse(row["schedule"]):
         if f.day is not None and s.day != f.day:
             continue
@@ -370,9 +371,18 @@ def text_search(
     ]
 
 
+# The schedule parser (and its regular expressions) is loaded only for --day, --at, --after.
 def parse_day(text: str | None) -> int | None:
-    return None if text is None else schedule.parse_day(text)
+    if text is None:
+        return None
+    from assetmap import schedule
+
+    return schedule.parse_day(text)
 
 
 def parse_time(text: str | None) -> int | None:
-    return None if text is None else schedule.parse_time(text)
+    if text is None:
+        return None
+    from assetmap import schedule
+
+    return schedule.parse_time(text)
