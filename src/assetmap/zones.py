@@ -5,7 +5,6 @@ An asset on a zone's edge counts as inside: a licence condition is not a place t
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -63,6 +62,8 @@ class PolygonZone:
 
 
 def load_geojson(path: str) -> PolygonZone:
+    import json
+
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
