@@ -238,7 +238,11 @@ def _csv_records(fp, report, dialect, mapping, progress):
         fields = {}
         for name, column in mapping.items():
             value = raw.get(name)
-            fields[column] = csvio.uninert(value) if isinstance(value, str) else ""
+            if type(value) is not str:
+                value = ""
+            elif value[:1] == csvio.ESCAPE:  # only then can it be a cell export made inert
+                value = csvio.uninert(value)
+            fields[column] = value
         yield row_no, raw, fields, []
 
 
@@ -251,10 +255,11 @@ def _import_rows(cat, records, categories, report, rejects, locate, into_empty=F
     # Rows this import writes carry updated_at >= started (the write lock is held throughout),
     # which tells a row repeated in the file apart without remembering every id read.
     started = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    today = dt.date.today()
     batch: list[tuple] = []
     for label, raw, fields, problems in records:
         if fields is not None and not problems:
-            asset, problems = _prepare(label, fields, categories, report, locate)
+            asset, problems = _prepare(label, fields, categories, report, locate, today)
             if asset is not None:
                 given_id = bool(fields.get("id"))
                 if into_empty:
@@ -289,10 +294,10 @@ class _Abort(Exception):
     """Roll the import's transaction back (dry run, or invalid rows)."""
 
 
-def _prepare(row_no, fields, categories, report, locate):
+def _prepare(row_no, fields, categories, report, locate, today):
     """Validate one row into an Asset and place it: (asset, []) or (None, problems)."""
     try:
-        asset = Asset.from_row(fields, categories=categories)
+        asset = Asset.from_row(fields, categories=categories, today=today)
     except InvalidRecord as exc:
         return None, [RowProblem(row_no, p.column, p.message) for p in exc.problems]
     phone = fields.get("phone") if isinstance(row_no, int) else None

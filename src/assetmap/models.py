@@ -90,18 +90,28 @@ class Asset:
         Raises InvalidRecord listing every problem in the row, each naming its column.
         """
         problems: list[FieldProblem] = []
-        values: dict = {}
-        for name, (check, blank) in _CHECKS.items():
-            raw = row.get(name)
-            text = raw.strip() if type(raw) is str else "" if raw is None else str(raw).strip()
-            if not text and blank is not _REQUIRED:
-                # Blank cells are the common case: their meaning is fixed, no parsing needed.
-                values[name] = [] if blank is _EMPTY_LIST else blank
+        # Start from every column's blank value and check only the cells the row has: a
+        # spreadsheet usually fills a few of the columns, and this runs once per imported row.
+        values = dict(_BLANKS, tags=[], capital=[])
+        for name, raw in row.items():
+            entry = _CHECKS.get(name)
+            if entry is None:
                 continue
+            text = raw.strip() if type(raw) is str else "" if raw is None else str(raw).strip()
+            check, blank = entry
+            if not text and blank is not _REQUIRED:
+                continue  # a blank cell: its value is fixed, no parsing needed
             try:
                 values[name] = check(text, categories) if name == "category" else check(text)
             except InvalidValue as exc:
                 problems.append(FieldProblem(name, str(exc)))
+                values.pop(name, None)  # unknown, so no cross-field check below uses it
+        for name in _REQUIRED_COLUMNS:
+            if name not in row:
+                problems.append(FieldProblem(name, "is required"))
+                values.pop(name, None)
+        if len(problems) > 1:
+            problems.sort(key=lambda p: _CHECK_ORDER[p.column])  # the columns' usual order
         if "verified_on" in values and values["verified_on"]:
             try:
                 values["verified_on"] = _not_future(values["verified_on"], today or dt.date.today())
@@ -158,6 +168,8 @@ _EMPTY_LIST: list = []  # the blank value of list columns (copied, never handed 
 
 def _text(v: str) -> str:
     # Collapse runs of spaces but keep line breaks (addresses have them).
+    if "  " not in v and "\t" not in v and "\n" not in v and "\r" not in v:
+        return v  # already stripped: the common case, without a regex
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in v.splitlines()).strip()
 
 
@@ -278,9 +290,13 @@ def _website(v: str) -> str:
     return v if re.match(r"^https?://", v, re.I) else f"https://{v}"
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not text.isascii():  # accents off: 'Café' -> 'cafe'
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
 
 
 def make_id(name: str, postcode: str, lat: float | None, lon: float | None) -> str:
@@ -329,3 +345,7 @@ _CHECKS = {
     "max_age": (_age, None),
     "verified_on": (_cached(_date), ""),
 }  # fmt: skip
+# Every column's value when its cell is blank or absent (lists are copied per row).
+_BLANKS = {name: blank for name, (_check, blank) in _CHECKS.items() if blank is not _REQUIRED}
+_REQUIRED_COLUMNS = [name for name, (_check, blank) in _CHECKS.items() if blank is _REQUIRED]
+_CHECK_ORDER = {name: i for i, name in enumerate(_CHECKS)}
