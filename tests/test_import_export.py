@@ -209,6 +209,34 @@ def test_export_cells_cannot_run_as_formulas_and_import_undoes_it(cli, db_file, 
     assert a["name"] == '=HYPERLINK("http://evil")' and a["phone"] == "+44 1782 000000"
 
 
+def test_export_writes_each_cell_as_the_record_shows_it(cli, db_file, tmp_path):
+    """The fast CSV path (cells straight from SQLite) against Asset.to_row for awkward
+    values: whole-number and tiny coordinates, ages, formula-like and quoted text."""
+    from assetmap.catalogue import open_catalogue
+    from assetmap.csvio import inert
+
+    db = ["--db", str(db_file)]
+    rows = [
+        ("Whole", "53", "-2", "5", "=1+1", 'say "hi", then\nleave'),
+        ("Meridian", "51.47", "0.00001", "", "-", "+44 1782 000000"),
+        ("West of it", "51.47", "-0.00005", "18", "@x", "plain"),
+        ("Normal", "53.123456", "-2.654321", "", "", ""),
+    ]
+    for name, lat, lon, age, notes, description in rows:
+        cli(*db, "add", "--name", name, "--category", "gym", "--lat", lat, "--lon", lon,
+            "--min-age", age, "--notes", notes, "--description", description)  # fmt: skip
+    out = cli(*db, "export").stdout
+    cat = open_catalogue(db_file)
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(list(cat.get(cat.list()[0].id).to_row()))
+    for asset in sorted(cat.list(), key=lambda a: a.id):
+        writer.writerow([inert(v) for v in asset.to_row().values()])
+    cat.close()
+    assert out.replace("\r\n", "\n") == expected.getvalue().replace("\r\n", "\n")
+    assert ",0.00001," in out and ",53,-2," in out and ",-0.00005," in out
+
+
 def test_export_excel_has_bom_and_formats(cli, tmp_path):
     excel = tmp_path / "excel.csv"
     cli("export", str(excel), "--excel", "--category", "gym")
