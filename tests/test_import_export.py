@@ -320,3 +320,30 @@ def test_into_an_empty_catalogue_rows_without_id_match_earlier_rows_by_name_and_
     assert "1 added, 1 updated" in result.stderr
     [asset] = assets(cli, db_file)
     assert asset["id"] == "sg-1" and asset["cost"] == "low"
+
+
+def test_day_and_time_filters_work_after_an_import_into_an_empty_catalogue(cli, db_file, tmp_path):
+    """A bulk import stores each schedule as weekly sessions (derived once at the end), and
+    --day and --at find the clubs by them."""
+    src = tmp_path / "clubs.csv"
+    write(src, "name,category,postcode,schedule\n"
+               "Saturday Walkers,walking group,ST4 7QB,Saturdays 10am-12noon\n"
+               "Evening Gym,gym,ST4 7QB,Mon-Fri 18:00-21:00\n")  # fmt: skip
+    cli("--db", str(db_file), "import", str(src))
+
+    def names(*args):
+        out = cli("--db", str(db_file), "near", "ST4 7QB", *args, "--format", "json").stdout
+        return sorted(r["name"] for r in json.loads(out))
+
+    assert names("--day", "sat") == ["Saturday Walkers"]
+    assert names("--day", "wed", "--at", "19:30") == ["Evening Gym"]
+    assert names("--day", "sun") == []
+    conn = sqlite3.connect(db_file)
+    stored = conn.execute(
+        'SELECT a.name, s.day, s.start, s."end" FROM sessions s JOIN assets a ON a.pk = s.asset_pk '
+        "ORDER BY a.name, s.day"
+    ).fetchall()
+    conn.close()
+    assert stored == [("Evening Gym", d, 18 * 60, 21 * 60) for d in range(5)] + [
+        ("Saturday Walkers", 5, 600, 720)
+    ]

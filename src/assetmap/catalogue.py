@@ -168,7 +168,8 @@ class Catalogue:
         """Insert, in one statement, the assets that are surely new; return the rest for the
         caller's careful path: ids already taken (in the catalogue or earlier in the batch)
         and, where by_key says the row had no id of its own, a name and postcode already
-        there. For imports into an empty catalogue; sessions come from rebuild_sessions()."""
+        there. For imports into an empty catalogue, inside bulk_load(), which derives the
+        sessions at the end."""
         from assetmap.models import ASSET_FIELDS, match_key
 
         keys = [match_key(a.name, a.postcode, a.lat, a.lon) for a in assets]
@@ -307,9 +308,10 @@ class Catalogue:
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Inside a transaction: stop maintaining the search indexes row by row, and rebuild
-        them in one pass at the end (several times faster for a large import into an empty
-        catalogue). Being inside the transaction, a failure or kill restores the triggers too."""
+        """Inside a transaction: stop maintaining the search indexes (R*Tree, full text) row
+        by row, and rebuild them and the weekly sessions in one pass at the end (several times
+        faster for a large import into an empty catalogue). Being inside the transaction, a
+        failure or kill restores the triggers too."""
         assert self.conn.in_transaction
         triggers = self.conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'assets' "
@@ -330,6 +332,7 @@ class Catalogue:
             "INSERT INTO assets_rtree SELECT pk, lat, lat, lon, lon FROM assets WHERE lat IS NOT NULL"
         )
         self.conn.execute("INSERT INTO assets_fts(assets_fts) VALUES ('rebuild')")
+        self.rebuild_sessions()
         for _name, sql in triggers:
             self.conn.execute(sql)
         self.conn.execute(f"PRAGMA cache_size = {old_cache}")

@@ -274,8 +274,7 @@ def _import_rows(cat, records, categories, report, rejects, locate, into_empty=F
             report.skipped += 1
             rejects.add(raw, problems)
     if into_empty:
-        _flush(cat, batch, report, started)
-        cat.rebuild_sessions()
+        _flush(cat, batch, report, started)  # sessions: derived when bulk_load ends
 
 
 def _flush(cat, batch: list[tuple], report: ImportReport, started: str) -> None:
