@@ -76,8 +76,9 @@ def main() -> None:
     print(f"\ncold processes, median of {args.runs}:")
     py = sys.executable
     # The console script, as a practitioner runs it (python -m would add runpy's start-up).
-    script = str(Path(py).parent / "assetmap")
-    near = [script, "--db", str(path), "near", "ST4 7QB", "--tag", "gym", "--format", "json"]
+    script = Path(py).parent / "assetmap"
+    command = [str(script)] if script.exists() else [py, "-m", "assetmap"]
+    near = [*command, "--db", str(path), "near", "ST4 7QB", "--tag", "gym", "--format", "json"]
     named = {
         "python -c 'import typer' (the framework floor)": [py, "-c", "import typer"],
         "a minimal Typer app with two commands": [py, "-c", MINIMAL_TYPER_APP, "hello", "x"],

@@ -111,3 +111,13 @@ def test_to_row_round_trips():
     a = asset(tags="a;b", lat="53.01", lon="-2.17", schedule="Sat 10:00-12:00", capital="linking")
     again = Asset.from_row(a.to_row(), categories=CATS, today=dt.date(2026, 11, 23))
     assert again == a
+
+
+def test_verified_on_may_be_tomorrow_but_not_later():
+    """A day of grace, no more: the day after tomorrow is a mistake in the sheet."""
+    assert asset(verified_on="24/11/2026").verified_on == "2026-11-24"
+    with pytest.raises(InvalidRecord) as info:
+        asset(verified_on="2026-11-25")
+    assert [(p.column, p.message) for p in info.value.problems] == [
+        ("verified_on", "2026-11-25 is in the future")
+    ]
