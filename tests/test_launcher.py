@@ -34,6 +34,8 @@ def test_the_command_word_is_found_after_global_options_and_their_values():
     assert find(["--db", "near", "-q", "goals", "add", "x"]) == "goals"
     assert find(["--db=near", "--geocoder", "offline", "list"]) == "list"
     assert find(["--help"]) is None
+    assert find(["--help", "near"]) is None  # the app's help, which lists every command
+    assert find(["near", "--help"]) == "near"
     assert find([]) is None
 
 
@@ -45,11 +47,12 @@ def test_a_lone_command_runs_with_global_options_in_a_real_process(tmp_path):
 
 
 def test_help_in_a_real_process_lists_every_command():
-    proc = run_process("--help", env={"COLUMNS": "200"})
-    assert proc.returncode == 0
-    listed = proc.stdout.decode()
-    for name in app_module.COMMAND_MODULES:
-        assert f"  {name} " in listed, name
+    for args in (["--help"], ["--help", "near"], ["-q", "--help", "goals"]):
+        proc = run_process(*args, env={"COLUMNS": "200"})
+        assert proc.returncode == 0
+        listed = proc.stdout.decode()
+        for name in app_module.COMMAND_MODULES:
+            assert f"  {name} " in listed, (args, name)
 
 
 def test_a_mistyped_command_still_gets_a_suggestion_in_a_real_process():

@@ -206,11 +206,14 @@ def load_commands(name: str | None = None) -> None:
 
 
 def invoked_command(args: list[str]) -> str | None:
-    """The command word in `args` (the first word that is not a global option or its value)."""
+    """The command word in `args` (the first word that is not a global option or its value);
+    None when there is none, or when --help comes first (the app's help lists every command)."""
     takes_value = False
     for arg in args:
         if takes_value:
             takes_value = False
+        elif arg == "--help":
+            return None
         elif arg in GLOBAL_OPTIONS_WITH_VALUE:
             takes_value = True
         elif not arg.startswith("-"):
