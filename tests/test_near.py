@@ -6,6 +6,8 @@ import json
 
 import pytest
 from geopy.distance import geodesic
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from assetmap.catalogue import open_catalogue
 from assetmap.models import Asset
@@ -297,3 +299,35 @@ def test_goals_vocabulary_is_editable(cli, catalogue):
     assert "already means the goal 'get fit'" in dup.stderr
     cli(*db, "goals", "remove", "grow food")
     cli(*db, "goals", "remove", "grow food", code=1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    lat=st.floats(49.0, 61.0),
+    lon=st.floats(-8.5, 2.0),
+    radius=st.floats(0.01, 100.0),
+    fraction=st.one_of(st.just(1 - 1e-9), st.floats(0.0, 1.0)),  # often right on the edge
+    bearing=st.floats(0.0, 360.0),
+    jitter=st.tuples(st.floats(-5e-6, 5e-6), st.floats(-5e-6, 5e-6)),
+)
+def test_the_circle_prefilter_never_drops_a_point_inside_the_radius(
+    lat, lon, radius, fraction, bearing, jitter
+):
+    """The R*Tree-side circle test is a cheap lower bound: every point whose WGS84 distance
+    (geopy) is within the radius passes it, with the R*Tree's 32-bit rounding (jitter)."""
+    from assetmap.geo import bbox, circle_prefilter
+
+    target = geodesic(kilometers=radius * fraction).destination((lat, lon), bearing)
+    t_lat, t_lon = target.latitude + jitter[0], target.longitude + jitter[1]
+    assume(geodesic((lat, lon), (target.latitude, target.longitude)).km <= radius)
+    p_lat, p_lat2, ky2, p_lon, p_lon2, kx2, r2 = circle_prefilter(
+        lat, lon, bbox(lat, lon, radius), radius
+    )
+    assert (t_lat - p_lat) * (t_lat - p_lat2) * ky2 + (t_lon - p_lon) * (t_lon - p_lon2) * kx2 <= r2
+
+
+def test_the_circle_prefilter_is_not_used_for_huge_circles_or_near_the_poles():
+    from assetmap.geo import bbox, circle_prefilter
+
+    assert circle_prefilter(52.0, -1.0, bbox(52.0, -1.0, 150), 150) is None
+    assert circle_prefilter(85.0, 0.0, bbox(85.0, 0.0, 5), 5) is None

@@ -79,6 +79,21 @@ def _geographiclib_km(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
 _DISTANCE_ONLY = 1025  # geographiclib's Geodesic.DISTANCE: no azimuths, which is faster
 
 
+def circle_prefilter(lat: float, lon: float, box: tuple, radius_km: float) -> tuple | None:
+    """Parameters (lat, lat, ky², lon, lon, kx², r²) of a test on flat-earth squared distance
+    that never drops a point within radius_km of (lat, lon) inside `box`: both scales are lower
+    bounds (110.5 km for a degree of latitude, under the shortest real one, 110.57; a degree
+    of longitude at the box's most poleward latitude) and r has a 1% + 10 m margin (the
+    R*Tree keeps coordinates as 32-bit floats, within half a metre). Only for circles up to
+    100 km away from the poles; None otherwise (the box alone is used)."""
+    poleward = max(abs(box[0]), abs(box[1]))
+    if radius_km > 100 or poleward > 80:
+        return None
+    ky = 110.5
+    kx = 110.5 * math.cos(math.radians(poleward))
+    return (lat, lat, ky * ky, lon, lon, kx * kx, (radius_km * 1.01 + 0.01) ** 2)
+
+
 def bbox(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) enclosing a circle, with a small safety margin."""
     r = radius_km * (1 + 2 * HAVERSINE_MARGIN)
