@@ -11,6 +11,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,7 +171,7 @@ class Catalogue:
         and, where by_key says the row had no id of its own, a name and postcode already
         there. For imports into an empty catalogue, inside bulk_load(), which derives the
         sessions at the end."""
-        from assetmap.models import ASSET_FIELDS, match_key
+        from assetmap.models import match_key
 
         keys = [match_key(a.name, a.postcode, a.lat, a.lon) for a in assets]
         taken_ids = self._existing("id", [a.id for a in assets])
@@ -186,21 +187,11 @@ class Catalogue:
                 taken_keys.add(key)
                 fresh.append((asset, key))
         now = _now()
-        cols = [*ASSET_FIELDS, "match_key", "created_at", "updated_at"]
-        # Rows as tuples in column order, made in C by attrgetter: this runs once per
-        # imported row. Lists (tags, capital) are stored joined with ';'.
-        values = attrgetter(*ASSET_FIELDS)
-        tags_at, capital_at = ASSET_FIELDS.index("tags"), ASSET_FIELDS.index("capital")
-        rows = []
-        for asset, key in fresh:
-            row = [*values(asset), key, now, now]
-            row[tags_at] = ";".join(row[tags_at])
-            row[capital_at] = ";".join(row[capital_at])
-            rows.append(row)
+        cols = [*_stored_layout()[0], "created_at", "updated_at"]
         with self.transaction() as conn:
             conn.executemany(
                 f"INSERT INTO assets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                rows,
+                [[*_stored_values(a, key), now, now] for a, key in fresh],
             )
         return rest
 
@@ -362,16 +353,32 @@ def _list_where(*, category=None, tag=None, area=None, status=None) -> tuple[lis
     return where, params
 
 
-def _db_values(asset: Asset, key: str | None = None) -> dict:
-    """The row to store: list fields joined with ';', plus the match key (pass it when
-    already computed)."""
-    from assetmap.models import ASSET_FIELDS, match_key
+@cache
+def _stored_layout() -> tuple[list[str], attrgetter, list[int]]:
+    """The assets columns an Asset fills (its fields, then match_key), a getter of the fields
+    in that order (one call in C: this runs for every imported row), and where the list
+    fields are."""
+    from assetmap.models import ASSET_FIELDS
 
-    values = {name: getattr(asset, name) for name in ASSET_FIELDS}
-    values["tags"] = ";".join(asset.tags)
-    values["capital"] = ";".join(asset.capital)
-    values["match_key"] = key or match_key(asset.name, asset.postcode, asset.lat, asset.lon)
+    lists_at = [ASSET_FIELDS.index(name) for name in ("tags", "capital")]
+    return [*ASSET_FIELDS, "match_key"], attrgetter(*ASSET_FIELDS), lists_at
+
+
+def _stored_values(asset: Asset, key: str | None = None) -> list:
+    """The asset as stored, in _stored_layout() order: list fields joined with ';', then the
+    match key (pass it when already computed)."""
+    from assetmap.models import match_key
+
+    _columns, fields_of, lists_at = _stored_layout()
+    values = [*fields_of(asset), key or match_key(asset.name, asset.postcode, asset.lat, asset.lon)]
+    for i in lists_at:
+        values[i] = ";".join(values[i])
     return values
+
+
+def _db_values(asset: Asset, key: str | None = None) -> dict:
+    """The same as a dict by column name."""
+    return dict(zip(_stored_layout()[0], _stored_values(asset, key), strict=True))
 
 
 def _write_sessions(conn: sqlite3.Connection, pk: int, asset: Asset, new: bool = False) -> None:

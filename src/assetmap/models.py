@@ -92,7 +92,9 @@ class Asset:
         problems: list[FieldProblem] = []
         # Start from every column's blank value and check only the cells the row has: a
         # spreadsheet usually fills a few of the columns, and this runs once per imported row.
-        values = dict(_BLANKS, tags=[], capital=[])
+        values = dict(_BLANKS)
+        for name in _LIST_COLUMNS:
+            values[name] = []  # a fresh list per asset
         for name, raw in row.items():
             entry = _CHECKS.get(name)
             if entry is None:
@@ -109,7 +111,6 @@ class Asset:
         for name in _REQUIRED_COLUMNS:
             if name not in row:
                 problems.append(FieldProblem(name, "is required"))
-                values.pop(name, None)
         if len(problems) > 1:
             problems.sort(key=lambda p: _CHECK_ORDER[p.column])  # the columns' usual order
         if "verified_on" in values and values["verified_on"]:
@@ -354,4 +355,5 @@ _CHECKS = {
 # Every column's value when its cell is blank or absent (lists are copied per row).
 _BLANKS = {name: blank for name, (_check, blank) in _CHECKS.items() if blank is not _REQUIRED}
 _REQUIRED_COLUMNS = [name for name, (_check, blank) in _CHECKS.items() if blank is _REQUIRED]
+_LIST_COLUMNS = [name for name, (_check, blank) in _CHECKS.items() if blank is _EMPTY_LIST]
 _CHECK_ORDER = {name: i for i, name in enumerate(_CHECKS)}
