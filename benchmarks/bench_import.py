@@ -38,7 +38,7 @@ def make_csv(path: Path, n: int) -> None:
 
 
 def ceiling(csv_path: Path, db_path: Path) -> float:
-    from assetmap.catalogue import open_catalogue
+    from assetmap.catalogue.store import open_catalogue
 
     cat = open_catalogue(db_path, seed=False)
     conn = cat.conn
@@ -64,7 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="assetmap-import-"))
     os.environ.setdefault("ASSETMAP_CACHE_DIR", str(work / "cache"))
-    from assetmap.gazetteer import open_gazetteer
+    from assetmap.places.gazetteer import open_gazetteer
 
     open_gazetteer()  # built once after install; not part of an import's time
     src = work / "assets.csv"

@@ -26,7 +26,8 @@ def main() -> None:
     os.environ["ASSETMAP_CACHE_DIR"] = cache
     os.environ["ASSETMAP_HOME"] = cache
 
-    from assetmap import gazetteer, places
+    from assetmap.places import gazetteer
+    from assetmap.places import resolve as places
 
     start = time.perf_counter()
     gaz = gazetteer.open_gazetteer()

@@ -41,9 +41,9 @@ def main() -> None:
 
     import synthetic
 
-    from assetmap import search
-    from assetmap.catalogue import open_catalogue
-    from assetmap.places import Place
+    from assetmap.catalogue.store import open_catalogue
+    from assetmap.places.resolve import Place
+    from assetmap.search import engine as search
 
     path = synthetic.ensure(workdir, args.assets)
     # Read the file once, so the figures measure the query rather than the disk (on this

@@ -13,9 +13,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from assetmap.catalogue import open_catalogue
-from assetmap.gazetteer import open_gazetteer
-from assetmap.vocab import DEFAULT_CATEGORIES
+from assetmap.catalogue.store import open_catalogue
+from assetmap.catalogue.vocab import DEFAULT_CATEGORIES
+from assetmap.places.gazetteer import open_gazetteer
 
 TAGS = ["gym", "fitness", "walking", "outdoors", "books", "reading", "food", "faith", "football",
         "volunteering", "recovery", "peer support", "art", "music", "gardening", "learning"]  # fmt: skip

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from assetmap import schedule  # noqa: E402
+from assetmap.catalogue import schedule  # noqa: E402
+from assetmap.catalogue.models import COLUMNS, DEFAULT_CATEGORIES, Asset, slug  # noqa: E402
 from assetmap.errors import InvalidValue  # noqa: E402
-from assetmap.geo import distance_km  # noqa: E402
-from assetmap.models import COLUMNS, DEFAULT_CATEGORIES, Asset, slug  # noqa: E402
+from assetmap.places.distance import distance_km  # noqa: E402
 
 EXAMPLE_SOURCE = "example: hand-written, not a real organisation"
 

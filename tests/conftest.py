@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assetmap.cli import app
+from assetmap.cli.full_app import app
 
 SEED_COUNT_MIN = 300
 

@@ -3,10 +3,10 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from assetmap import migrations
-from assetmap.catalogue import open_catalogue
+from assetmap.catalogue import migrations
+from assetmap.catalogue.models import DEFAULT_CATEGORIES
+from assetmap.catalogue.store import open_catalogue
 from assetmap.errors import CatalogueError
-from assetmap.models import DEFAULT_CATEGORIES
 
 
 def test_migrations_on_a_blank_file_give_the_expected_schema(tmp_path):

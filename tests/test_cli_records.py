@@ -180,7 +180,7 @@ def test_about_carries_the_attributions(cli):
 
 def test_terminal_tables_show_data_literally_not_as_markup(monkeypatch, capsys):
     """Regression: rich read '[example]' in a name as markup and dropped it from the table."""
-    from assetmap import output
+    from assetmap.cli import output
 
     monkeypatch.setattr(output, "stdout_is_tty", lambda: True)
     output.emit_table(

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assetmap.errors import AssetmapError
-from assetmap.gazetteer import open_gazetteer
-from assetmap.places import resolve
-from assetmap.zones import parse_distance, split_zone
+from assetmap.places.gazetteer import open_gazetteer
+from assetmap.places.resolve import resolve
+from assetmap.places.zones import parse_distance, split_zone
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -4,8 +4,8 @@ sure that shortcut never changes what a user sees."""
 import typer
 from conftest import run_process
 
-from assetmap import app as app_module
-from assetmap.cli import app
+from assetmap.cli import app as app_module
+from assetmap.cli.full_app import app
 
 
 def test_every_command_is_in_the_module_map_under_the_module_that_defines_it():
@@ -17,7 +17,7 @@ def test_every_command_is_in_the_module_map_under_the_module_that_defines_it():
         group = info.typer_instance
         first = group.registered_callback or group.registered_commands[0]
         registered[info.name] = first.callback.__module__
-    expected = {n: f"assetmap.commands.{m}" for n, m in app_module.COMMAND_MODULES.items()}
+    expected = {n: f"assetmap.cli.commands.{m}" for n, m in app_module.COMMAND_MODULES.items()}
     assert registered == expected
 
 

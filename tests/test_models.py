@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
-from assetmap import postcodes, schedule
+from assetmap.catalogue import schedule
+from assetmap.catalogue.models import DEFAULT_CATEGORIES, Asset, make_id, split_tags
 from assetmap.errors import InvalidRecord, InvalidValue
-from assetmap.models import DEFAULT_CATEGORIES, Asset, make_id, split_tags
+from assetmap.places import postcodes
 
 CATS = {c: c for c in DEFAULT_CATEGORIES}
 

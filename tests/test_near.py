@@ -9,8 +9,8 @@ from geopy.distance import geodesic
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from assetmap.catalogue import open_catalogue
-from assetmap.models import Asset
+from assetmap.catalogue.models import Asset
+from assetmap.catalogue.store import open_catalogue
 
 CENTRE = (53.0, -2.2)  # searches are made from "53.0,-2.2"
 HERE = "53.0,-2.2"
@@ -315,7 +315,7 @@ def test_the_circle_prefilter_never_drops_a_point_inside_the_radius(
 ):
     """The R*Tree-side circle test is a cheap lower bound: every point whose WGS84 distance
     (geopy) is within the radius passes it, with the R*Tree's 32-bit rounding (jitter)."""
-    from assetmap.geo import bbox, circle_prefilter
+    from assetmap.places.distance import bbox, circle_prefilter
 
     target = geodesic(kilometers=radius * fraction).destination((lat, lon), bearing)
     t_lat, t_lon = target.latitude + jitter[0], target.longitude + jitter[1]
@@ -327,7 +327,7 @@ def test_the_circle_prefilter_never_drops_a_point_inside_the_radius(
 
 
 def test_the_circle_prefilter_is_not_used_for_huge_circles_or_near_the_poles():
-    from assetmap.geo import bbox, circle_prefilter
+    from assetmap.places.distance import bbox, circle_prefilter
 
     assert circle_prefilter(52.0, -1.0, bbox(52.0, -1.0, 150), 150) is None
     assert circle_prefilter(85.0, 0.0, bbox(85.0, 0.0, 5), 5) is None

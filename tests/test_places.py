@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assetmap.errors import PlaceError
-from assetmap.gazetteer import open_gazetteer
-from assetmap.places import resolve
+from assetmap.places.gazetteer import open_gazetteer
+from assetmap.places.resolve import resolve
 
 SAMPLE = Path(__file__).parent / "data" / "postcode_sample.csv"
 
@@ -103,7 +103,7 @@ def test_ambiguous_place_lists_choices_that_resolve(gaz):
 def test_geopy_adapter_returns_a_geopy_location(gaz):
     from geopy.location import Location
 
-    from assetmap.geopy_adapter import OfflineGeocoder
+    from assetmap.places.geopy_adapter import OfflineGeocoder
 
     location = OfflineGeocoder(gaz).geocode("ST4 7QB")
     assert isinstance(location, Location)
@@ -130,7 +130,7 @@ def test_add_with_only_a_postcode_gets_coordinates_and_area(cli, db_file):
 
 
 def test_index_build_replaces_older_versions(tmp_path, monkeypatch):
-    from assetmap import gazetteer
+    from assetmap.places import gazetteer
 
     monkeypatch.setenv("ASSETMAP_CACHE_DIR", str(tmp_path))
     old = tmp_path / "gazetteer-v0.db"

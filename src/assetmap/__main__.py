@@ -1,3 +1,3 @@
-from assetmap.app import main
+from assetmap.cli.app import main
 
 main()

@@ -1,0 +1,55 @@
+"""Give assets coordinates and an area: used by add, edit, import and `assetmap geocode`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assetmap.catalogue.models import Asset
+from assetmap.errors import PlaceError
+from assetmap.places.gazetteer import open_gazetteer
+from assetmap.places.resolve import locate_asset
+
+
+def locate(asset: Asset, gazetteer=None) -> list[str]:
+    """Fill missing coordinates/area offline. An unplaceable postcode is a warning, not an
+    error: the asset is kept without coordinates (it cannot appear in `near` until
+    `assetmap geocode` or an edit places it)."""
+    try:
+        return locate_asset(asset, gazetteer or open_gazetteer())
+    except PlaceError as exc:
+        return [f"{asset.id}: could not place it ({exc})"]
+
+
+def locator():
+    """`locate` bound to the gazetteer, opened once: for imports, which call it per row."""
+    gazetteer = open_gazetteer()
+    return lambda asset: locate(asset, gazetteer)
+
+
+@dataclass
+class GeocodeReport:
+    placed: list[tuple[str, str]] = field(default_factory=list)  # (id, precision)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
+
+
+def geocode_missing(cat, *, find_place) -> GeocodeReport:
+    """Fill coordinates for every asset without them. Safe to re-run: placed assets are
+    skipped next time, and each is written in its own small transaction."""
+    report = GeocodeReport()
+    for asset in cat.missing_coordinates():
+        query = asset.postcode or asset.address.replace("\n", ", ")
+        if not query:
+            report.unplaced.append((asset.id, "no postcode or address"))
+            continue
+        try:
+            place = find_place(query)
+        except PlaceError as exc:
+            report.unplaced.append((asset.id, str(exc)))
+            continue
+        asset.lat, asset.lon = round(place.lat, 6), round(place.lon, 6)
+        asset.geo_precision = place.precision
+        if not asset.area:
+            asset.area = place.area
+        cat.write([asset])
+        report.placed.append((asset.id, place.precision))
+    return report

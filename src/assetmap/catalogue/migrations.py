@@ -1,0 +1,155 @@
+"""Schema migrations, applied every time the catalogue is opened (see catalogue.open_catalogue).
+
+sqlite-utils is imported only when a migration is pending: the hot path checks
+PRAGMA user_version first (SCHEMA_VERSION below), which costs nothing.
+Add a migration by appending a function; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assetmap.catalogue.vocab import DEFAULT_CATEGORIES, DEFAULT_GOALS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+MIGRATION_SET = "assetmap"
+
+_ASSET_COLUMNS_SQL = """
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    postcode TEXT NOT NULL DEFAULT '',
+    area TEXT NOT NULL DEFAULT '',
+    lat REAL,
+    lon REAL,
+    geo_precision TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    website TEXT NOT NULL DEFAULT '',
+    schedule TEXT NOT NULL DEFAULT '',
+    cost TEXT NOT NULL DEFAULT '',
+    min_age INTEGER,
+    max_age INTEGER,
+    gender TEXT NOT NULL DEFAULT 'any',
+    accessibility TEXT NOT NULL DEFAULT '',
+    referral TEXT NOT NULL DEFAULT '',
+    welcomes_convictions TEXT NOT NULL DEFAULT 'unknown',
+    dbs_required TEXT NOT NULL DEFAULT 'unknown',
+    involves_children TEXT NOT NULL DEFAULT 'unknown',
+    capital TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'active',
+    verified_on TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    match_key TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+"""
+
+
+def _build():
+    from sqlite_utils import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+
+    @migrations()
+    def m001_assets(db: Database) -> None:
+        db.execute(f"CREATE TABLE assets ({_ASSET_COLUMNS_SQL})")
+        db.execute("CREATE INDEX assets_match_key ON assets(match_key)")
+        db.execute("CREATE INDEX assets_category ON assets(category)")
+        # Parsed `schedule`, one row per weekly session, for --day / --at filters.
+        db.execute(
+            "CREATE TABLE sessions (asset_pk INTEGER NOT NULL REFERENCES assets(pk) "
+            'ON DELETE CASCADE, day INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL)'
+        )
+        db.execute("CREATE INDEX sessions_asset ON sessions(asset_pk)")
+        db.execute("CREATE TABLE categories (name TEXT PRIMARY KEY COLLATE NOCASE)")
+        db["categories"].insert_all({"name": c} for c in DEFAULT_CATEGORIES)
+
+    @migrations()
+    def m002_search_indexes(db: Database) -> None:
+        # R*Tree over asset points: `near` reads candidates from it, never scans assets.
+        db.execute(
+            "CREATE VIRTUAL TABLE assets_rtree USING rtree(pk, min_lat, max_lat, min_lon, max_lon)"
+        )
+        for stmt in (
+            """CREATE TRIGGER assets_rtree_ai AFTER INSERT ON assets WHEN new.lat IS NOT NULL
+               BEGIN INSERT INTO assets_rtree VALUES (new.pk, new.lat, new.lat, new.lon, new.lon); END""",
+            """CREATE TRIGGER assets_rtree_ad AFTER DELETE ON assets
+               BEGIN DELETE FROM assets_rtree WHERE pk = old.pk; END""",
+            """CREATE TRIGGER assets_rtree_au AFTER UPDATE OF lat, lon ON assets
+               BEGIN
+                 DELETE FROM assets_rtree WHERE pk = old.pk;
+                 INSERT INTO assets_rtree SELECT new.pk, new.lat, new.lat, new.lon, new.lon
+                   WHERE new.lat IS NOT NULL;
+               END""",
+        ):
+            db.execute(stmt)
+        # Full-text search over what a practitioner might type.
+        db.execute(
+            "CREATE VIRTUAL TABLE assets_fts USING fts5(name, category, tags, description, "
+            "content='assets', content_rowid='pk', tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        cols = "name, category, tags, description"
+        new = "new.name, new.category, new.tags, new.description"
+        old = "old.name, old.category, old.tags, old.description"
+        for stmt in (
+            f"""CREATE TRIGGER assets_fts_ai AFTER INSERT ON assets BEGIN
+                INSERT INTO assets_fts(rowid, {cols}) VALUES (new.pk, {new}); END""",
+            f"""CREATE TRIGGER assets_fts_ad AFTER DELETE ON assets BEGIN
+                INSERT INTO assets_fts(assets_fts, rowid, {cols}) VALUES ('delete', old.pk, {old});
+                END""",
+            f"""CREATE TRIGGER assets_fts_au AFTER UPDATE OF {cols} ON assets BEGIN
+                INSERT INTO assets_fts(assets_fts, rowid, {cols}) VALUES ('delete', old.pk, {old});
+                INSERT INTO assets_fts(rowid, {cols}) VALUES (new.pk, {new}); END""",
+        ):
+            db.execute(stmt)
+
+    @migrations()
+    def m003_geocode_cache(db: Database) -> None:
+        # Online geocoder answers, so a repeat query or a cron job never asks twice. The key
+        # is a hash of geocoder + query: the text typed (maybe where a person lives) is not kept.
+        db.execute(
+            "CREATE TABLE geocode_cache (key TEXT PRIMARY KEY, geocoder TEXT NOT NULL, "
+            "lat REAL, lon REAL, radius_km REAL, label TEXT NOT NULL DEFAULT '', "
+            "fetched_at TEXT NOT NULL)"
+        )
+
+    @migrations()
+    def m004_goals(db: Database) -> None:
+        # Plain-language goals a practitioner types, mapped to tags and categories.
+        db.execute(
+            "CREATE TABLE goals (name TEXT PRIMARY KEY, tags TEXT NOT NULL DEFAULT '', "
+            "categories TEXT NOT NULL DEFAULT '', synonyms TEXT NOT NULL DEFAULT '')"
+        )
+        db["goals"].insert_all(
+            {"name": name, "tags": ";".join(tags), "categories": ";".join(cats),
+             "synonyms": ";".join(syns)}
+            for name, tags, cats, syns in DEFAULT_GOALS
+        )  # fmt: skip
+
+    return migrations
+
+
+# The number of migrations above: stored in PRAGMA user_version once they are applied.
+SCHEMA_VERSION = 4
+
+
+def apply(db: Database) -> None:
+    migrations = _build()
+    migrations.apply(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def applied_names(db: Database) -> list[tuple[str, str]]:
+    return [(m.name, m.applied_at) for m in _build().applied(db)]
+
+
+def pending_names(db: Database) -> list[str]:
+    return [m.name for m in _build().pending(db)]

@@ -1,0 +1,143 @@
+"""Data freshness and quality for the people who keep the catalogue: stale, check, stats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+
+from assetmap.catalogue import schedule
+from assetmap.catalogue.models import Asset, parse_date, slug
+from assetmap.errors import InvalidValue
+from assetmap.places.distance import distance_km
+
+COARSE = ("district", "place", "council")
+DUPLICATE_WITHIN_KM = 0.2
+# A phone number or website shared by assets far apart is a central switchboard or a
+# council's page, not a duplicate: only pairs this close are reported.
+SHARED_CONTACT_WITHIN_KM = 1.0
+
+
+def parse_age(text: str) -> dt.timedelta:
+    """'12m' (months), '6w', '30d', '1y' -> a timedelta."""
+    m = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", text.lower())
+    if not m:
+        raise InvalidValue(f"'{text}' is not an age; write 30d, 6w, 12m or 1y")
+    n, unit = int(m.group(1)), m.group(2)
+    return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30.44, "y": 365.25}[unit])
+
+
+def stale(cat, older_than: str, today: dt.date) -> list[dict]:
+    """Assets never verified, or verified before the limit: never-verified first, then oldest."""
+    cutoff = (today - parse_age(older_than)).isoformat()
+    rows = cat.conn.execute(
+        "SELECT id, name, category, area, verified_on, phone, email, website, status "
+        "FROM assets WHERE verified_on = '' OR verified_on < ? ORDER BY verified_on, id",
+        (cutoff,),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def verify(cat, asset_id: str, on: str | None, today: dt.date) -> str:
+    """Record that someone confirmed the details; nothing else changes (not even the
+    last-edited time: a confirmation is not an edit)."""
+    cat.get(asset_id)
+    day = parse_date(on).isoformat() if on else today.isoformat()
+    if day > (today + dt.timedelta(days=1)).isoformat():
+        raise InvalidValue(f"--on {day} is in the future")
+    with cat.transaction() as conn:
+        conn.execute("UPDATE assets SET verified_on = ? WHERE id = ?", (day, asset_id))
+    return day
+
+
+def _phone_key(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone)
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 9 else ""
+
+
+def _site_key(website: str) -> str:
+    site = re.sub(r"^https?://(www\.)?", "", website.lower()).rstrip("/")
+    return site if "." in site else ""
+
+
+def check(cat) -> list[dict]:
+    """Problems worth a look: no coordinates, coarse coordinates, likely duplicates,
+    closed-sounding assets still active, schedules that do not parse."""
+    problems: list[dict] = []
+
+    def add(kind, asset: Asset, detail):
+        problems.append({"problem": kind, "id": asset.id, "name": asset.name, "detail": detail})
+
+    by_name = defaultdict(list)
+    by_phone, by_site = defaultdict(list), defaultdict(list)
+    for a in cat.iter_assets():
+        if a.lat is None:
+            add("no coordinates", a, "not shown by near; fix the postcode or run assetmap geocode")
+        elif a.geo_precision in COARSE:
+            add("coarse coordinates", a, f"placed at {a.geo_precision} level only")
+        text = f"{a.notes} {a.description}".lower()
+        if a.status == "active" and re.search(r"\b(closed|no longer (open|running))\b", text):
+            add("may be closed", a, "status is active but its notes say it has closed")
+        try:
+            schedule.parse(a.schedule)
+        except InvalidValue as exc:
+            add("invalid schedule", a, str(exc))
+        by_name[slug(a.name)].append(a)
+        if key := _phone_key(a.phone):
+            by_phone[key].append(a)
+        if key := _site_key(a.website):
+            by_site[key].append(a)
+    reported: set[tuple[str, str]] = set()
+
+    def pair(kind, a, b, detail):
+        key = tuple(sorted((a.id, b.id)))
+        if key not in reported:
+            reported.add(key)
+            add(kind, a, f"{detail} as {b.id}")
+
+    for group in by_name.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if a.lat is not None and b.lat is not None:
+                    d = distance_km(a.lat, a.lon, b.lat, b.lon)
+                    if d <= DUPLICATE_WITHIN_KM:
+                        pair("likely duplicate", a, b, f"same name {d * 1000:.0f} m away")
+    for label, groups in (("phone", by_phone), ("website", by_site)):
+        for group in groups.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    if a.lat is None or b.lat is None:
+                        continue
+                    d = distance_km(a.lat, a.lon, b.lat, b.lon)
+                    if d <= SHARED_CONTACT_WITHIN_KM:
+                        pair("likely duplicate", a, b, f"same {label}, {d * 1000:.0f} m away,")
+    return problems
+
+
+def stats(cat, today: dt.date) -> dict:
+    conn = cat.conn
+    total = conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+    ages: Counter = Counter()
+    for (verified_on,) in conn.execute("SELECT verified_on FROM assets"):
+        if not verified_on:
+            ages["never"] += 1
+            continue
+        days = (today - dt.date.fromisoformat(verified_on)).days
+        ages["under 1 year" if days <= 365 else "1-2 years" if days <= 730 else "over 2 years"] += 1
+
+    def counts(column):
+        rows = conn.execute(
+            f"SELECT {column}, count(*) FROM assets GROUP BY {column} ORDER BY count(*) DESC, {column}"
+        )
+        return {(k or "(blank)"): n for k, n in rows}
+
+    return {
+        "assets": total,
+        "by_category": counts("category"),
+        "by_area": counts("area"),
+        "by_status": counts("status"),
+        "by_verification_age": {k: ages[k] for k in ("never", "under 1 year", "1-2 years", "over 2 years")},
+        "without_coordinates": conn.execute("SELECT count(*) FROM assets WHERE lat IS NULL").fetchone()[0],
+    }  # fmt: skip

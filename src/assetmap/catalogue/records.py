@@ -1,0 +1,30 @@
+"""Adding and editing one asset from raw field text (the CLI's add/edit)."""
+
+from __future__ import annotations
+
+from assetmap.catalogue.locating import locate
+from assetmap.catalogue.models import Asset
+from assetmap.catalogue.store import Catalogue
+
+
+def add(cat: Catalogue, fields: dict[str, str]) -> tuple[Asset, list[str]]:
+    """Validate, place (coordinates and area from the postcode) and insert. Returns warnings."""
+    asset = Asset.from_row(fields, categories=cat.categories())
+    warnings = locate(asset)
+    cat.insert(asset)
+    return asset, warnings
+
+
+def edit(cat: Catalogue, asset_id: str, fields: dict[str, str]) -> tuple[Asset, bool, list[str]]:
+    """Apply the given fields over the stored record, validate the whole, save if changed."""
+    current = cat.get(asset_id)
+    row = {**current.to_row(), **fields, "geo_precision": current.geo_precision}
+    if {"lat", "lon", "postcode"} & fields.keys():
+        # New location: the stored coordinates no longer describe it unless given again.
+        row["geo_precision"] = ""
+        if "postcode" in fields and not {"lat", "lon"} & fields.keys():
+            row["lat"] = row["lon"] = ""
+    asset = Asset.from_row(row, categories=cat.categories())
+    warnings = locate(asset)
+    counts = cat.write([asset])
+    return asset, counts.updated > 0, warnings

@@ -1,0 +1,226 @@
+"""The Typer app: global options, the state commands share, errors mapped to one line and an
+exit code at the edge, and `main`, which loads only the command it is about to run.
+
+The commands live in `assetmap.cli.commands.*`; `assetmap.cli.full_app` is the app with all of them. Commands
+parse options, call the library and print; they hold no SQL and no ranking.
+"""
+
+import sqlite3
+import sys
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from assetmap import __version__, config
+from assetmap.cli.output import FORMATS, Messages, StepProgress
+from assetmap.errors import AssetmapError
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success (an empty result too), 1 error, 2 usage error, "
+    "3 import finished but skipped invalid rows, 130 interrupted (Ctrl-C), "
+    "141 output pipe closed (| head)."
+)
+
+
+class AssetmapGroup(TyperGroup):
+    """Maps library errors to a one-line message and an exit code, once, at the edge."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except AssetmapError as exc:
+            Messages().error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except sqlite3.Error as exc:
+            from assetmap.catalogue.store import explain_sqlite_error
+
+            Messages().error(str(explain_sqlite_error(_catalogue_path(ctx), exc)))
+            raise typer.Exit(1) from None
+        except BrokenPipeError:
+            # `assetmap export | head`: the reader left. Say nothing; exit as SIGPIPE would.
+            _silence_stdout()
+            raise typer.Exit(141) from None
+        except OSError as exc:
+            # A file the user named could not be read or written: say which, and why.
+            where = f" ({exc.filename})" if exc.filename else ""
+            Messages().error(f"{exc.strerror or exc}{where}")
+            raise typer.Exit(1) from None
+
+
+def _catalogue_path(ctx) -> str:
+    state = ctx.obj if isinstance(ctx.obj, State) else None
+    return str(config.resolve_db_path(state.db if state else None)[0])
+
+
+def _silence_stdout() -> None:
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+app = typer.Typer(
+    cls=AssetmapGroup,
+    help="Find community assets near a person that fit their goals.",
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    # Rich boxes for help and usage errors on a terminal only; pipes and cron get plain text.
+    rich_markup_mode="rich" if sys.stderr.isatty() else None,
+)
+
+
+class State:
+    """What the global options chose, and the catalogue once a command has opened it."""
+
+    # A plain class: a dataclass costs about 1 ms to create, at every start-up.
+    def __init__(
+        self, *, db: str | None = None, quiet: bool = False, read_only: bool = False,
+        geocoder: str = "offline",
+    ) -> None:  # fmt: skip
+        self.db = db
+        self.quiet = quiet
+        self.read_only = read_only
+        self.geocoder = geocoder
+        self.messages = Messages(quiet)
+        self._catalogue = None
+
+    def gazetteer(self):
+        """Open the offline gazetteer, building its index first if this is the first use."""
+        from assetmap.places.gazetteer import index_path, open_gazetteer
+
+        if not index_path().exists():
+            self.messages.info(
+                "assetmap: building the offline gazetteer index (once; a few seconds)"
+            )
+        return open_gazetteer(StepProgress("gazetteer index", quiet=self.quiet))
+
+    def find_place(self, text: str):
+        from assetmap.places.geocoders import find_place
+
+        self.gazetteer()
+        return find_place(
+            text, geocoder=self.geocoder, catalogue_opener=self.catalogue, warn=self.messages.warn
+        )
+
+    def catalogue(self, *, seed: bool = True):
+        """Open the catalogue once per command, creating it on first use."""
+        if self._catalogue is None:
+            from assetmap.catalogue.store import open_catalogue
+
+            path, named = config.resolve_db_path(self.db)
+            cat = open_catalogue(path, named=named, seed=seed, read_only=self.read_only)
+            if cat.created:
+                seeded = f" with {cat.seeded} seed assets" if cat.seeded else " (empty)"
+                self.messages.info(f"assetmap: created a new catalogue at {path}{seeded}")
+            self._catalogue = cat
+        return self._catalogue
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"assetmap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def callback(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="ASSETMAP_DB",
+            help="Catalogue file (default: catalogue.db in $ASSETMAP_HOME or the user data dir).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only data and errors.")
+    ] = False,
+    geocoder: Annotated[
+        str,
+        typer.Option(
+            "--geocoder",
+            envvar="ASSETMAP_GEOCODER",
+            help="offline (the bundled gazetteer) or an online geocoder such as nominatim.",
+        ),
+    ] = "offline",
+    read_only: Annotated[
+        bool,
+        typer.Option(
+            "--read-only",
+            envvar="ASSETMAP_READ_ONLY",
+            help="Open the catalogue read-only (searches work; changes are refused).",
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Find community assets near a person that fit their goals."""
+    ctx.obj = State(db=db, quiet=quiet, read_only=read_only, geocoder=geocoder)
+
+
+def get_state(ctx: typer.Context) -> State:
+    return ctx.obj
+
+
+def check_format(fmt: str) -> str:
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise typer.BadParameter(
+            f"'{fmt}' is not one of {', '.join(FORMATS)}", param_hint="--format"
+        )
+    return fmt
+
+
+# Which module registers each command. `main` imports only the one about to run: building
+# every command's options on each start-up cost more than running a search.
+COMMAND_MODULES = {
+    "init": "setup", "db": "setup", "categories": "setup",
+    "add": "records", "show": "records", "edit": "records", "remove": "records",
+    "list": "records",
+    "locate": "places", "geocode": "places",
+    "import": "transfer", "export": "transfer",
+    "near": "near", "search": "searching", "goals": "searching",
+    "stale": "upkeep", "verify": "upkeep", "check": "upkeep", "stats": "upkeep",
+    "backup": "upkeep", "about": "upkeep",
+}  # fmt: skip
+# Global options that take a value: the word after them is not the command.
+GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--geocoder")
+
+
+def load_commands(name: str | None = None) -> None:
+    """Register the command `name` (with the others from its module), or all of them when
+    `name` is None or not a command, so that help and "No such command" see every one."""
+    import importlib
+
+    modules = [COMMAND_MODULES[name]] if name in COMMAND_MODULES else COMMAND_MODULES.values()
+    for module in dict.fromkeys(modules):
+        importlib.import_module(f"assetmap.cli.commands.{module}")
+
+
+def invoked_command(args: list[str]) -> str | None:
+    """The command word in `args` (the first word that is not a global option or its value);
+    None when there is none, or when --help comes first (the app's help lists every command)."""
+    takes_value = False
+    for arg in args:
+        if takes_value:
+            takes_value = False
+        elif arg == "--help":
+            return None
+        elif arg in GLOBAL_OPTIONS_WITH_VALUE:
+            takes_value = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def main() -> None:
+    load_commands(invoked_command(sys.argv[1:]))
+    app(prog_name="assetmap")

@@ -1,0 +1,161 @@
+"""`near`: what is near this person that fits their goals. The command practitioners run most,
+in a module of its own so that its start-up loads nothing else."""
+
+from typing import Annotated
+
+import typer
+
+from assetmap.cli.app import app, check_format, get_state
+from assetmap.cli.commands import RESULT_COLUMNS
+from assetmap.cli.options import FormatOpt
+from assetmap.cli.output import emit_records
+
+NEAR_TABLE_COLUMNS = ["name", "category", "distance_km", "why", "id"]
+Repeat = list[str] | None
+
+
+NEAR_EXAMPLES = """\b
+Examples:
+  assetmap near "ST4 7QB" --goal "get fit" --goal "meet people"
+  assetmap near Hanley --goal "stay sober" --welcomes-convictions --no-children
+  assetmap near "53.41,-2.16" --tag gym --free --within 3mi --format json
+  assetmap near "M32 0TJ" --avoid "M16 0RA@1km"
+"""
+
+
+@app.command(epilog=NEAR_EXAMPLES)
+def near(
+    ctx: typer.Context,
+    place: Annotated[
+        str,
+        typer.Argument(
+            help="Postcode, sector, district, town, council or 'lat,lon' as one argument."
+        ),
+    ],
+    goal: Annotated[
+        Repeat,
+        typer.Option(
+            "--goal", "-g", help="A goal such as 'get fit' or 'meet people' (repeatable; ORed)."
+        ),
+    ] = None,
+    within: Annotated[str, typer.Option(help="Search radius: 5, 5km, 800m, 3mi.")] = "5km",
+    tag: Annotated[
+        Repeat,
+        typer.Option("--tag", help="Only assets with this tag (repeatable; all must match)."),
+    ] = None,
+    category: Annotated[
+        Repeat, typer.Option("--category", help="Only this category (repeatable).")
+    ] = None,
+    free: Annotated[bool, typer.Option("--free", help="Only free assets.")] = False,
+    day: Annotated[str | None, typer.Option(help="Meets on this day: mon..sun.")] = None,
+    at: Annotated[str | None, typer.Option(help="Running at this time, e.g. 18:00.")] = None,
+    after: Annotated[
+        str | None, typer.Option(help="Still running after this time, e.g. 18:00.")
+    ] = None,
+    age: Annotated[int | None, typer.Option(min=0, max=120, help="The person's age.")] = None,
+    gender: Annotated[
+        str | None, typer.Option(help="women or men: drop assets only for the other.")
+    ] = None,
+    women_only: Annotated[
+        bool, typer.Option("--women-only", help="Only women-only assets.")
+    ] = False,
+    accessible: Annotated[
+        bool, typer.Option("--accessible", help="Only assets with accessibility details.")
+    ] = False,
+    referral: Annotated[
+        Repeat,
+        typer.Option(
+            "--referral", help="drop-in, self-referral, referral-needed, membership (repeatable)."
+        ),
+    ] = None,
+    welcomes_convictions: Annotated[
+        bool,
+        typer.Option(
+            "--welcomes-convictions",
+            help="Only assets marked as welcoming people with convictions.",
+        ),
+    ] = False,
+    no_dbs: Annotated[
+        bool,
+        typer.Option(
+            "--no-dbs", help="Drop assets that need a DBS check (unknown is kept, marked)."
+        ),
+    ] = False,
+    no_children: Annotated[
+        bool,
+        typer.Option(
+            "--no-children", help="Drop assets involving children (unknown is kept, marked)."
+        ),
+    ] = False,
+    strict_flags: Annotated[
+        bool, typer.Option("--strict-flags", help="With --no-dbs/--no-children, drop unknown too.")
+    ] = False,
+    capital: Annotated[
+        Repeat, typer.Option("--capital", help="bonding, bridging or linking (repeatable).")
+    ] = None,
+    avoid: Annotated[
+        Repeat,
+        typer.Option(
+            "--avoid", help="Exclusion zone PLACE or PLACE@RADIUS, e.g. 'B6 4@1.5km' (repeatable)."
+        ),
+    ] = None,
+    avoid_zone: Annotated[
+        Repeat,
+        typer.Option(
+            "--avoid-zone",
+            help="Exclusion zone as a GeoJSON Polygon/MultiPolygon file (repeatable).",
+        ),
+    ] = None,
+    include_closed: Annotated[
+        bool,
+        typer.Option("--include-closed", help="Show closed and temporarily closed assets too."),
+    ] = False,
+    show_excluded: Annotated[
+        bool,
+        typer.Option(
+            "--show-excluded", help="List (on stderr) what the filters left out, and why."
+        ),
+    ] = False,
+    sort: Annotated[
+        str, typer.Option(help="score (goals met, distance, freshness) or distance.")
+    ] = "score",
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N results.")] = 10,
+    fail_if_empty: Annotated[
+        bool, typer.Option("--fail-if-empty", help="Exit 1 when nothing is found (for scripts).")
+    ] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """What is near this person that fits their goals: a ranked, explained list."""
+    from assetmap.search import request as nearby
+
+    fmt = check_format(fmt)
+    state = get_state(ctx)
+    found, outcome = nearby.run(
+        place, catalogue=state.catalogue(), find_place=state.find_place, goals=goal or [],
+        sort=sort, limit=limit, within=within, day=day, at=at, after=after, gender=gender,
+        referral=referral or [], capital=capital or [], avoid=avoid or [],
+        avoid_zones=avoid_zone or [], tags=tag or [], categories=category or [], free=free,
+        age=age, women_only=women_only, accessible=accessible,
+        welcomes_convictions=welcomes_convictions, no_dbs=no_dbs, no_children=no_children,
+        strict_flags=strict_flags, include_closed=include_closed,
+    )  # fmt: skip
+    for w in found.warnings:
+        state.messages.warn(w)
+    for note in outcome.notes:
+        state.messages.info(f"note: {note}")
+    if show_excluded:
+        for asset_id, name, reason in outcome.excluded:
+            state.messages.info(f"left out: {name} ({asset_id}): {reason}")
+    records = [r.to_json() for r in outcome.results]
+    if not records:
+        narrowed = bool(goal or tag or category)
+        state.messages.info(nearby.empty_message(within, narrowed, found, outcome))
+    elif fmt == "table":
+        state.messages.info(
+            f"Near {found.label} ({found.precision}, {found.area or 'area unknown'}), within "
+            f"{within}: showing {len(records)} of {outcome.total}"
+        )
+    if records or fmt != "table":
+        emit_records(records, fmt, columns=RESULT_COLUMNS, table_columns=NEAR_TABLE_COLUMNS)
+    if fail_if_empty and not records:
+        raise typer.Exit(1)

@@ -1,0 +1,88 @@
+"""`search` (full text over the catalogue) and the goals vocabulary `near` uses."""
+
+from typing import Annotated
+
+import typer
+
+from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
+from assetmap.cli.commands import RESULT_COLUMNS
+from assetmap.cli.options import FormatOpt
+from assetmap.cli.output import emit_records
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[
+        str, typer.Argument(help="Words to look for in names, descriptions, tags and categories.")
+    ],
+    include_closed: Annotated[
+        bool, typer.Option("--include-closed", help="Include closed assets.")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N results.")] = 20,
+    fail_if_empty: Annotated[
+        bool, typer.Option("--fail-if-empty", help="Exit 1 when nothing is found.")
+    ] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Full-text search over the whole catalogue."""
+    from assetmap.search import request as nearby
+
+    fmt = check_format(fmt)
+    state = get_state(ctx)
+    results = nearby.text_search(
+        state.catalogue(), text, limit=limit, include_closed=include_closed
+    )
+    records = [r.to_json() for r in results]
+    if not records:
+        state.messages.info(f"nothing in the catalogue matches '{text}'")
+    if records or fmt != "table":
+        emit_records(
+            records,
+            fmt,
+            columns=RESULT_COLUMNS,
+            table_columns=["name", "category", "area", "why", "id"],
+        )
+    if fail_if_empty and not records:
+        raise typer.Exit(1)
+
+
+goals_app = typer.Typer(
+    cls=AssetmapGroup, help="The goals vocabulary: phrases mapped to tags and categories."
+)
+app.add_typer(goals_app, name="goals")
+
+
+@goals_app.callback(invoke_without_command=True)
+def goals_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """List goals with the tags, categories and synonyms they stand for."""
+    if ctx.invoked_subcommand:
+        return
+    from assetmap.search import request as nearby
+
+    fmt = check_format(fmt)
+    records = [g.to_json() for g in nearby.list_goals(ctx.obj.catalogue())]
+    emit_records(records, fmt, columns=["goal", "tags", "categories", "synonyms"])
+
+
+@goals_app.command("add")
+def goals_add(
+    ctx: typer.Context,
+    name: str,
+    tags: Annotated[str, typer.Option(help="Tags that serve this goal, ';'-separated.")] = "",
+    categories: Annotated[str, typer.Option(help="Categories that serve it, ';'-separated.")] = "",
+    synonyms: Annotated[str, typer.Option(help="Other ways of saying it, ';'-separated.")] = "",
+) -> None:
+    """Add a goal to the vocabulary."""
+    from assetmap.search import request as nearby
+
+    print(nearby.add_goal(get_state(ctx).catalogue(), name, tags, categories, synonyms).name)
+
+
+@goals_app.command("remove")
+def goals_remove(ctx: typer.Context, name: str) -> None:
+    """Remove a goal from the vocabulary."""
+    from assetmap.search import request as nearby
+
+    nearby.remove_goal(get_state(ctx).catalogue(), name)
+    get_state(ctx).messages.info(f"removed goal '{name}'")

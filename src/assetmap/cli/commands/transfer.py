@@ -1,0 +1,185 @@
+"""Import and export: CSV as Excel writes it, JSON, GeoJSON and Open Referral UK."""
+
+import io
+import sys
+from typing import Annotated
+
+import typer
+
+from assetmap.cli.app import State, app, get_state
+from assetmap.cli.output import StepProgress
+from assetmap.errors import InvalidValue
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="CSV file, - for standard input, or an Open Referral UK folder (or its datapackage.json)."
+        ),
+    ],
+    encoding: Annotated[
+        str | None, typer.Option(help="The file's encoding (detected: UTF-8, else Windows-1252).")
+    ] = None,
+    ignore_extra: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-extra",
+            help="Leave out columns assetmap does not know instead of refusing the file.",
+        ),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Write the valid rows and skip the rest (exit 3)."),
+    ] = False,
+    rejects: Annotated[
+        str | None,
+        typer.Option(
+            help="With --skip-invalid: write the bad rows here, unchanged, with an error column."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Validate and report what would change; write nothing."),
+    ] = False,
+) -> None:
+    """Import assets from a CSV file (as Excel writes it) or an Open Referral UK folder;
+    all-or-nothing by default."""
+    from assetmap.catalogue.locating import locator
+    from assetmap.transfer import importer
+
+    state = get_state(ctx)
+    cat = state.catalogue()
+    state.gazetteer()
+    locate = locator()
+    if _is_package(file):
+        report = importer.import_package(
+            cat, file, skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run,
+            locate=locate,
+        )  # fmt: skip
+        _import_summary(state, report, dry_run, rejects)
+        return
+    with _open_input(file) as stream:
+        progress = _byte_progress(stream, state)
+        try:
+            report = importer.import_csv(
+                cat, stream, encoding=encoding, ignore_extra=ignore_extra,
+                skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run,
+                locate=locate, progress=progress,
+            )  # fmt: skip
+        finally:
+            progress(None)
+    _import_summary(state, report, dry_run, rejects)
+
+
+def _is_package(file: str) -> bool:
+    import os
+
+    return os.path.isdir(file) or os.path.basename(file) == "datapackage.json"
+
+
+def _import_summary(state: State, report, dry_run: bool, rejects: str | None) -> None:
+    from assetmap.errors import PartialImport
+
+    for w in report.warnings:
+        state.messages.warn(w)
+    if report.skipped:
+        for p in report.problems[:200]:
+            state.messages.info(f"skipped {p}")
+    done = " (dry run: nothing written)" if dry_run else ""
+    state.messages.info(f"import: {report.summary()}{done}")
+    if report.skipped:
+        where = f"; they are in {rejects}" if rejects else ""
+        raise PartialImport(f"{report.skipped} invalid rows were skipped{where}")
+
+
+def _open_input(file: str):
+    import contextlib
+
+    if file == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    try:
+        return open(file, "rb")  # noqa: SIM115 (returned as the context manager)
+    except OSError as exc:
+        raise InvalidValue(f"could not open {file}: {exc.strerror}") from None
+
+
+def _byte_progress(stream, state: State):
+    """A progress bar over the file's bytes, on a terminal only; call with None to finish."""
+    import os
+
+    try:
+        total = os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        total = 0
+    bar = StepProgress("importing", quiet=state.quiet)
+    if not total:
+        return lambda _pos: None
+
+    def update(pos):
+        bar("", total if pos is None else min(pos, total), total)
+
+    return update
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    file: Annotated[
+        str | None, typer.Argument(help="Write here instead of standard output.")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="csv, json, ndjson, geojson, or openreferral (a folder)."
+        ),
+    ] = "csv",
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="CSV with a UTF-8 byte-order mark, so Excel shows accents and £."
+        ),
+    ] = False,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only assets with this tag.")] = None,
+    area: Annotated[str | None, typer.Option(help="Only this area.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+) -> None:
+    """Export assets (all of them unless filtered). CSV round-trips through import."""
+    from assetmap.transfer import exporter
+
+    fmt = fmt.lower()
+    if fmt not in (*exporter.FORMATS, "openreferral"):
+        raise typer.BadParameter(
+            f"'{fmt}' is not one of {', '.join(exporter.FORMATS)}, openreferral",
+            param_hint="--format",
+        )
+    state = get_state(ctx)
+    cat = state.catalogue()
+    filters = {"category": category, "tag": tag, "area": area, "status": status}
+    if fmt == "openreferral":
+        from assetmap.transfer.openreferral import export_package
+
+        if not file:
+            raise InvalidValue(
+                "--format openreferral writes a folder of tables: give its path, "
+                "e.g. assetmap export --format openreferral oruk/"
+            )
+        n = export_package(cat, file, **filters)
+        state.messages.info(f"export: {n} services written to {file}/datapackage.json")
+        return
+    encoding = "utf-8-sig" if excel else "utf-8"
+    if file is None:
+        out = io.TextIOWrapper(
+            sys.stdout.buffer, encoding=encoding, newline="", write_through=False
+        )
+        try:
+            n = exporter.write(cat, out, fmt, **filters)
+            out.flush()
+        finally:
+            out.detach()
+    else:
+        n = exporter.write_file(cat, file, fmt, encoding=encoding, **filters)
+    state.messages.info(f"export: {n} assets")

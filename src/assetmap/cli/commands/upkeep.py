@@ -1,0 +1,117 @@
+"""Keeping the catalogue right: stale and verify, check, stats, backup; and `about`."""
+
+from typing import Annotated
+
+import typer
+
+from assetmap.cli.app import app, check_format, get_state
+from assetmap.cli.options import FormatOpt
+from assetmap.cli.output import emit_object, emit_records
+
+
+@app.command()
+def stale(
+    ctx: typer.Context,
+    older_than: Annotated[str, typer.Option(help="Age limit: 30d, 6w, 12m, 1y.")] = "12m",
+    fail_if_any: Annotated[
+        bool, typer.Option("--fail-if-any", help="Exit 1 when any asset is stale (for cron mail).")
+    ] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Assets not verified within the limit (or never), oldest first, with contact details."""
+    import datetime as dt
+
+    from assetmap.catalogue import quality
+
+    fmt = check_format(fmt)
+    state = get_state(ctx)
+    rows = quality.stale(state.catalogue(), older_than, dt.date.today())
+    columns = ["id", "name", "verified_on", "phone", "email", "website", "area", "status"]
+    if rows or fmt != "table":
+        emit_records(rows, fmt, columns=columns)
+    state.messages.info(f"stale: {len(rows)} assets not verified within {older_than}")
+    if fail_if_any and rows:
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    asset_id: Annotated[str, typer.Argument(metavar="ID")],
+    on: Annotated[
+        str | None, typer.Option(help="Date confirmed (default today): 2026-11-23 or 23/11/2026.")
+    ] = None,
+) -> None:
+    """Record that someone confirmed an asset's details (only verified_on changes)."""
+    import datetime as dt
+
+    from assetmap.catalogue import quality
+
+    state = get_state(ctx)
+    day = quality.verify(state.catalogue(), asset_id, on, dt.date.today())
+    state.messages.info(f"{asset_id}: verified on {day}")
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any problem is found.")
+    ] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Report data problems: no or coarse coordinates, likely duplicates, closed-sounding
+    active assets, schedules that do not parse."""
+    from assetmap.catalogue import quality
+
+    fmt = check_format(fmt)
+    state = get_state(ctx)
+    problems = quality.check(state.catalogue())
+    if problems or fmt != "table":
+        emit_records(problems, fmt, columns=["problem", "id", "name", "detail"])
+    state.messages.info(f"check: {len(problems)} problems")
+    if strict and problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """Counts by category, area, status and verification age."""
+    import datetime as dt
+
+    from assetmap.catalogue import quality
+
+    fmt = check_format(fmt)
+    figures = quality.stats(get_state(ctx).catalogue(), dt.date.today())
+    if fmt in ("json", "ndjson"):
+        emit_object(figures, fmt)
+        return
+    records = [{"group": "all", "value": "assets", "count": figures["assets"]}]
+    for group in ("by_category", "by_area", "by_status", "by_verification_age"):
+        records += [{"group": group[3:], "value": k, "count": n} for k, n in figures[group].items()]
+    records.append(
+        {"group": "coordinates", "value": "missing", "count": figures["without_coordinates"]}
+    )
+    emit_records(records, fmt, columns=["group", "value", "count"])
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="Where to write the copy.")],
+) -> None:
+    """Write a consistent copy of the catalogue, safe while others are using it."""
+    from pathlib import Path
+
+    state = get_state(ctx)
+    cat = state.catalogue()
+    cat.backup(Path(file))
+    state.messages.info(f"backup: {cat.count()} assets copied to {file}")
+
+
+@app.command()
+def about() -> None:
+    """Version, data sources, licences and attributions."""
+    from assetmap.cli.about import about_text
+
+    print(about_text())

@@ -1,0 +1,118 @@
+"""What the CLI's searching commands call: turns raw option text into a Query, resolves the
+place and zones, and runs the search. Keeps parsing of user text out of cli.py and search.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assetmap.catalogue.vocab import CAPITAL, REFERRAL
+from assetmap.errors import InvalidValue
+from assetmap.places.resolve import Place
+from assetmap.places.zones import (
+    MIN_ZONE_RADIUS_KM,
+    CircleZone,
+    load_geojson,
+    parse_distance,
+    split_zone,
+)
+from assetmap.search import engine as search
+from assetmap.search import goals as goals_mod
+
+
+def _one_of(values: list[str], allowed: tuple[str, ...], option: str) -> list[str]:
+    out = []
+    for v in values:
+        key = v.strip().lower()
+        if key not in allowed:
+            raise InvalidValue(f"{option}: '{v}' is not one of {', '.join(allowed)}")
+        out.append(key)
+    return out
+
+
+def build_filters(
+    find_place: Callable[[str], Place],
+    *,
+    within: str = "5km",
+    day: str | None = None,
+    at: str | None = None,
+    after: str | None = None,
+    gender: str | None = None,
+    referral: list[str] = (),
+    capital: list[str] = (),
+    avoid: list[str] = (),
+    avoid_zones: list[str] = (),
+    **flags,
+) -> search.Filters:
+    """Parse what the user typed into search.Filters; `flags` are passed on as they are
+    (tags, categories, free, age, women_only, accessible, welcomes_convictions, no_dbs,
+    no_children, strict_flags, include_closed). Errors name the option."""
+
+    def option(name, fn, value):
+        try:
+            return fn(value)
+        except InvalidValue as exc:
+            raise InvalidValue(f"--{name}: {exc}") from None
+
+    if gender and gender.lower() not in ("women", "men"):
+        raise InvalidValue(f"--gender: '{gender}' is not one of women, men")
+    zones = []
+    for text in avoid:
+        where, radius = option("avoid", split_zone, text)
+        point = find_place(where)
+        extent = radius if radius is not None else max(point.radius_km, MIN_ZONE_RADIUS_KM)
+        zones.append(CircleZone(text, point.lat, point.lon, extent))
+    zones.extend(load_geojson(path) for path in avoid_zones)
+    return search.Filters(
+        within_km=option("within", parse_distance, within),
+        day=option("day", search.parse_day, day),
+        at=option("at", search.parse_time, at),
+        after=option("after", search.parse_time, after),
+        gender=gender.lower() if gender else None,
+        referral=_one_of(referral, REFERRAL, "--referral"),
+        capital=_one_of(capital, CAPITAL, "--capital"),
+        zones=zones,
+        **flags,
+    )
+
+
+def run(place: str, *, catalogue, find_place, goals=(), sort="score", limit=10, **options):
+    """Resolve the place, build the filters and search. Returns (place, outcome)."""
+    if sort not in ("score", "distance"):
+        raise InvalidValue(f"--sort: '{sort}' is not one of score, distance")
+    filters = build_filters(find_place, **options)
+    found = find_place(place)
+    query = search.Query(found, goals=list(goals), filters=filters, sort=sort, limit=limit)
+    return found, search.near(catalogue.conn, query)
+
+
+def empty_message(within: str, narrowed: bool, place: Place, outcome: search.Outcome) -> str:
+    hint = "try a wider --within (e.g. --within 10km)"
+    if outcome.excluded:
+        hint += (
+            f" or fewer filters ({len(outcome.excluded)} nearby left out: --show-excluded says why)"
+        )
+    elif narrowed:
+        hint += " or other goals"
+    return f"nothing found within {within} of {place.label}; {hint}"
+
+
+def text_search(catalogue, text: str, *, limit: int, include_closed: bool):
+    import datetime as dt
+
+    return search.text_search(
+        catalogue.conn, text, limit=limit, include_closed=include_closed, today=dt.date.today()
+    )
+
+
+def list_goals(catalogue) -> list[goals_mod.Goal]:
+    return goals_mod.load(catalogue.conn)
+
+
+def add_goal(catalogue, name, tags, categories, synonyms) -> goals_mod.Goal:
+    with catalogue.transaction() as conn:
+        return goals_mod.add(conn, name, tags, categories, synonyms, catalogue.categories())
+
+
+def remove_goal(catalogue, name: str) -> None:
+    with catalogue.transaction() as conn:
+        goals_mod.remove(conn, name)

@@ -1,0 +1,109 @@
+"""Export: catalogue -> CSV (Excel-safe, round-trips through import), JSON, NDJSON, GeoJSON.
+
+Streams: rows are written as they are read, so exporting a large catalogue needs no more
+memory than a small one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from assetmap.catalogue.models import COLUMNS, cell_text
+from assetmap.errors import InvalidValue
+from assetmap.transfer.csvio import FORMULA_STARTS, inert
+
+FORMATS = ("csv", "json", "ndjson", "geojson")
+
+
+def write_file(cat, path: str, fmt: str, *, encoding: str = "utf-8", **filters) -> int:
+    """Export to a file, written beside it and moved into place: never half a file."""
+    import os
+    import tempfile
+
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise InvalidValue(
+            f"the directory {folder} does not exist; create it or choose another file"
+        )
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".assetmap-export-")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
+            n = write(cat, out, fmt, **filters)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return n
+
+
+def write(cat, out: TextIO, fmt: str, **filters) -> int:
+    if fmt == "csv":
+        return _csv(cat.iter_columns(COLUMNS, **filters), out)
+    writer = {"json": _json, "ndjson": _ndjson, "geojson": _geojson}[fmt]
+    return writer(cat.iter_assets(**filters), out)
+
+
+def _csv(rows: Iterable[tuple], out) -> int:
+    """Straight from the stored values (already normalised text), formatted as
+    Asset.to_row formats them, so import reads back exactly what was exported. (Measured:
+    as fast as SELECT + csv.writerows with no formatting at all; doing the formatting in SQL
+    was slower.)"""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    starts = frozenset(FORMULA_STARTS)
+    n = 0
+    for row in rows:
+        cells = []
+        for v in row:
+            if v is None:
+                cells.append("")
+            elif type(v) is str:
+                cells.append(inert(v) if v and v[0] in starts else v)
+            else:
+                cells.append(cell_text(v))
+        writer.writerow(cells)
+        n += 1
+    return n
+
+
+def _json(assets, out) -> int:
+    out.write("[")
+    n = 0
+    for asset in assets:
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps(asset.to_json(), ensure_ascii=False))
+        n += 1
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def _ndjson(assets, out) -> int:
+    n = 0
+    for asset in assets:
+        out.write(json.dumps(asset.to_json(), ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def _geojson(assets, out) -> int:
+    """RFC 7946 FeatureCollection of Points ([lon, lat]); assets without coordinates get a
+    null geometry, as the RFC allows, so nothing is silently dropped."""
+    out.write('{"type": "FeatureCollection", "features": [')
+    n = 0
+    for asset in assets:
+        props = asset.to_json()
+        geometry = (
+            {"type": "Point", "coordinates": [asset.lon, asset.lat]}
+            if asset.lat is not None
+            else None
+        )
+        feature = {"type": "Feature", "id": asset.id, "geometry": geometry, "properties": props}
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps(feature, ensure_ascii=False))
+        n += 1
+    out.write("\n]}\n")
+    return n

@@ -1,0 +1,344 @@
+"""CSV import: file -> rows -> validated Assets -> catalogue, in one transaction.
+
+Every row is validated; all problems are reported together with row (as a spreadsheet numbers
+it: the header is row 1) and column. By default any invalid row means nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from assetmap.catalogue.models import COLUMNS, Asset, make_id
+from assetmap.errors import InvalidRecord, InvalidValue, PlaceError
+from assetmap.transfer import csvio
+from assetmap.transfer.problems import RowProblem
+
+# Header names people use, normalised (lower case, letters and digits only) -> our column.
+ALIASES = {
+    "latitude": "lat", "lng": "lon", "long": "lon", "longitude": "lon",
+    "postcode": "postcode", "postalcode": "postcode", "post code": "postcode", "zip": "postcode",
+    "url": "website", "web": "website", "webaddress": "website", "site": "website",
+    "interests": "tags", "interest": "tags", "keywords": "tags", "type": "category",
+    "telephone": "phone", "tel": "phone", "phonenumber": "phone", "emailaddress": "email",
+    "minage": "min_age", "maxage": "max_age", "verified": "verified_on",
+    "lastverified": "verified_on", "openingtimes": "schedule", "openinghours": "schedule",
+    "times": "schedule", "council": "area", "localauthority": "area",
+}  # fmt: skip
+IGNORED = {"error"}  # the column a rejects file adds: re-importing a fixed one just works
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_CANONICAL = {_norm(c): c for c in COLUMNS} | {_norm(k): v for k, v in ALIASES.items()}
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = ""
+    dry_run: bool = False
+    index_rebuild_s: float | None = None  # bulk loads: time spent rebuilding search indexes
+
+    def summary(self) -> str:
+        verb = "would be " if self.dry_run else ""
+        text = f"{self.added} {verb}added, {self.updated} {verb}updated, {self.unchanged} unchanged"
+        if self.skipped:
+            text += f", {self.skipped} skipped (invalid)"
+        if self.index_rebuild_s is not None and not self.dry_run:
+            text += f"; search indexes rebuilt in {self.index_rebuild_s:.1f} s"
+        return text
+
+
+def map_header(names: list[str], *, ignore_extra: bool) -> tuple[dict[str, str], list[str]]:
+    """File header -> {file name: column}. Unknown names are an error unless ignore_extra."""
+    mapping, unknown, seen = {}, [], {}
+    for name in names:
+        column = _CANONICAL.get(_norm(name))
+        if column is None:
+            if _norm(name) not in IGNORED and name.strip():
+                unknown.append(name)
+            continue
+        if column in seen:
+            raise InvalidValue(
+                f"columns '{seen[column]}' and '{name}' both mean {column}; keep one of them"
+            )
+        seen[column] = name
+        mapping[name] = column
+    if unknown and not ignore_extra:
+        raise InvalidValue(
+            f"unknown columns: {', '.join(repr(u) for u in unknown)}; rename them to one of "
+            f"{', '.join(COLUMNS)}, or pass --ignore-extra to leave them out"
+        )
+    missing = [c for c in ("name", "category") if c not in mapping.values()]
+    if missing:
+        raise InvalidValue(
+            f"the header has no {' or '.join(missing)} column (header: {', '.join(names)})"
+        )
+    return mapping, unknown
+
+
+def _phone_warning(row_no: int, phone: str) -> str | None:
+    digits = re.sub(r"\s", "", phone)
+    if digits.isdigit() and len(digits) in (9, 10) and not digits.startswith("0"):
+        return (
+            f"row {row_no}, column phone: '{phone}' looks like a UK number that lost its leading 0 "
+            "(Excel does this to numbers); check it"
+        )
+    return None
+
+
+class Rejects:
+    """Bad rows written back unchanged, with an `error` column, ready to fix and re-import."""
+
+    def __init__(self, path: str | None, header: list[str], dialect):
+        if path and not Path(path).resolve().parent.is_dir():
+            raise InvalidValue(
+                f"the directory {Path(path).resolve().parent} does not exist (--rejects); create it first"
+            )
+        self.path, self.header, self.dialect = path, header, dialect
+        self._fh = self._writer = None
+        self.count = 0
+
+    def add(self, raw: dict, errors: list[RowProblem]) -> None:
+        if not self.path:
+            return
+        if self._writer is None:
+            self._fh = open(self.path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+            self._writer = csv.writer(self._fh, delimiter=self.dialect.delimiter)
+            self._writer.writerow([*self.header, "error"])
+        cells = [raw.get(h) or "" for h in self.header]
+        self._writer.writerow([*cells, "; ".join(f"{p.column}: {p.message}" if p.column else p.message for p in errors)])  # fmt: skip
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fh:
+            self._fh.close()
+
+
+def import_csv(
+    cat,
+    stream: BinaryIO,
+    *,
+    encoding: str | None = None,
+    ignore_extra: bool = False,
+    skip_invalid: bool = False,
+    rejects_path: str | None = None,
+    dry_run: bool = False,
+    locate: Callable | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a CSV into the catalogue. Raises InvalidValue (nothing written) for a bad file
+    or, without skip_invalid, any invalid row; the report lists every problem."""
+    report = ImportReport(dry_run=dry_run)
+    fp = csvio.spool(stream)
+    report.encoding = encoding or csvio.detect_encoding(fp)
+    if report.encoding == "cp1252" and not encoding:
+        report.warnings.append("the file is not UTF-8; read it as Windows-1252 (Excel on Windows). Pass --encoding to choose")  # fmt: skip
+    dialect = csvio.detect_dialect(fp, report.encoding)
+    names = csvio.header(fp, report.encoding, dialect)
+    if not names:
+        raise InvalidValue(
+            "the file is empty; it needs a header row with at least name and category"
+        )
+    mapping, unknown = map_header(names, ignore_extra=ignore_extra)
+    if unknown:
+        report.warnings.append(f"left out unknown columns: {', '.join(unknown)}")
+    rejects = Rejects(rejects_path, names, dialect)
+    records = _csv_records(fp, report, dialect, mapping, progress)
+    return run_import(
+        cat, records, report, rejects=rejects, skip_invalid=skip_invalid, locate=locate
+    )
+
+
+def import_package(cat, path: str, *, skip_invalid=False, rejects_path=None, dry_run=False,
+                   locate=None) -> ImportReport:  # fmt: skip
+    """Import an Open Referral UK folder (or its datapackage.json) like a CSV file."""
+    from assetmap.transfer.openreferral import read_package
+
+    report = ImportReport(dry_run=dry_run)
+    rejects = Rejects(rejects_path, COLUMNS, csv.excel)
+    records = read_package(path, cat.categories())
+    return run_import(
+        cat, records, report, rejects=rejects, skip_invalid=skip_invalid, locate=locate
+    )
+
+
+def run_import(
+    cat, records, report: ImportReport, *, rejects, skip_invalid, locate
+) -> ImportReport:
+    """Validate and write records (label, raw row, canonical fields or None, problems) in one
+    transaction; roll it all back for a dry run or, unless skip_invalid, any invalid record."""
+    import contextlib
+
+    categories = cat.categories()
+    try:
+        with contextlib.suppress(_Abort), cat.transaction():
+            # Into an empty catalogue, build the search indexes once at the end.
+            empty = cat.count() == 0
+            bulk = cat.bulk_load() if empty else contextlib.nullcontext()
+            with bulk:
+                _import_rows(cat, records, categories, report, rejects, locate, empty)
+            report.index_rebuild_s = cat.index_rebuild_s
+            if empty:
+                # The per-row lookalike check was skipped (nothing to look like at the start).
+                for ids in cat.lookalikes():
+                    report.warnings.append(f"{ids} look like one asset (same name and postcode)")
+            if (report.problems and not skip_invalid) or report.dry_run:
+                raise _Abort  # rolls the transaction back
+    finally:
+        rejects.close()
+    if report.problems and not skip_invalid:
+        total = report.skipped + report.added + report.updated + report.unchanged
+        listing = "\n".join(str(p) for p in report.problems[:200])
+        more = len(report.problems) - 200
+        tail = f"\n... and {more} more" if more > 0 else ""
+        raise InvalidValue(
+            f"{report.skipped} of {total} rows are invalid; nothing was written "
+            f"(fix them, or pass --skip-invalid to import the rest):\n{listing}{tail}"
+        )
+    return report
+
+
+def _csv_records(fp, report, dialect, mapping, progress):
+    for index, raw in enumerate(csvio.read_rows(fp, report.encoding, dialect)):
+        row_no = index + 2
+        if progress and index % 1000 == 0:
+            progress(fp.tell())
+        extra = raw.pop("_extra", None)
+        if extra:
+            problem = RowProblem(row_no, "", f"has {len(extra)} more cells than the header has columns")  # fmt: skip
+            yield row_no, raw, None, [problem]
+            continue
+        fields = {}
+        for name, column in mapping.items():
+            value = raw.get(name)
+            if type(value) is not str:
+                value = ""
+            elif value[:1] == csvio.ESCAPE:  # only then can it be a cell export made inert
+                value = csvio.uninert(value)
+            fields[column] = value
+        yield row_no, raw, fields, []
+
+
+BATCH = 1000
+
+
+def _import_rows(cat, records, categories, report, rejects, locate, into_empty=False) -> None:
+    import datetime as dt
+
+    # Rows this import writes carry updated_at >= started (the write lock is held throughout),
+    # which tells a row repeated in the file apart without remembering every id read.
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    today = dt.date.today()
+    batch: list[tuple] = []
+    for label, raw, fields, problems in records:
+        if fields is not None and not problems:
+            asset, problems = _prepare(label, fields, categories, report, locate, today)
+            if asset is not None:
+                given_id = bool(fields.get("id"))
+                if into_empty:
+                    # Into an empty catalogue, new rows go in batches; repeats, below.
+                    batch.append((label, asset, given_id))
+                    if len(batch) >= BATCH:
+                        _flush(cat, batch, report, started)
+                else:
+                    _store(cat, label, asset, given_id, report, started)
+        if problems:
+            report.problems.extend(problems)
+            report.skipped += 1
+            rejects.add(raw, problems)
+    if into_empty:
+        _flush(cat, batch, report, started)  # sessions: derived when bulk_load ends
+
+
+def _flush(cat, batch: list[tuple], report: ImportReport, started: str) -> None:
+    if not batch:
+        return
+    assets = [asset for _, asset, _ in batch]
+    rest = {id(a) for a in cat.add_batch(assets, [not given for _, _, given in batch])}
+    report.added += len(batch) - len(rest)
+    for label, asset, given_id in batch:
+        if id(asset) in rest:
+            _store(cat, label, asset, given_id, report, started)
+    batch.clear()
+
+
+class _Abort(Exception):
+    """Roll the import's transaction back (dry run, or invalid rows)."""
+
+
+def _prepare(row_no, fields, categories, report, locate, today):
+    """Validate one row into an Asset and place it: (asset, []) or (None, problems)."""
+    try:
+        asset = Asset.from_row(fields, categories=categories, today=today)
+    except InvalidRecord as exc:
+        return None, [RowProblem(row_no, p.column, p.message) for p in exc.problems]
+    phone = fields.get("phone") if isinstance(row_no, int) else None
+    if phone and (w := _phone_warning(row_no, phone)):
+        report.warnings.append(w)
+    _locate(asset, row_no, report, locate)
+    return asset, []
+
+
+def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str) -> None:
+    """Write one asset, matching it to what the catalogue has: by id, else by name and
+    postcode; a taken readable id gets a suffix; repeats and lookalikes are warned about."""
+    matches, exists, repeated = cat.import_lookup(asset, started)
+    if not given_id:
+        if len(matches) == 1 and matches[0] != asset.id:
+            asset.id = matches[0]
+            _, exists, repeated = cat.import_lookup(asset, started)
+        elif not matches and exists and not repeated:
+            # The readable id is taken by another asset (renamed since): give this one its own.
+            asset.id = _free_id(cat, asset)
+            exists = repeated = False
+    elif [m for m in matches if m != asset.id]:
+        others = ", ".join(m for m in matches if m != asset.id)
+        report.warnings.append(f"{_where(row_no)}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
+    if repeated:
+        report.warnings.append(f"{_where(row_no)}: repeats an earlier row of this file (id {asset.id}); the later row wins")  # fmt: skip
+    counts = cat.write([asset])
+    report.added += counts.added
+    report.updated += counts.updated
+    report.unchanged += counts.unchanged
+
+
+def _locate(asset: Asset, row_no, report: ImportReport, locate) -> None:
+    if locate is not None:
+        try:
+            for w in locate(asset):
+                report.warnings.append(f"{_where(row_no)}: {w}")
+        except PlaceError as exc:
+            report.warnings.append(f"{_where(row_no)}: could not place it: {exc}")
+    if asset.lat is not None and not asset.geo_precision:
+        asset.geo_precision = "given"
+
+
+def _where(row) -> str:
+    return f"row {row}" if isinstance(row, int) else str(row)
+
+
+def _free_id(cat, asset: Asset) -> str:
+    base = make_id(asset.name, asset.postcode, asset.lat, asset.lon)
+    n = 2
+    candidate = base
+    while _exists(cat, candidate):
+        candidate = f"{base[:76]}-{n}"
+        n += 1
+    return candidate
+
+
+def _exists(cat, asset_id: str) -> bool:
+    return cat.conn.execute("SELECT 1 FROM assets WHERE id = ?", (asset_id,)).fetchone() is not None
