@@ -75,6 +75,62 @@ def test_northern_ireland_postcodes_use_the_geonames_outcode(gaz):
     assert 54 < place.lat < 55.5
 
 
+def _wrong(gaz, queries: dict[str, str], precision: str) -> list[str]:
+    """The queries that do not resolve to their expected label at `precision`."""
+    wrong = []
+    for query, expected in queries.items():
+        place = resolve(query, gaz)
+        if (place.label, place.precision) != (expected, precision):
+            wrong.append(f"{query!r} -> {place.label} ({place.precision})")
+    return wrong
+
+
+def test_every_district_resolves_to_itself_bare_and_in_lower_case(gaz):
+    # The whole bundled gazetteer: ONS districts and the GeoNames BT/IM/JE/GY outcodes.
+    outcodes = [r[0] for r in gaz.conn.execute("SELECT outcode FROM districts")]
+    assert len(outcodes) > 2800
+    queries = {code: code for code in outcodes} | {code.lower(): code for code in outcodes}
+    assert _wrong(gaz, queries, "district") == []
+
+
+def test_every_sector_resolves_to_itself_with_its_space_and_without_where_unique(gaz):
+    sectors = [r[0] for r in gaz.conn.execute("SELECT sector FROM sectors")]
+    districts = {r[0] for r in gaz.conn.execute("SELECT outcode FROM districts")}
+    assert len(sectors) > 10000
+    assert _wrong(gaz, {s: s for s in sectors} | {s.lower(): s for s in sectors}, "sector") == []
+    # 'M139' reads one way (M13 9); 'M13' reads two ways, and the district wins (below).
+    unique = {s.replace(" ", ""): s for s in sectors if s.replace(" ", "") not in districts}
+    assert len(unique) > 8000
+    assert _wrong(gaz, unique, "sector") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "district", "other_reading"),
+    [
+        ("M13", "M13", "M1 3"), ("m16", "M16", "M1 6"), ("M32", "M32", "M3 2"),
+        ("W13", "W13", None), ("B23", "B23", None), ("CF10", "CF10", None),
+        ("SW1A", "SW1A", None), ("ec1a", "EC1A", None), ("B1", "B1", None),
+    ],
+)  # fmt: skip
+def test_a_two_digit_district_is_the_district_and_says_when_it_reads_two_ways(
+    gaz, query, district, other_reading
+):
+    place = resolve(query, gaz)
+    assert (place.label, place.precision) == (district, "district")
+    if other_reading:
+        assert any(
+            f"for sector {other_reading} write '{other_reading}'" in w for w in place.warnings
+        )
+    else:
+        assert not place.warnings
+
+
+def test_northern_ireland_outcodes_keep_their_geonames_points(gaz):
+    assert resolve("BT11", gaz).label == "BT11"
+    place = resolve("BT1 1", gaz)  # no open sector data: the district, with a warning
+    assert place.label == "BT1" and "no sector BT1 1" in place.warnings[0]
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

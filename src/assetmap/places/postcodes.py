@@ -38,11 +38,16 @@ def is_outcode(text: str) -> bool:
 
 
 def as_sector(text: str) -> str | None:
-    """'st4 7' -> 'ST4 7'; None when the text is not a sector."""
+    """'st4 7' / 'ST47' -> 'ST4 7'; None when the text has no sector's shape. Without the
+    space the text may also be a district ('M13'): resolve.py decides which it is."""
     m = _SECTOR.match(text.strip().upper())
     if not m:
         return None
     return f"{m.group(1)} {m.group(2)}"
+
+
+def has_space(text: str) -> bool:
+    return " " in " ".join(text.split())
 
 
 def looks_like_postcode(text: str) -> bool:

@@ -89,10 +89,10 @@ def resolve(text: str, gaz: Gazetteer) -> Place:
     if postcodes.is_full(query):
         return _full_postcode(query, gaz)
     sector = postcodes.as_sector(query)
-    if sector:
+    if sector and postcodes.has_space(query):
         return _sector(query, sector, gaz, warnings=[])
-    if postcodes.is_outcode(query):
-        return _district(query, postcodes.squash(query), gaz, warnings=[])
+    if sector or postcodes.is_outcode(query):
+        return _district_or_sector(query, sector, gaz)
 
     place = _named_place(query, gaz)
     if place:
@@ -125,6 +125,25 @@ def _full_postcode(query: str, gaz: Gazetteer) -> Place:
         return _district(query, pc.split()[0], gaz, warnings=[warning])
     warning = f"{pc} is not a live postcode (terminated or unknown); using its sector {pc[:-2]}"
     return _sector(query, pc[:-2], gaz, warnings=[warning])
+
+
+def _district_or_sector(query: str, sector: str | None, gaz: Gazetteer) -> Place:
+    """One token such as 'M13', 'CF10' or 'M139'. A live district wins ('M13' is M13, not
+    sector M1 3) and says so when the sector reading exists too; otherwise, a token that
+    reads as a sector without its space ('M139') is that sector."""
+    token = postcodes.squash(query)
+    district = gaz.district(token) if postcodes.is_outcode(token) else None
+    if district:
+        warnings = []
+        if sector and gaz.sector(sector):
+            warnings.append(
+                f"'{query}' is read as postcode district {token}; for sector {sector} write '{sector}'"
+            )
+        return _district(query, token, gaz, warnings=warnings)
+    if sector and (gaz.sector(sector) or gaz.district(sector.split()[0])):
+        return _sector(query, sector, gaz, warnings=[])
+    outcode = token if postcodes.is_outcode(token) or not sector else sector.split()[0]
+    return _district(query, outcode, gaz, warnings=[])
 
 
 def _sector(query: str, sector: str, gaz: Gazetteer, warnings: list[str]) -> Place:
