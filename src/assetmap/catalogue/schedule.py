@@ -2,7 +2,8 @@
 
 A session is (day, start, end): day 0 = Monday, times in minutes after midnight. Days and times
 are written the way people write them in a spreadsheet: "Saturday", "sat", "Tue-Thu",
-"Mon,Wed", "daily"; "18:30", "6.30pm", "10am", "12noon".
+"Mon,Wed", "daily"; "18:30", "6.30pm", "10am", "12noon". An evening session that runs past
+midnight ("Fri 22:00-02:00") ends after 24:00 (end > 1440) on the day it starts.
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ class Session(NamedTuple):
         return f"{DAY_NAMES[self.day].title()} {fmt_time(self.start)}-{fmt_time(self.end)}"
 
 
+DAY = 24 * 60
+
+
 def fmt_time(minutes: int) -> str:
+    """Clock time; a session's end past midnight shows as the next day's clock ('02:00')."""
+    if minutes > DAY:
+        minutes -= DAY
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -76,11 +83,12 @@ def parse_time(text: str) -> int:
     return hour * 60 + minute
 
 
-def _parse_days(text: str) -> list[int]:
+def parse_days(text: str) -> list[int]:
+    """'Mon-Fri', 'mon,wed', 'weekdays', 'weekend', 'daily', 'Fri-Mon' -> day numbers."""
     text = text.strip().lower()
-    if text in ("daily", "every day", "everyday", "mon-sun"):
+    if text in ("daily", "every day", "everyday", "mon-sun", "any", "all"):
         return list(range(7))
-    if text in ("weekdays",):
+    if text in ("weekdays", "weekday"):
         return list(range(5))
     if text in ("weekends", "weekend"):
         return [5, 6]
@@ -114,6 +122,11 @@ def parse(text: str | None) -> list[Session]:
     return list(_parse(text))
 
 
+# Read an end before the start as "past midnight" only for evening-into-night sessions; any
+# other backwards time ("Sat 12:00-10:00") is far likelier a typing slip, and stays an error.
+_OVERNIGHT_START, _OVERNIGHT_END = 16 * 60, 8 * 60
+
+
 @lru_cache(maxsize=4096)  # catalogues repeat the same few schedules many times
 def _parse(text: str) -> tuple[Session, ...]:
     sessions: list[Session] = []
@@ -124,12 +137,17 @@ def _parse(text: str) -> tuple[Session, ...]:
         if not m:
             raise InvalidValue(f"could not read '{entry}'; {FORMAT_HINT}")
         try:
-            days = _parse_days(m.group("days"))
+            days = parse_days(m.group("days"))
             start, end = parse_time(m.group("start")), parse_time(m.group("end"))
         except InvalidValue as exc:
             raise InvalidValue(f"in '{entry}': {exc}") from None
-        if end <= start:
-            raise InvalidValue(f"in '{entry}': the session ends before it starts")
+        if end <= start and start >= _OVERNIGHT_START and end <= _OVERNIGHT_END:
+            end += DAY  # an evening that runs past midnight, e.g. "Fri 22:00-02:00"
+        elif end <= start:
+            raise InvalidValue(
+                f"in '{entry}': the session ends before it starts (a session past midnight "
+                "starts from 16:00 and ends by 08:00, e.g. 'Fri 22:00-02:00')"
+            )
         sessions.extend(Session(d, start, end) for d in days)
     return tuple(sessions)
 

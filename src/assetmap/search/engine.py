@@ -35,7 +35,7 @@ class Filters:
     __slots__ = (
         "within_km", "tags", "categories", "free", "day", "at", "after", "age", "gender",
         "women_only", "accessible", "referral", "welcomes_convictions", "no_dbs",
-        "no_children", "strict_flags", "capital", "include_closed", "zones",
+        "no_children", "strict_flags", "capital", "include_closed", "zones", "times",
     )  # fmt: skip
 
     def __init__(
@@ -47,6 +47,7 @@ class Filters:
         no_dbs: bool = False, no_children: bool = False, strict_flags: bool = False,
         capital: Sequence[str] = (), include_closed: bool = False,
         zones: Sequence = (),  # CircleZone | PolygonZone
+        times=None,  # times.Times; `day`, `at` and `after` are the short way to make one
     ) -> None:  # fmt: skip
         self.within_km = within_km
         self.tags = list(tags)
@@ -67,6 +68,11 @@ class Filters:
         self.capital = list(capital)
         self.include_closed = include_closed
         self.zones = list(zones)
+        if times is None and (day is not None or at is not None or after is not None):
+            from assetmap.search.times import Times
+
+            times = Times(days=None if day is None else frozenset({day}), at=at, after=after)
+        self.times = times if times is not None and times.active() else None
 
 
 class Query:
@@ -184,20 +190,20 @@ def _flag_check(row, f: Filters) -> tuple[str | None, list[str]]:
     return None, cautions
 
 
-def _sessions_ok(row, f: Filters) -> bool:
-    if f.day is None and f.at is None and f.after is None:
-        return True
+NO_TIMES = "times not recorded, check first"
+
+
+def _time_check(row, f: Filters) -> str | None:
+    """Why the asset's times rule it out, NO_TIMES when it has none recorded, else None."""
     from assetmap.catalogue import schedule
 
-    for s in schedule.parse(row["schedule"]):
-        if f.day is not None and s.day != f.day:
-            continue
-        if f.at is not None and not (s.start <= f.at < s.end):
-            continue
-        if f.after is not None and s.end <= f.after:
-            continue
-        return True
-    return False
+    try:
+        sessions = schedule.parse(row["schedule"])
+    except Exception:  # an unreadable schedule is as good as none: say so, never guess
+        sessions = []
+    if not sessions:
+        return NO_TIMES
+    return None if f.times.fits(sessions) else "not open then"
 
 
 def _exclusion(row, f: Filters) -> str | None:
@@ -222,8 +228,6 @@ def _exclusion(row, f: Filters) -> str | None:
         return f"referral {row['referral'] or 'unknown'}"
     if f.capital and not set(f.capital) & set(row["capital"].split(";")):
         return f"capital {row['capital'] or 'unknown'}"
-    if not _sessions_ok(row, f):
-        return "not open then" if row["schedule"] else "no schedule recorded"
     return None
 
 
@@ -233,7 +237,8 @@ def _why(row, goals_met, distance, cautions, fresh: bool) -> str:
         parts.append("meets " + ", ".join(goals_met))
     if distance is not None:
         parts.append(f"{distance:.1f} km")
-    parts.append(row["schedule"] or "times not recorded")
+    if NO_TIMES not in cautions:
+        parts.append(row["schedule"] or "times not recorded")
     parts.append(row["cost"] or "cost unknown")
     if row["welcomes_convictions"] == "yes":
         parts.append("welcomes people with convictions")
@@ -305,6 +310,11 @@ def near(conn, q: Query) -> Outcome:
         cautions: list[str] = []
         if reason is None:
             reason, cautions = _flag_check(row, f)
+        if reason is None and f.times is not None:
+            reason = _time_check(row, f)
+            if reason == NO_TIMES:  # kept and marked, as an unknown DBS flag is
+                reason = "times not recorded (--strict-times)" if f.times.strict else None
+                cautions.insert(0, NO_TIMES)
         if reason is None:
             for zone in f.zones:
                 if zone.contains(row["lat"], row["lon"]):
@@ -382,20 +392,3 @@ def text_search(
         Result(r, None, [], -r["rank"], _why(r, [], None, [], r["verified_on"] >= fresh_since))
         for r in rows
     ]
-
-
-# The schedule parser (and its regular expressions) is loaded only for --day, --at, --after.
-def parse_day(text: str | None) -> int | None:
-    if text is None:
-        return None
-    from assetmap.catalogue import schedule
-
-    return schedule.parse_day(text)
-
-
-def parse_time(text: str | None) -> int | None:
-    if text is None:
-        return None
-    from assetmap.catalogue import schedule
-
-    return schedule.parse_time(text)

@@ -36,6 +36,11 @@ def build_filters(
     day: str | None = None,
     at: str | None = None,
     after: str | None = None,
+    before: str | None = None,
+    daytime: bool = False,
+    evening: bool = False,
+    strict_times: bool = False,
+    notes: list[str] | None = None,
     gender: str | None = None,
     referral: list[str] = (),
     capital: list[str] = (),
@@ -45,7 +50,8 @@ def build_filters(
 ) -> search.Filters:
     """Parse what the user typed into search.Filters; `flags` are passed on as they are
     (tags, categories, free, age, women_only, accessible, welcomes_convictions, no_dbs,
-    no_children, strict_flags, include_closed). Errors name the option."""
+    no_children, strict_flags, include_closed). Errors name the option. How the time options
+    were read is appended to `notes`."""
 
     def option(name, fn, value):
         try:
@@ -62,11 +68,19 @@ def build_filters(
         extent = radius if radius is not None else max(point.radius_km, MIN_ZONE_RADIUS_KM)
         zones.append(CircleZone(text, point.lat, point.lon, extent))
     zones.extend(load_geojson(path) for path in avoid_zones)
+    times = None
+    if any(v is not None for v in (day, at, after, before)) or daytime or evening:
+        from assetmap.search import times as times_mod
+
+        times, time_notes = times_mod.build(
+            day=day, at=at, after=after, before=before, daytime=daytime, evening=evening,
+            strict=strict_times,
+        )  # fmt: skip
+        if notes is not None:
+            notes.extend(time_notes)
     return search.Filters(
         within_km=option("within", parse_distance, within),
-        day=option("day", search.parse_day, day),
-        at=option("at", search.parse_time, at),
-        after=option("after", search.parse_time, after),
+        times=times,
         gender=gender.lower() if gender else None,
         referral=_one_of(referral, REFERRAL, "--referral"),
         capital=_one_of(capital, CAPITAL, "--capital"),
@@ -79,10 +93,13 @@ def run(place: str, *, catalogue, find_place, goals=(), sort="score", limit=10, 
     """Resolve the place, build the filters and search. Returns (place, outcome)."""
     if sort not in ("score", "distance"):
         raise InvalidValue(f"--sort: '{sort}' is not one of score, distance")
-    filters = build_filters(find_place, **options)
+    time_notes: list[str] = []
+    filters = build_filters(find_place, notes=time_notes, **options)
     found = find_place(place)
     query = search.Query(found, goals=list(goals), filters=filters, sort=sort, limit=limit)
-    return found, search.near(catalogue.conn, query)
+    outcome = search.near(catalogue.conn, query)
+    outcome.notes[:0] = time_notes
+    return found, outcome
 
 
 def empty_message(within: str, narrowed: bool, place: Place, outcome: search.Outcome) -> str:

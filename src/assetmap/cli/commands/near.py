@@ -20,6 +20,8 @@ Examples:
   assetmap near Hanley --goal "stay sober" --welcomes-convictions --no-children
   assetmap near "53.41,-2.16" --tag gym --free --within 3mi --format json
   assetmap near "M32 0TJ" --avoid "M16 0RA@1km"
+  assetmap near Hanley --goal "meet people" --day weekdays --daytime
+  assetmap near "ST4 7QB" --at now --within 2km
 """
 
 
@@ -47,11 +49,38 @@ def near(
         Repeat, typer.Option("--category", help="Only this category (repeatable).")
     ] = None,
     free: Annotated[bool, typer.Option("--free", help="Only free assets.")] = False,
-    day: Annotated[str | None, typer.Option(help="Meets on this day: mon..sun.")] = None,
-    at: Annotated[str | None, typer.Option(help="Running at this time, e.g. 18:00.")] = None,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            help="Meets on one of these days: sat, mon-fri, mon,wed, weekdays, weekend, today."
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="Running at this time: 18:00, 6pm, now (today), or morning, afternoon, "
+            "daytime, evening. Without --day, any day."
+        ),
+    ] = None,
     after: Annotated[
         str | None, typer.Option(help="Still running after this time, e.g. 18:00.")
     ] = None,
+    before: Annotated[
+        str | None, typer.Option(help="Over by this time, e.g. 17:00 (ends by then).")
+    ] = None,
+    daytime: Annotated[
+        bool, typer.Option("--daytime", help="Meets in the daytime (09:00-17:00).")
+    ] = False,
+    evening: Annotated[
+        bool, typer.Option("--evening", help="Meets in the evening (17:00-22:00).")
+    ] = False,
+    strict_times: Annotated[
+        bool,
+        typer.Option(
+            "--strict-times",
+            help="With a time filter, drop assets with no recorded times (kept, marked, otherwise).",
+        ),
+    ] = False,
     age: Annotated[int | None, typer.Option(min=0, max=120, help="The person's age.")] = None,
     gender: Annotated[
         str | None, typer.Option(help="women or men: drop assets only for the other.")
@@ -132,7 +161,8 @@ def near(
     state = get_state(ctx)
     found, outcome = nearby.run(
         place, catalogue=state.catalogue(), find_place=state.find_place, goals=goal or [],
-        sort=sort, limit=limit, within=within, day=day, at=at, after=after, gender=gender,
+        sort=sort, limit=limit, within=within, day=day, at=at, after=after, before=before,
+        daytime=daytime, evening=evening, strict_times=strict_times, gender=gender,
         referral=referral or [], capital=capital or [], avoid=avoid or [],
         avoid_zones=avoid_zone or [], tags=tag or [], categories=category or [], free=free,
         age=age, women_only=women_only, accessible=accessible,
