@@ -331,3 +331,24 @@ def test_the_circle_prefilter_is_not_used_for_huge_circles_or_near_the_poles():
 
     assert circle_prefilter(52.0, -1.0, bbox(52.0, -1.0, 150), 150) is None
     assert circle_prefilter(85.0, 0.0, bbox(85.0, 0.0, 5), 5) is None
+
+
+def test_search_matches_whole_words_before_other_forms_and_prefixes(cli, tmp_path):
+    path = tmp_path / "words.db"
+    cat = open_catalogue(path, seed=False)
+    rows = [
+        {"id": "porch-boxes", "name": "Porch Boxes", "category": "foodbank", "tags": "food;boxes", "description": "Food boxes left in porches for anyone who needs them; boxes boxes boxes."},
+        {"id": "boxing-club", "name": "Longsight Fight Club", "category": "sports club", "tags": "boxing;fitness", "description": "Amateur club."},
+        {"id": "boxercise", "name": "Boxercise", "category": "gym", "tags": "fitness", "description": "A class."},
+    ]  # fmt: skip
+    cat.write([Asset.from_row({**r, "lat": "53.0", "lon": "-2.2"}, categories=cat.categories()) for r in rows])  # fmt: skip
+    cat.close()
+
+    def search(text):
+        out = cli("--db", str(path), "search", text, "--format", "json").stdout
+        return ids(json.loads(out))
+
+    assert search("boxing")[0] == "boxing-club"  # "Porch Boxes" stems to "box" too: after it
+    assert "boxercise" not in search("boxing")  # a prefix only when no word matches
+    assert search("boxes")[0] == "porch-boxes"
+    assert search("boxerc") == ["boxercise"]  # no whole word: prefixes

@@ -375,10 +375,25 @@ def _key(q: Query, row, distance: float, goals_met: int, fresh: bool):
     return (-_score(q, distance, goals_met, fresh), row["id"])
 
 
+# At most this many stemmed matches are re-ranked by whole words (bm25 order picks which).
+TEXT_CANDIDATES = 5000
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in text.lower()).split()
+
+
 def text_search(
     conn, text: str, *, limit: int, include_closed: bool, today: dt.date
 ) -> list[Result]:
-    """Full-text search over names, descriptions, tags and categories, best match first."""
+    """Full-text search over names, descriptions, tags and categories, best match first.
+
+    Whole words first: the FTS index stems ("boxing" and "boxes" are both "box"), so its
+    matches are re-ranked with the ones holding every word as typed ahead of the rest.
+    Prefixes ("box" finding "boxercise") are tried only when no word matches at all."""
+    words = _words(text)
+    if not words:
+        raise InvalidValue(f"'{text}' has no words to search for")
     sql = (
         "SELECT a.*, bm25(assets_fts) AS rank FROM assets_fts JOIN assets a ON a.pk = assets_fts.rowid "
         "WHERE assets_fts MATCH ?"
@@ -386,7 +401,20 @@ def text_search(
     if not include_closed:
         sql += " AND a.status = 'active'"
     sql += " ORDER BY rank, a.id LIMIT ?"
-    rows = conn.execute(sql, (fts_query(text), limit)).fetchall()
+    rows = conn.execute(sql, (" ".join(f'"{w}"' for w in words), TEXT_CANDIDATES)).fetchall()
+    if rows:
+        import re
+
+        pattern = [re.compile(rf"\b{re.escape(w)}\b") for w in words]
+
+        def whole(r) -> bool:
+            haystack = " ".join((r["name"], r["category"], r["tags"], r["description"])).lower()
+            return all(p.search(haystack) for p in pattern)
+
+        rows.sort(key=lambda r: (not whole(r), r["rank"], r["id"]))
+        rows = rows[:limit]
+    else:
+        rows = conn.execute(sql, (fts_query(text), limit)).fetchall()
     fresh_since = (today - dt.timedelta(days=STALE_AFTER_DAYS)).isoformat()
     return [
         Result(r, None, [], -r["rank"], _why(r, [], None, [], r["verified_on"] >= fresh_since))
