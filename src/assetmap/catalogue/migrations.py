@@ -134,11 +134,27 @@ def _build():
             for name, tags, cats, syns in DEFAULT_GOALS
         )  # fmt: skip
 
+    @migrations()
+    def m005_partnerships(db: Database) -> None:
+        # The relationship with each group (status, work contact, referral route, contact
+        # dates, staff notes). Added columns with defaults: existing rows keep every value.
+        for column, default in (
+            ("partnership_status", ""), ("contact_name", ""), ("contact_role", ""),
+            ("contact_phone", ""), ("contact_email", ""), ("referral_route", ""),
+            ("referral_details", ""), ("welcomes_mentor", "unknown"), ("last_contact", ""),
+            ("next_contact", ""), ("staff_notes", ""),
+        ):  # fmt: skip
+            db.execute(f"ALTER TABLE assets ADD COLUMN {column} TEXT NOT NULL DEFAULT '{default}'")
+        # `partners due` (a cron job) reads the follow-ups in date order without a scan.
+        db.execute(
+            "CREATE INDEX assets_next_contact ON assets(next_contact) WHERE next_contact != ''"
+        )
+
     return migrations
 
 
 # The number of migrations above: stored in PRAGMA user_version once they are applied.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def apply(db: Database) -> None:

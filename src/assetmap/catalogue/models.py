@@ -22,7 +22,10 @@ from assetmap.catalogue.vocab import (  # noqa: F401 (re-exported for callers)
     FLAG,
     FLAG_FIELDS,
     GENDER,
+    PARTNERSHIP,
     REFERRAL,
+    ROUTE,
+    STAFF_ONLY,
     STATUS,
 )
 from assetmap.errors import FieldProblem, InvalidRecord, InvalidValue
@@ -62,6 +65,17 @@ class Asset:
     verified_on: str = ""
     source: str = ""
     notes: str = ""
+    partnership_status: str = ""
+    contact_name: str = ""
+    contact_role: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    referral_route: str = ""
+    referral_details: str = ""
+    welcomes_mentor: str = "unknown"
+    last_contact: str = ""
+    next_contact: str = ""
+    staff_notes: str = ""
     # Not a CSV column: how precise lat/lon are ("given" when the row carried them).
     geo_precision: str = ""
 
@@ -114,12 +128,13 @@ class Asset:
                 problems.append(FieldProblem(name, "is required"))
         if len(problems) > 1:
             problems.sort(key=lambda p: _CHECK_ORDER[p.column])  # the columns' usual order
-        if "verified_on" in values and values["verified_on"]:
-            try:
-                values["verified_on"] = _not_future(values["verified_on"], today or dt.date.today())
-            except InvalidValue as exc:
-                problems.append(FieldProblem("verified_on", str(exc)))
-                del values["verified_on"]
+        for name in ("verified_on", "last_contact"):  # dates of things that have happened
+            if values.get(name):
+                try:
+                    values[name] = _not_future(values[name], today or dt.date.today())
+                except InvalidValue as exc:
+                    problems.append(FieldProblem(name, str(exc)))
+                    del values[name]
 
         lat, lon = values.get("lat"), values.get("lon")
         if "lat" in values and "lon" in values and (lat is None) != (lon is None):
@@ -284,6 +299,18 @@ def _latest_allowed(today: dt.date) -> str:
     return (today + dt.timedelta(days=1)).isoformat()
 
 
+def _referral(v: str) -> str:
+    try:
+        return _enum(v, REFERRAL, blank="")
+    except InvalidValue:
+        if v.strip().lower() in ROUTE:  # "phone": how to refer, not who may come
+            raise InvalidValue(
+                f"'{v}' is not one of {', '.join(REFERRAL)}; how to refer (phone, email, a form) "
+                "goes in referral_route"
+            ) from None
+        raise
+
+
 def _email(v: str) -> str:
     if v and not _EMAIL.match(v):
         raise InvalidValue(f"'{v}' is not an email address")
@@ -345,13 +372,20 @@ _CHECKS = {
     "schedule": (schedule.normalise, ""),
     "cost": (_cached(lambda v: _enum(v, COST, blank="")), ""),
     "gender": (_cached(lambda v: _enum(v, GENDER, blank="any")), "any"),
-    "referral": (_cached(lambda v: _enum(v, REFERRAL, blank="")), ""),
+    "referral": (_cached(_referral), ""),
     **{f: (_cached(lambda v: _enum(v, FLAG, blank="unknown")), "unknown") for f in FLAG_FIELDS},
     "capital": (lambda v: list(_capital(v)), _EMPTY_LIST),
     "status": (_cached(lambda v: _enum(v, STATUS, blank="active")), "active"),
     "min_age": (_age, None),
     "max_age": (_age, None),
     "verified_on": (_cached(_date), ""),
+    "partnership_status": (_cached(lambda v: _enum(v, PARTNERSHIP, blank="")), ""),
+    **{n: (_text, "") for n in ("contact_name", "contact_role", "contact_phone", "referral_details", "staff_notes")},
+    "contact_email": (_email, ""),
+    "referral_route": (_cached(lambda v: _enum(v, ROUTE, blank="")), ""),
+    "welcomes_mentor": (_cached(lambda v: _enum(v, FLAG, blank="unknown")), "unknown"),
+    "last_contact": (_cached(_date), ""),
+    "next_contact": (_cached(_date), ""),
 }  # fmt: skip
 # Every column's value when its cell is blank or absent (lists are copied per row).
 _BLANKS = {name: blank for name, (_check, blank) in _CHECKS.items() if blank is not _REQUIRED}

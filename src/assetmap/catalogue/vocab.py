@@ -7,6 +7,11 @@ COLUMNS = [
     "lat", "lon", "phone", "email", "website", "schedule", "cost", "min_age", "max_age",
     "gender", "accessibility", "referral", "welcomes_convictions", "dbs_required",
     "involves_children", "capital", "status", "verified_on", "source", "notes",
+    # The relationship with the group (issue 16): organisational facts, never about the
+    # people being helped. Last, so files written before them keep their column order.
+    "partnership_status", "contact_name", "contact_role", "contact_phone", "contact_email",
+    "referral_route", "referral_details", "welcomes_mentor", "last_contact", "next_contact",
+    "staff_notes",
 ]  # fmt: skip
 
 COST = ("free", "low", "paid")
@@ -16,6 +21,16 @@ FLAG = ("yes", "no", "unknown")
 CAPITAL = ("bonding", "bridging", "linking")
 STATUS = ("active", "temporarily-closed", "closed")
 FLAG_FIELDS = ("welcomes_convictions", "dbs_required", "involves_children")
+# Partnerships: where the relationship stands, and how a practitioner refers someone.
+PARTNERSHIP = ("partner", "known", "approached", "lapsed")
+ROUTE = ("phone", "email", "form", "drop-in", "other")
+PARTNERSHIP_FIELDS = tuple(COLUMNS[COLUMNS.index("partnership_status") :])
+# Left out of `export --public` (a list shared outside the team): the named contact and how
+# to reach them, the state of the relationship, its dates and the staff's own notes.
+STAFF_ONLY = (
+    "partnership_status", "contact_name", "contact_role", "contact_phone", "contact_email",
+    "last_contact", "next_contact", "staff_notes",
+)  # fmt: skip
 
 
 DEFAULT_CATEGORIES = [

@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from assetmap.catalogue.vocab import CAPITAL, COST, FLAG, GENDER, REFERRAL, STATUS
+from assetmap.catalogue.vocab import (
+    CAPITAL,
+    COST,
+    FLAG,
+    GENDER,
+    PARTNERSHIP,
+    PARTNERSHIP_FIELDS,
+    REFERRAL,
+    ROUTE,
+    STATUS,
+)
 
 FormatOpt = Annotated[
     str,
@@ -50,6 +60,17 @@ FIELD_HELP: dict[str, str] = {
     "verified_on": "Date someone last confirmed the details (2026-11-23 or 23/11/2026).",
     "source": "Where the record came from.",
     "notes": "Anything else.",
+    "partnership_status": f"The relationship: {', '.join(PARTNERSHIP)} (staff only).",
+    "contact_name": "Who to speak to there (a work contact; staff only).",
+    "contact_role": "Their role, e.g. 'volunteer coordinator' (staff only).",
+    "contact_phone": "Their work phone (staff only).",
+    "contact_email": "Their work email (staff only).",
+    "referral_route": f"How to refer someone: {', '.join(ROUTE)}.",
+    "referral_details": "The details of the route: number, address, form URL, days.",
+    "welcomes_mentor": f"A peer mentor or worker may come along to an introduction: {', '.join(FLAG)}.",
+    "last_contact": "Date someone last spoke to them (staff only).",
+    "next_contact": "When the next contact is due (staff only).",
+    "staff_notes": "Notes for practitioners, e.g. 'ask for Sam' (staff only).",
 }
 
 
@@ -70,7 +91,8 @@ def with_field_options(*, required: tuple[str, ...] = (), exclude: tuple[str, ..
         for name, help_text in FIELD_HELP.items():
             if name in exclude:
                 continue
-            option = typer.Option(option_name(name), help=help_text, rich_help_panel="Asset fields")
+            panel = "Partnership fields" if name in PARTNERSHIP_FIELDS else "Asset fields"
+            option = typer.Option(option_name(name), help=help_text, rich_help_panel=panel)
             if name in required:
                 annotation, default = Annotated[str, option], inspect.Parameter.empty
             else:

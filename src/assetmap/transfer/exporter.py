@@ -12,13 +12,21 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from assetmap.catalogue.models import COLUMNS, cell_text
+from assetmap.catalogue.vocab import STAFF_ONLY
 from assetmap.errors import InvalidValue
 from assetmap.transfer.csvio import FORMULA_STARTS, inert
 
 FORMATS = ("csv", "json", "ndjson", "geojson")
 
 
-def write_file(cat, path: str, fmt: str, *, encoding: str = "utf-8", **filters) -> int:
+def columns(public: bool = False) -> list[str]:
+    """The exported columns: all of them, or without the staff-only ones (`--public`)."""
+    return [c for c in COLUMNS if c not in STAFF_ONLY] if public else COLUMNS
+
+
+def write_file(
+    cat, path: str, fmt: str, *, encoding: str = "utf-8", public: bool = False, **filters
+) -> int:
     """Export to a file, written beside it and moved into place: never half a file."""
     import os
     import tempfile
@@ -32,7 +40,7 @@ def write_file(cat, path: str, fmt: str, *, encoding: str = "utf-8", **filters) 
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".assetmap-export-")
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
-            n = write(cat, out, fmt, **filters)
+            n = write(cat, out, fmt, public=public, **filters)
         os.replace(tmp, target)
     except BaseException:
         os.unlink(tmp)
@@ -40,20 +48,34 @@ def write_file(cat, path: str, fmt: str, *, encoding: str = "utf-8", **filters) 
     return n
 
 
-def write(cat, out: TextIO, fmt: str, **filters) -> int:
+def write(cat, out: TextIO, fmt: str, *, public: bool = False, **filters) -> int:
+    """Write the assets; `public` leaves out the staff-only fields (STAFF_ONLY)."""
     if fmt == "csv":
-        return _csv(cat.iter_columns(COLUMNS, **filters), out)
+        names = columns(public)
+        return _csv(cat.iter_columns(names, **filters), out, names)
     writer = {"json": _json, "ndjson": _ndjson, "geojson": _geojson}[fmt]
-    return writer(cat.iter_assets(**filters), out)
+    assets = cat.iter_assets(**filters)
+    return writer(map(_public_json, assets) if public else map(_json_of, assets), out)
 
 
-def _csv(rows: Iterable[tuple], out) -> int:
+def _json_of(asset) -> dict:
+    return asset.to_json()
+
+
+def _public_json(asset) -> dict:
+    d = asset.to_json()
+    for name in STAFF_ONLY:
+        del d[name]
+    return d
+
+
+def _csv(rows: Iterable[tuple], out, names: list[str] = COLUMNS) -> int:
     """Straight from the stored values (already normalised text), formatted as
     Asset.to_row formats them, so import reads back exactly what was exported. (Measured:
     as fast as SELECT + csv.writerows with no formatting at all; doing the formatting in SQL
     was slower.)"""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(names)
     starts = frozenset(FORMULA_STARTS)
     n = 0
     for row in rows:
@@ -70,38 +92,38 @@ def _csv(rows: Iterable[tuple], out) -> int:
     return n
 
 
-def _json(assets, out) -> int:
+# The JSON writers take each asset as the dict to write (Asset.to_json, maybe made public).
+def _json(records, out) -> int:
     out.write("[")
     n = 0
-    for asset in assets:
+    for record in records:
         out.write(",\n" if n else "\n")
-        out.write(json.dumps(asset.to_json(), ensure_ascii=False))
+        out.write(json.dumps(record, ensure_ascii=False))
         n += 1
     out.write("\n]\n" if n else "]\n")
     return n
 
 
-def _ndjson(assets, out) -> int:
+def _ndjson(records, out) -> int:
     n = 0
-    for asset in assets:
-        out.write(json.dumps(asset.to_json(), ensure_ascii=False) + "\n")
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
-def _geojson(assets, out) -> int:
+def _geojson(records, out) -> int:
     """RFC 7946 FeatureCollection of Points ([lon, lat]); assets without coordinates get a
     null geometry, as the RFC allows, so nothing is silently dropped."""
     out.write('{"type": "FeatureCollection", "features": [')
     n = 0
-    for asset in assets:
-        props = asset.to_json()
+    for props in records:
         geometry = (
-            {"type": "Point", "coordinates": [asset.lon, asset.lat]}
-            if asset.lat is not None
+            {"type": "Point", "coordinates": [props["lon"], props["lat"]]}
+            if props["lat"] is not None
             else None
         )
-        feature = {"type": "Feature", "id": asset.id, "geometry": geometry, "properties": props}
+        feature = {"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props}
         out.write(",\n" if n else "\n")
         out.write(json.dumps(feature, ensure_ascii=False))
         n += 1

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from assetmap.catalogue.models import COLUMNS, Asset, make_id
+from assetmap.catalogue.vocab import PARTNERSHIP_FIELDS
 from assetmap.errors import InvalidRecord, InvalidValue, PlaceError
 from assetmap.transfer import csvio
 from assetmap.transfer.problems import RowProblem
@@ -28,6 +29,27 @@ ALIASES = {
     "minage": "min_age", "maxage": "max_age", "verified": "verified_on",
     "lastverified": "verified_on", "openingtimes": "schedule", "openinghours": "schedule",
     "times": "schedule", "council": "area", "localauthority": "area",
+    # Partnerships. "Referral" is already the referral column (drop-in, self-referral, ...);
+    # how to refer (phone, email, a form) is "Referral Route" / "How to refer".
+    "contact": "contact_name", "contactperson": "contact_name", "keycontact": "contact_name",
+    "contacttitle": "contact_role", "contactjobtitle": "contact_role",
+    "contactposition": "contact_role",
+    "contacttelephone": "contact_phone", "contacttel": "contact_phone",
+    "contactnumber": "contact_phone", "contactphonenumber": "contact_phone",
+    "contactemailaddress": "contact_email",
+    "partnership": "partnership_status", "relationship": "partnership_status",
+    "relationshipstatus": "partnership_status", "partnerstatus": "partnership_status",
+    "howtorefer": "referral_route", "referralmethod": "referral_route",
+    "referralroutedetails": "referral_details", "referralinfo": "referral_details",
+    "howtoreferdetails": "referral_details",
+    "mentor": "welcomes_mentor", "peermentor": "welcomes_mentor",
+    "mentorwelcome": "welcomes_mentor", "mentorcanattend": "welcomes_mentor",
+    "lastcontacted": "last_contact", "lastcontactdate": "last_contact",
+    "lastcontacton": "last_contact", "lastspoke": "last_contact",
+    "nextcontactdue": "next_contact", "nextcontactdate": "next_contact",
+    "nextdue": "next_contact", "followup": "next_contact", "followupdate": "next_contact",
+    "followupdue": "next_contact",
+    "internalnotes": "staff_notes", "privatenotes": "staff_notes", "staffnote": "staff_notes",
 }  # fmt: skip
 IGNORED = {"error"}  # the column a rejects file adds: re-importing a fixed one just works
 
@@ -248,13 +270,16 @@ def _import_rows(cat, records, categories, report, rejects, locate, into_empty=F
             asset, problems = _prepare(label, fields, categories, report, locate, today)
             if asset is not None:
                 given_id = bool(fields.get("id"))
+                # Partnership columns the file does not have keep what the catalogue holds:
+                # a council's feed knows nothing of the team's relationship with a group.
+                keep = [c for c in PARTNERSHIP_FIELDS if c not in fields]
                 if into_empty:
                     # Into an empty catalogue, new rows go in batches; repeats, below.
-                    batch.append((label, asset, given_id))
+                    batch.append((label, asset, given_id, keep))
                     if len(batch) >= BATCH:
                         _flush(cat, batch, report, started)
                 else:
-                    _store(cat, label, asset, given_id, report, started)
+                    _store(cat, label, asset, given_id, report, started, keep)
         if problems:
             report.problems.extend(problems)
             report.skipped += 1
@@ -266,12 +291,12 @@ def _import_rows(cat, records, categories, report, rejects, locate, into_empty=F
 def _flush(cat, batch: list[tuple], report: ImportReport, started: str) -> None:
     if not batch:
         return
-    assets = [asset for _, asset, _ in batch]
-    rest = {id(a) for a in cat.add_batch(assets, [not given for _, _, given in batch])}
+    assets = [asset for _, asset, _, _ in batch]
+    rest = {id(a) for a in cat.add_batch(assets, [not given for _, _, given, _ in batch])}
     report.added += len(batch) - len(rest)
-    for label, asset, given_id in batch:
+    for label, asset, given_id, keep in batch:
         if id(asset) in rest:
-            _store(cat, label, asset, given_id, report, started)
+            _store(cat, label, asset, given_id, report, started, keep)
     batch.clear()
 
 
@@ -292,9 +317,10 @@ def _prepare(row_no, fields, categories, report, locate, today):
     return asset, []
 
 
-def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str) -> None:
+def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str, keep=()) -> None:
     """Write one asset, matching it to what the catalogue has: by id, else by name and
-    postcode; a taken readable id gets a suffix; repeats and lookalikes are warned about."""
+    postcode; a taken readable id gets a suffix; repeats and lookalikes are warned about.
+    The fields named in `keep` keep their stored values when the asset exists."""
     matches, exists, repeated = cat.import_lookup(asset, started)
     if not given_id:
         if len(matches) == 1 and matches[0] != asset.id:
@@ -309,6 +335,10 @@ def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str) -> N
         report.warnings.append(f"{_where(row_no)}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
     if repeated:
         report.warnings.append(f"{_where(row_no)}: repeats an earlier row of this file (id {asset.id}); the later row wins")  # fmt: skip
+    if exists and keep:
+        stored = cat.get(asset.id)
+        for name in keep:
+            setattr(asset, name, getattr(stored, name))
     counts = cat.write([asset])
     report.added += counts.added
     report.updated += counts.updated

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from assetmap.catalogue import schedule
 from assetmap.catalogue.models import COLUMNS
+from assetmap.catalogue.vocab import STAFF_ONLY
 from assetmap.errors import InvalidValue
 
 TAXONOMY_ID = "assetmap"
@@ -28,7 +29,11 @@ TAXONOMY_ID = "assetmap"
 ATTRIBUTE_FIELDS = [
     "category", "tags", "address", "area", "schedule", "cost", "gender", "accessibility", "referral",
     "welcomes_convictions", "dbs_required", "involves_children", "capital", "source", "notes",
+    "partnership_status", "referral_route", "referral_details", "welcomes_mentor", "last_contact",
+    "next_contact", "staff_notes",
 ]  # fmt: skip
+# The work contact (contact_name, _role, _email, _phone) is an HSDS contact of the service,
+# with its phone in phones.csv (contact_id set).
 LIST_FIELDS = ("tags", "capital")
 STATUS_OUT = {"active": "active", "temporarily-closed": "temporarily closed", "closed": "defunct"}
 STATUS_IN = {"active": "active", "temporarily closed": "temporarily-closed",
@@ -50,7 +55,10 @@ TABLES: dict[str, list[tuple[str, str, bool]]] = {
     "addresses": [("id", "string", True), ("location_id", "string", True), ("address_1", "string", False),
                   ("city", "string", False), ("state_province", "string", False),
                   ("postal_code", "string", False), ("country", "string", True), ("address_type", "string", True)],
-    "phones": [("id", "string", True), ("service_id", "string", True), ("number", "string", True)],
+    "phones": [("id", "string", True), ("service_id", "string", True), ("contact_id", "string", False),
+               ("number", "string", True)],
+    "contacts": [("id", "string", True), ("service_id", "string", True), ("name", "string", False),
+                 ("title", "string", False), ("email", "string", False)],
     "schedules": [("id", "string", True), ("service_id", "string", True), ("freq", "string", False),
                   ("byday", "string", False), ("opens_at", "string", False), ("closes_at", "string", False),
                   ("description", "string", False)],
@@ -66,7 +74,7 @@ TABLES: dict[str, list[tuple[str, str, bool]]] = {
 
 
 # -- export --------------------------------------------------------------------------------
-def _rows_for(asset) -> dict[str, list[dict]]:
+def _rows_for(asset, public: bool = False) -> dict[str, list[dict]]:
     a, sid = asset, asset.id
     out: dict[str, list[dict]] = defaultdict(list)
     out["organizations"].append({"id": f"org-{sid}", "name": a.name, "description": a.description,
@@ -88,6 +96,12 @@ def _rows_for(asset) -> dict[str, list[dict]]:
         })  # fmt: skip
     if a.phone:
         out["phones"].append({"id": f"phone-{sid}", "service_id": sid, "number": a.phone})
+    if not public and (a.contact_name or a.contact_role or a.contact_email or a.contact_phone):
+        out["contacts"].append({"id": f"contact-{sid}", "service_id": sid, "name": a.contact_name,
+                                "title": a.contact_role, "email": a.contact_email})  # fmt: skip
+        if a.contact_phone:
+            out["phones"].append({"id": f"contact-phone-{sid}", "service_id": sid,
+                                  "contact_id": f"contact-{sid}", "number": a.contact_phone})  # fmt: skip
     by_time: dict[tuple[int, int], list[int]] = defaultdict(list)
     for s in a.sessions:
         by_time[(s.start, s.end)].append(s.day)
@@ -102,7 +116,7 @@ def _rows_for(asset) -> dict[str, list[dict]]:
         out["cost_options"].append({"id": f"cost-{sid}", "service_id": sid, "option": a.cost,
                                     "amount": 0 if a.cost == "free" else None,
                                     "currency": "GBP"})  # fmt: skip
-    for field in ATTRIBUTE_FIELDS:
+    for field in _attribute_fields(public):
         value = getattr(a, field)
         values = value if field in LIST_FIELDS else [value]
         for i, v in enumerate(values):
@@ -115,9 +129,14 @@ def _rows_for(asset) -> dict[str, list[dict]]:
     return out
 
 
-def export_package(cat, directory: str, **filters) -> int:
+def _attribute_fields(public: bool) -> list[str]:
+    return [f for f in ATTRIBUTE_FIELDS if f not in STAFF_ONLY] if public else ATTRIBUTE_FIELDS
+
+
+def export_package(cat, directory: str, *, public: bool = False, **filters) -> int:
     """Write the package into `directory` (created if missing). Files are written whole and
-    moved into place. Returns the number of services."""
+    moved into place. Returns the number of services. `public` leaves out the staff-only
+    fields: no contacts, and no attributes for them."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise InvalidValue(f"{directory} is a file; give a folder for the Open Referral package")
@@ -138,13 +157,13 @@ def export_package(cat, directory: str, **filters) -> int:
         writers["taxonomies"].writerow({"id": TAXONOMY_ID, "name": "assetmap",
             "description": "assetmap's own fields: what matters when referring people on probation",
             "uri": "https://github.com/assetmap", "version": "1"})  # fmt: skip
-        for field in ATTRIBUTE_FIELDS:
+        for field in _attribute_fields(public):
             writers["taxonomy_terms"].writerow({"id": f"assetmap-{field}", "code": field, "name": field,
                 "description": f"assetmap field '{field}' (value in the attribute)",
                 "taxonomy_id": TAXONOMY_ID})  # fmt: skip
         n = 0
         for asset in cat.iter_assets(**filters):
-            for table, rows in _rows_for(asset).items():
+            for table, rows in _rows_for(asset, public).items():
                 writers[table].writerows(rows)
             n += 1
         for h in handles.values():
@@ -189,6 +208,10 @@ def _read_table(folder: Path, *names: str) -> list[dict]:
     return []
 
 
+def _number(rows: list[dict] | None) -> str:
+    return ((rows or [{}])[0].get("number") or "").strip('"')
+
+
 def _schedule_text(rows: list[dict]) -> str:
     parts = []
     for r in rows:
@@ -220,13 +243,16 @@ def read_package(path: str, categories: dict[str, str]):
     sal = defaultdict(list)
     for r in _read_table(folder, "service_at_location"):
         sal[r.get("service_id")].append(r.get("location_id"))
-    contacts = {
-        r.get("id"): r.get("service_id") for r in _read_table(folder, "contacts", "contact")
-    }
-    phones = defaultdict(list)
+    contacts = {r.get("id"): r for r in _read_table(folder, "contacts", "contact")}
+    service_contact = {}
+    for r in contacts.values():
+        service_contact.setdefault(r.get("service_id"), r)
+    phones, contact_phones = defaultdict(list), defaultdict(list)
     for r in _read_table(folder, "phones", "phone"):
-        sid = r.get("service_id") or contacts.get(r.get("contact_id"))
-        phones[sid].append(r)
+        if r.get("contact_id"):
+            contact_phones[r.get("contact_id")].append(r)
+        else:
+            phones[r.get("service_id")].append(r)
     schedules = defaultdict(list)
     for r in _read_table(folder, "schedules", "schedule"):
         schedules[r.get("service_id")].append(r)
@@ -248,6 +274,14 @@ def read_package(path: str, categories: dict[str, str]):
         addr = (addresses.get(loc.get("id")) or [{}])[0]
         org = orgs.get(s.get("organization_id"), {})
         cost_rows = costs.get(sid, [])
+        contact = service_contact.get(sid) or {}
+        contact_phone = _number(contact_phones.get(contact.get("id")))
+        # The service's own phone. Some publishers link the main number to a contact only
+        # (no service_id): it stands in. assetmap links a contact's phone to both.
+        phone = _number(phones.get(sid)) or _number(
+            [p for c in contacts.values() if c.get("service_id") == sid
+             for p in contact_phones.get(c.get("id"), []) if not p.get("service_id")]
+        )  # fmt: skip
         fields = {
             "id": sid, "name": s.get("name") or org.get("name") or "",
             "description": s.get("description") or "",
@@ -258,10 +292,13 @@ def read_package(path: str, categories: dict[str, str]):
             "lat": loc.get("latitude") or "", "lon": loc.get("longitude") or "",
             "postcode": addr.get("postal_code") or "",
             "address": ", ".join(x for x in (addr.get("address_1"), addr.get("address_2")) if x),
-            "phone": ((phones.get(sid) or [{}])[0].get("number") or "").strip('"'),
+            "phone": phone,
             "schedule": _schedule_text(schedules.get(sid, [])),
             "cost": "free" if cost_rows and all((c.get("amount") or "") in ("0", "0.0") for c in cost_rows) else "",
         }  # fmt: skip
+        if contact:
+            fields.update(contact_name=contact.get("name") or "", contact_role=contact.get("title") or "",
+                          contact_email=contact.get("email") or "", contact_phone=contact_phone)  # fmt: skip
         for field, values in attributes.get(sid, {}).items():
             fields[field] = ";".join(values) if field in LIST_FIELDS else values[0]
         raw = {c: fields.get(c, "") for c in COLUMNS}

@@ -146,6 +146,14 @@ def export(
     tag: Annotated[str | None, typer.Option(help="Only assets with this tag.")] = None,
     area: Annotated[str | None, typer.Option(help="Only this area.")] = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="For a list shared outside the team: leave out the staff-only fields (contact, "
+            "partnership status, contact dates, staff notes).",
+        ),
+    ] = False,
 ) -> None:
     """Export assets (all of them unless filtered). CSV round-trips through import."""
     from assetmap.transfer import exporter
@@ -167,7 +175,7 @@ def export(
                 "--format openreferral writes a folder of tables: give its path, "
                 "e.g. assetmap export --format openreferral oruk/"
             )
-        n = export_package(cat, file, **filters)
+        n = export_package(cat, file, public=public, **filters)
         state.messages.info(f"export: {n} services written to {file}/datapackage.json")
         return
     encoding = "utf-8-sig" if excel else "utf-8"
@@ -176,10 +184,12 @@ def export(
             sys.stdout.buffer, encoding=encoding, newline="", write_through=False
         )
         try:
-            n = exporter.write(cat, out, fmt, **filters)
+            n = exporter.write(cat, out, fmt, public=public, **filters)
             out.flush()
         finally:
             out.detach()
     else:
-        n = exporter.write_file(cat, file, fmt, encoding=encoding, **filters)
-    state.messages.info(f"export: {n} assets")
+        n = exporter.write_file(cat, file, fmt, encoding=encoding, public=public, **filters)
+    state.messages.info(
+        f"export: {n} assets{' (public: staff-only fields left out)' if public else ''}"
+    )

@@ -1,0 +1,252 @@
+"""Partnerships: the relationship with each group (status, work contact, referral route,
+contact dates, staff notes) through every way in and out, and the migration that adds it."""
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+FIXTURE_SCHEMA4 = Path(__file__).parent / "data" / "catalogue-schema4.db"
+STAFF_ONLY = ("partnership_status", "contact_name", "contact_role", "contact_phone",
+              "contact_email", "last_contact", "next_contact", "staff_notes")  # fmt: skip
+PARTNER = [
+    "--partnership-status", "Partner", "--contact-name", "Sam Okafor",
+    "--contact-role", "Volunteer coordinator", "--contact-phone", "07700 900123",
+    "--contact-email", "sam@allotments.example", "--referral-route", "phone",
+    "--referral-details", "Tue-Thu", "--welcomes-mentor", "yes",
+    "--last-contact", "03/11/2026", "--next-contact", "2026-12-10",
+    "--staff-notes", "ask for Sam; quieter on Wednesdays",
+]  # fmt: skip
+
+
+def _add_partner(cli, db, name="Moss Side Allotments", postcode="M14 4SQ", extra=()):
+    return cli(*db, "add", "--name", name, "--category", "gardening", "--postcode", postcode,
+               *PARTNER, *extra).stdout.strip()  # fmt: skip
+
+
+def test_add_and_show_keep_every_partnership_field(cli, db_file):
+    db = ["--db", str(db_file)]
+    asset_id = _add_partner(cli, db)
+    shown = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    assert shown["partnership_status"] == "partner"
+    assert shown["contact_name"] == "Sam Okafor"
+    assert shown["contact_role"] == "Volunteer coordinator"
+    assert shown["contact_phone"] == "07700 900123"
+    assert shown["contact_email"] == "sam@allotments.example"
+    assert shown["referral_route"] == "phone"
+    assert shown["referral_details"] == "Tue-Thu"
+    assert shown["welcomes_mentor"] == "yes"
+    assert shown["last_contact"] == "2026-11-03"  # UK date, stored ISO
+    assert shown["next_contact"] == "2026-12-10"
+    assert shown["staff_notes"] == "ask for Sam; quieter on Wednesdays"
+    table = cli(*db, "show", asset_id).stdout
+    assert "contact_name" in table and "Sam Okafor" in table
+
+
+def test_edit_changes_only_the_given_partnership_fields(cli, db_file):
+    db = ["--db", str(db_file)]
+    asset_id = _add_partner(cli, db)
+    cli(*db, "edit", asset_id, "--partnership-status", "lapsed", "--contact-name", "")
+    shown = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    assert shown["partnership_status"] == "lapsed"
+    assert shown["contact_name"] == ""
+    assert shown["contact_phone"] == "07700 900123"
+    assert shown["staff_notes"] == "ask for Sam; quieter on Wednesdays"
+
+
+def test_a_new_asset_has_blank_partnership_fields(cli, db_file):
+    db = ["--db", str(db_file)]
+    asset_id = cli(*db, "add", "--name", "Gym", "--category", "gym", "--postcode", "M1 1AD").stdout.strip()  # fmt: skip
+    shown = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    assert shown["partnership_status"] == "" and shown["welcomes_mentor"] == "unknown"
+    assert shown["last_contact"] == "" and shown["next_contact"] == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--partnership-status", "friend"], "partnership_status: 'friend' is not one of partner, known, approached, lapsed"),
+        (["--contact-email", "sam at example"], "contact_email: 'sam at example' is not an email address"),
+        (["--referral-route", "pigeon"], "referral_route: 'pigeon' is not one of phone, email, form, drop-in, other"),
+        (["--welcomes-mentor", "maybe"], "welcomes_mentor: 'maybe' is not one of yes, no, unknown"),
+        (["--last-contact", "2099-01-01"], "last_contact: 2099-01-01 is in the future"),
+        (["--next-contact", "next week"], "next_contact: 'next week' is not a date"),
+        (["--referral", "phone"], "how to refer (phone, email, a form) goes in referral_route"),
+    ],
+)  # fmt: skip
+def test_bad_partnership_values_get_one_line_naming_the_field(cli, db_file, args, message):
+    db = ["--db", str(db_file)]
+    result = cli(*db, "add", "--name", "X", "--category", "gym", "--postcode", "M1 1AD", *args, code=1)  # fmt: skip
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(cli(*db, "list", "--format", "json").stdout) == []
+
+
+def test_import_reads_the_partnership_columns_under_the_names_people_use(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    sheet = tmp_path / "partners.csv"
+    sheet.write_text(
+        "Name,Type,Post code,Partnership Status,Contact,Contact Role,Contact Phone,Contact Email,"
+        "Referral,How to refer,Referral Details,Peer Mentor,Last Contacted,Next Contact Due,Staff Notes\n"
+        "Canal Walkers,walking group,M15 4QP,Known,Jo Bloggs,Leader,0161 000 0000,jo@canal.example,"
+        "drop-in,Email,jo@canal.example,no,01/10/2026,15/12/2026,Prefers email\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    cli(*db, "import", str(sheet))
+    [asset] = json.loads(cli(*db, "list", "--format", "json").stdout)
+    assert asset["partnership_status"] == "known"
+    assert asset["contact_name"] == "Jo Bloggs" and asset["contact_role"] == "Leader"
+    assert asset["contact_phone"] == "0161 000 0000"
+    assert asset["contact_email"] == "jo@canal.example"
+    assert asset["referral"] == "drop-in"  # "Referral" is who may come: the existing column
+    assert asset["referral_route"] == "email" and asset["referral_details"] == "jo@canal.example"
+    assert asset["welcomes_mentor"] == "no"
+    assert asset["last_contact"] == "2026-10-01" and asset["next_contact"] == "2026-12-15"
+    assert asset["staff_notes"] == "Prefers email"
+    # "Contact Name" is the column's own name, matched as any header is.
+    other = tmp_path / "other.csv"
+    other.write_text("name,category,postcode,Contact Name\nBook Club,book club,M1 1AD,Ali\n")
+    cli(*db, "import", str(other))
+    assert "Ali" in cli(*db, "list", "--format", "csv").stdout
+
+
+def test_a_bad_partnership_cell_is_reported_with_row_and_column(cli, db_file, tmp_path):
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text("name,category,postcode,Partnership Status\nA,gym,M1 1AD,partner\nB,gym,M1 1AD,maybe\n")  # fmt: skip
+    result = cli("--db", str(db_file), "import", str(sheet), code=1)
+    assert "row 3, column partnership_status: 'maybe' is not one of partner, known" in result.stderr
+    assert "nothing was written" in result.stderr
+
+
+def test_a_feed_without_partnership_columns_keeps_the_teams_relationship(cli, db_file, tmp_path):
+    """The nightly council feed matches the asset by name and postcode: it updates the public
+    details and must not blank the contact, status, dates or notes it knows nothing about."""
+    db = ["--db", str(db_file)]
+    asset_id = _add_partner(cli, db)
+    feed = tmp_path / "council.csv"
+    feed.write_text("name,category,postcode,phone\nMoss Side Allotments,gardening,M14 4SQ,0161 111 2222\n")  # fmt: skip
+    result = cli(*db, "import", str(feed))
+    assert "1 updated" in result.stderr
+    shown = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    assert shown["phone"] == "0161 111 2222"
+    assert shown["contact_name"] == "Sam Okafor" and shown["partnership_status"] == "partner"
+    assert shown["next_contact"] == "2026-12-10" and shown["staff_notes"].startswith("ask for Sam")
+    # A file that does carry a partnership column sets it, blank included.
+    feed.write_text("name,category,postcode,staff_notes\nMoss Side Allotments,gardening,M14 4SQ,\n")
+    cli(*db, "import", str(feed))
+    shown = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    assert shown["staff_notes"] == "" and shown["contact_name"] == "Sam Okafor"
+
+
+def test_export_round_trips_the_partnership_fields(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    _add_partner(cli, db)
+    exported = cli(*db, "export").stdout
+    header = next(csv.reader(io.StringIO(exported)))
+    assert header[-11:] == ["partnership_status", "contact_name", "contact_role", "contact_phone",
+                            "contact_email", "referral_route", "referral_details", "welcomes_mentor",
+                            "last_contact", "next_contact", "staff_notes"]  # fmt: skip
+    assert "Sam Okafor" in exported
+    copy = tmp_path / "copy.db"
+    cli("--db", str(copy), "init", "--empty")
+    (tmp_path / "x.csv").write_text(exported)
+    cli("--db", str(copy), "import", str(tmp_path / "x.csv"))
+    assert cli("--db", str(copy), "export").stdout == exported
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "ndjson", "geojson"])
+def test_export_public_leaves_out_the_staff_only_fields(cli, db_file, fmt):
+    db = ["--db", str(db_file)]
+    _add_partner(cli, db)
+    full = cli(*db, "export", "--format", fmt).stdout
+    public = cli(*db, "export", "--format", fmt, "--public")
+    assert "public" in public.stderr
+    for value in ("Sam Okafor", "Volunteer coordinator", "07700 900123", "sam@allotments.example",
+                  "quieter on Wednesdays", "2026-11-03", "2026-12-10"):  # fmt: skip
+        assert value in full
+        assert value not in public.stdout
+    for name in STAFF_ONLY:
+        assert name in full and name not in public.stdout
+    # What a partner outside the team needs to refer someone stays.
+    assert "Moss Side Allotments" in public.stdout and "referral_route" in public.stdout
+    assert "Tue-Thu" in public.stdout and "welcomes_mentor" in public.stdout
+
+
+def test_public_csv_still_imports(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    _add_partner(cli, db)
+    path = tmp_path / "public.csv"
+    cli(*db, "export", str(path), "--public")
+    other = tmp_path / "other.db"
+    cli("--db", str(other), "init", "--empty")
+    cli("--db", str(other), "import", str(path))
+    [asset] = json.loads(cli("--db", str(other), "list", "--format", "json").stdout)
+    assert asset["referral_route"] == "phone" and asset["contact_name"] == ""
+
+
+def test_open_referral_carries_the_contact_and_round_trips(cli, db_file, tmp_path):
+    from frictionless import validate
+
+    db = ["--db", str(db_file)]
+    _add_partner(cli, db)
+    cli(*db, "add", "--name", "No Contact Gym", "--category", "gym", "--postcode", "M1 1AD",
+        "--phone", "0161 222 3333")  # fmt: skip
+    out = tmp_path / "oruk"
+    cli(*db, "export", "--format", "openreferral", str(out))
+    report = validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    with (out / "contacts.csv").open(encoding="utf-8") as fh:
+        [contact] = list(csv.DictReader(fh))
+    assert contact["name"] == "Sam Okafor" and contact["title"] == "Volunteer coordinator"
+    assert contact["email"] == "sam@allotments.example"
+    with (out / "phones.csv").open(encoding="utf-8") as fh:
+        phones = list(csv.DictReader(fh))
+    assert {"contact_id": contact["id"], "number": "07700 900123"}.items() <= next(
+        p for p in phones if p["contact_id"]
+    ).items()
+    fresh = tmp_path / "fresh.db"
+    cli("--db", str(fresh), "init", "--empty")
+    cli("--db", str(fresh), "import", str(out))
+    assert cli("--db", str(fresh), "export").stdout == cli(*db, "export").stdout
+    # Public: no contact at all, and no attributes for the staff-only fields.
+    public = tmp_path / "public"
+    cli(*db, "export", "--format", "openreferral", "--public", str(public))
+    assert len((public / "contacts.csv").read_text().splitlines()) == 1  # the header only
+    text = "".join(p.read_text() for p in public.glob("*.csv"))
+    for value in ("Sam Okafor", "07700 900123", "quieter on Wednesdays", "partnership_status"):
+        assert value not in text
+    assert "Tue-Thu" in text
+
+
+def test_a_catalogue_from_before_partnerships_opens_and_gains_the_fields(cli, tmp_path):
+    """tests/data/catalogue-schema4.db was written by assetmap at schema 4 (main at 4b31da8:
+    init --empty, two assets added, backup)."""
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURE_SCHEMA4, path)
+    db = ["--db", str(path)]
+    before = sqlite3.connect(path)
+    assert before.execute("PRAGMA user_version").fetchone()[0] == 4
+    old_rows = before.execute("SELECT * FROM assets ORDER BY id").fetchall()
+    before.close()
+    shown = json.loads(cli(*db, "show", "hanley-walkers", "--format", "json").stdout)
+    # Nothing lost...
+    assert shown["name"] == "Hanley Walkers" and shown["notes"] == "Meet at the park gate"
+    assert shown["tags"] == ["walking", "outdoors"] and shown["referral"] == "drop-in"
+    assert shown["verified_on"] == "2026-01-05" and shown["phone"] == "01782 000001"
+    # ...and the new fields are there, blank.
+    assert shown["partnership_status"] == "" and shown["welcomes_mentor"] == "unknown"
+    after = sqlite3.connect(path)
+    assert after.execute("PRAGMA user_version").fetchone()[0] >= 5
+    new_rows = after.execute("SELECT * FROM assets ORDER BY id").fetchall()
+    assert [r[: len(old_rows[0])] for r in new_rows] == old_rows
+    after.close()
+    assert "m005_partnerships" in cli(*db, "db", "migrate", "--list").stdout
+    # The old catalogue takes partnership edits, and searches still find its assets.
+    cli(*db, "edit", "stoke-gym", "--partnership-status", "partner", "--next-contact", "2027-01-04")
+    assert json.loads(cli(*db, "show", "stoke-gym", "--format", "json").stdout)["next_contact"] == "2027-01-04"  # fmt: skip
+    found = json.loads(cli(*db, "near", "53.0,-2.18", "--format", "json").stdout)
+    assert "stoke-gym" in [r["id"] for r in found]
