@@ -81,6 +81,21 @@ def _in_polygon(x, y, polygon) -> bool:
     return _in_ring(x, y, polygon[0]) and not any(_in_ring(x, y, h) for h in polygon[1:])
 
 
+def sector_extents(geo: Path, sectors: list[dict[str, str]]) -> dict[str, float]:
+    """Each sector's full extent: the distance from its centre to its farthest live postcode
+    (an exclusion zone named by a sector covers all of it, not its 90th-percentile circle)."""
+    centre = {r["sector"]: (float(r["lat"]), float(r["lon"])) for r in sectors}
+    extent = dict.fromkeys(centre, 0.0)
+    with gzip.open(geo / "gb_postcodes_live.csv.gz", "rt", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            sector = r["postcode"][:-2]
+            if sector in centre:
+                lat, lon = centre[sector]
+                d = km(lat, lon, float(r["lat"]), float(r["lon"]))
+                extent[sector] = max(extent[sector], d)
+    return {s: round(d + 0.005, 2) for s, d in extent.items()}  # rounded up, never in
+
+
 def build_postcodes(geo: Path) -> None:
     pcs, lats, lons, pqis = [], array.array("i"), array.array("i"), bytearray()
     with gzip.open(geo / "gb_postcodes_live.csv.gz", "rt", encoding="utf-8") as fh:
@@ -136,22 +151,24 @@ def main(geo_dir: str) -> None:
     district_rows, district_council = [], {}
     for r in districts:
         district_council[r["outcode"]] = r["lad_code"]
-        district_rows.append([r["outcode"], r["lat"], r["lon"], r["radius_p90_km"], r["lad_code"], "ons"])  # fmt: skip
+        district_rows.append([r["outcode"], r["lat"], r["lon"], r["radius_p90_km"], r["lad_code"], "ons", r["radius_max_km"]])  # fmt: skip
     known = {r["outcode"] for r in districts}
     # GeoNames outcode points only where the ONS data has none (BT, IM, JE, GY).
     for r in read_csv(geo / "geonames_outcode_summary.csv"):
         if r["outcode"] not in known:
             known.add(r["outcode"])
             props = councils.find(float(r["lat"]), float(r["lon"]))
-            district_rows.append([r["outcode"], r["lat"], r["lon"], "5.0", props["code"] if props else "", "geonames"])  # fmt: skip
-    write_csv("districts.csv", ["outcode", "lat", "lon", "radius_km", "council", "source"], district_rows)  # fmt: skip
+            district_rows.append([r["outcode"], r["lat"], r["lon"], "5.0", props["code"] if props else "", "geonames", "5.0"])  # fmt: skip
+    write_csv("districts.csv", ["outcode", "lat", "lon", "radius_km", "council", "source", "extent_km"], district_rows)  # fmt: skip
 
     sector_rows = []
-    for r in read_csv(geo / "gb_postcode_sectors.csv"):
+    sectors = read_csv(geo / "gb_postcode_sectors.csv")
+    extents = sector_extents(geo, sectors)
+    for r in sectors:
         props = councils.find(float(r["lat"]), float(r["lon"]))
         code = props["code"] if props else district_council.get(r["outcode"], "")
-        sector_rows.append([r["sector"], r["lat"], r["lon"], r["radius_p90_km"], code])
-    write_csv("sectors.csv", ["sector", "lat", "lon", "radius_km", "council"], sector_rows)
+        sector_rows.append([r["sector"], r["lat"], r["lon"], r["radius_p90_km"], code, extents[r["sector"]]])  # fmt: skip
+    write_csv("sectors.csv", ["sector", "lat", "lon", "radius_km", "council", "extent_km"], sector_rows)  # fmt: skip
 
     # Places: GeoNames towns (cities500), then outcode localities for names no town has.
     place_rows = []

@@ -149,6 +149,13 @@ def test_bad_places_give_clear_errors(gaz, query, message):
         resolve(query, gaz)
 
 
+def test_a_dominant_place_is_taken_and_says_which_and_what_else(gaz):
+    place = resolve("Aston", gaz)
+    assert place.label == "Aston, Birmingham"
+    assert "using the largest, Aston, Birmingham" in place.warnings[0]
+    assert place.alternatives == ["Aston, West Oxfordshire"]
+
+
 def test_ambiguous_place_lists_choices_that_resolve(gaz):
     with pytest.raises(PlaceError) as info:
         resolve("Newport", gaz)

@@ -33,8 +33,8 @@ class Messages:
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
 
-    def info(self, text: str) -> None:
-        if not self.quiet:
+    def info(self, text: str, *, even_if_quiet: bool = False) -> None:
+        if even_if_quiet or not self.quiet:
             print(text, file=sys.stderr)
 
     def warn(self, text: str) -> None:

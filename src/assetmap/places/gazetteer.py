@@ -16,14 +16,14 @@ from assetmap import config
 from assetmap.errors import AssetmapError
 
 # Bump when the packaged data or the index layout changes: a new file name forces a rebuild.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.db"
 
 SCHEMA = [
     "CREATE TABLE postcodes (pc TEXT PRIMARY KEY, lat REAL, lon REAL, pqi INTEGER) WITHOUT ROWID",
-    "CREATE TABLE sectors (sector TEXT PRIMARY KEY, lat REAL, lon REAL, radius_km REAL, council TEXT) WITHOUT ROWID",
+    "CREATE TABLE sectors (sector TEXT PRIMARY KEY, lat REAL, lon REAL, radius_km REAL, council TEXT, extent_km REAL) WITHOUT ROWID",
     "CREATE VIRTUAL TABLE sectors_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +sector TEXT)",
-    "CREATE TABLE districts (outcode TEXT PRIMARY KEY, lat REAL, lon REAL, radius_km REAL, council TEXT, source TEXT) WITHOUT ROWID",
+    "CREATE TABLE districts (outcode TEXT PRIMARY KEY, lat REAL, lon REAL, radius_km REAL, council TEXT, source TEXT, extent_km REAL) WITHOUT ROWID",
     "CREATE TABLE councils (code TEXT PRIMARY KEY, name TEXT, country TEXT, lat REAL, lon REAL, radius_km REAL) WITHOUT ROWID",
     "CREATE TABLE council_names (name_key TEXT, code TEXT)",
     "CREATE INDEX council_names_key ON council_names(name_key)",
@@ -123,10 +123,11 @@ def build_index(path: Path, progress: Progress | None = None) -> None:
                                          "county", "population", "radius_km", "kind"])  # fmt: skip
         step("districts and sectors", 1, total)
         _insert(conn, "districts", _csv("districts.csv"),
-                ["outcode", "lat", "lon", "radius_km", "council", "source"])  # fmt: skip
+                ["outcode", "lat", "lon", "radius_km", "council", "source", "extent_km"])  # fmt: skip
         _insert(
-            conn, "sectors", _csv("sectors.csv"), ["sector", "lat", "lon", "radius_km", "council"]
-        )
+            conn, "sectors", _csv("sectors.csv"),
+            ["sector", "lat", "lon", "radius_km", "council", "extent_km"],
+        )  # fmt: skip
         sectors = conn.execute("SELECT sector, lat, lon FROM sectors").fetchall()
         conn.executemany(
             "INSERT INTO sectors_rtree VALUES (?, ?, ?, ?, ?, ?)",

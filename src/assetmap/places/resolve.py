@@ -31,11 +31,12 @@ class Place:
     from. (A plain class: a dataclass costs about 1 ms to create, at every start-up.)"""
 
     __slots__ = ("query", "lat", "lon", "precision", "radius_km", "area", "source", "label",
-                 "warnings")  # fmt: skip
+                 "warnings", "alternatives")  # fmt: skip
 
     def __init__(
         self, query: str, lat: float, lon: float, precision: str, radius_km: float, area: str,
         source: str, label: str, warnings: list[str] | None = None,
+        alternatives: list[str] | None = None,
     ) -> None:  # fmt: skip
         self.query = query
         self.lat = lat
@@ -46,6 +47,9 @@ class Place:
         self.source = source
         self.label = label
         self.warnings = list(warnings or ())
+        # Other places the text could have meant, as 'NAME, QUALIFIER' (a bare name where one
+        # place dominated): an exclusion zone refuses such a place rather than guess.
+        self.alternatives = list(alternatives or ())
 
     def to_json(self) -> dict:
         return {name: getattr(self, name) for name in self.__slots__ if name != "query"}
@@ -197,15 +201,23 @@ def _named_place(query: str, gaz: Gazetteer) -> Place | None:
     chosen = list(by_council.values())
     # A city and a hamlet of the same name: the city is meant unless the hamlet is asked for.
     pops = sorted((c["population"] for c in chosen), reverse=True)
+    warnings, others = [], []
     if len(chosen) > 1 and pops[0] >= 10 * max(pops[1], 1):
-        chosen = [max(chosen, key=lambda c: c["population"])]
+        top = max(chosen, key=lambda c: c["population"])
+        others = [_choice(c) for c in chosen if c is not top]
+        warnings.append(
+            f"'{name}' is also {_count(others, 'other place')} ({'; '.join(others[:4])}); "
+            f"using the largest, {_choice(top)}"
+        )
+        chosen = [top]
     if len(chosen) == 1:
         c = chosen[0]
         source = "offline: GeoNames town" if c["kind"] == "town" else "offline: GeoNames locality"
         label = f"{c['name']}, {c['council_name']}" if c["council_name"] else c["name"]
         return Place(
-            query, c["lat"], c["lon"], "place", c["radius_km"], c["council_name"], source, label
-        )
+            query, c["lat"], c["lon"], "place", c["radius_km"], c["council_name"], source, label,
+            warnings, others,
+        )  # fmt: skip
     if len(chosen) > 1:
         choices = "; ".join(
             f"'{c['name']}, {c['council_name'] or c['county']}' ({c['country']})"
@@ -226,6 +238,15 @@ def _named_place(query: str, gaz: Gazetteer) -> Place | None:
             "offline: council centroid", c["name"],
         )  # fmt: skip
     return None
+
+
+def _choice(c) -> str:
+    """A candidate in the 'NAME, QUALIFIER' form that resolves to it."""
+    return f"{c['name']}, {c['council_name'] or c['county'] or c['country']}"
+
+
+def _count(items: list, noun: str) -> str:
+    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
 
 
 def _unknown_message(query: str, gaz: Gazetteer) -> str:

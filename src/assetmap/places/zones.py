@@ -46,7 +46,7 @@ class CircleZone:
         self.lon = lon
         self.radius_km = radius_km
 
-    def contains(self, lat: float, lon: float) -> bool:
+    def contains(self, lat: float, lon: float, postcode: str = "") -> bool:
         return distance_km(self.lat, self.lon, lat, lon) <= self.radius_km + 1e-9
 
 
@@ -57,7 +57,7 @@ class PolygonZone:
         self.label = label
         self.polygons = polygons  # [[outer ring, hole, ...], ...] of (lon, lat) pairs
 
-    def contains(self, lat: float, lon: float) -> bool:
+    def contains(self, lat: float, lon: float, postcode: str = "") -> bool:
         return any(_in_polygon(lon, lat, p) for p in self.polygons)
 
 

@@ -46,7 +46,7 @@ class Filters:
         referral: Sequence[str] = (), welcomes_convictions: bool = False,
         no_dbs: bool = False, no_children: bool = False, strict_flags: bool = False,
         capital: Sequence[str] = (), include_closed: bool = False,
-        zones: Sequence = (),  # CircleZone | PolygonZone
+        zones: Sequence = (),  # CircleZone | PolygonZone | AreaZone
         times=None,  # times.Times; `day`, `at` and `after` are the short way to make one
     ) -> None:  # fmt: skip
         self.within_km = within_km
@@ -317,7 +317,7 @@ def near(conn, q: Query) -> Outcome:
                 cautions.insert(0, NO_TIMES)
         if reason is None:
             for zone in f.zones:
-                if zone.contains(row["lat"], row["lon"]):
+                if zone.contains(row["lat"], row["lon"], row["postcode"] or ""):
                     reason = f"inside avoided zone {zone.label}"
                     break
         if reason:

@@ -8,13 +8,8 @@ from collections.abc import Callable
 from assetmap.catalogue.vocab import CAPITAL, REFERRAL
 from assetmap.errors import InvalidValue
 from assetmap.places.resolve import Place
-from assetmap.places.zones import (
-    MIN_ZONE_RADIUS_KM,
-    CircleZone,
-    load_geojson,
-    parse_distance,
-    split_zone,
-)
+from assetmap.places.zones import parse_distance
+from assetmap.search import avoid as avoiding
 from assetmap.search import engine as search
 from assetmap.search import goals as goals_mod
 
@@ -46,12 +41,15 @@ def build_filters(
     capital: list[str] = (),
     avoid: list[str] = (),
     avoid_zones: list[str] = (),
+    centre: Place | None = None,
+    report: avoiding.Report | None = None,
     **flags,
 ) -> search.Filters:
     """Parse what the user typed into search.Filters; `flags` are passed on as they are
     (tags, categories, free, age, women_only, accessible, welcomes_convictions, no_dbs,
     no_children, strict_flags, include_closed). Errors name the option. How the time options
-    were read is appended to `notes`."""
+    were read is appended to `notes`. `report` is told where each exclusion zone landed (and
+    warned when one is far from `centre`)."""
 
     def option(name, fn, value):
         try:
@@ -61,13 +59,11 @@ def build_filters(
 
     if gender and gender.lower() not in ("women", "men"):
         raise InvalidValue(f"--gender: '{gender}' is not one of women, men")
-    zones = []
-    for text in avoid:
-        where, radius = option("avoid", split_zone, text)
-        point = find_place(where)
-        extent = radius if radius is not None else max(point.radius_km, MIN_ZONE_RADIUS_KM)
-        zones.append(CircleZone(text, point.lat, point.lon, extent))
-    zones.extend(load_geojson(path) for path in avoid_zones)
+    within_km = option("within", parse_distance, within)
+    zones = avoiding.build_zones(
+        list(avoid), list(avoid_zones), find_place, centre=centre, within_km=within_km,
+        report=report,
+    )  # fmt: skip
     times = None
     if any(v is not None for v in (day, at, after, before)) or daytime or evening:
         from assetmap.search import times as times_mod
@@ -79,7 +75,7 @@ def build_filters(
         if notes is not None:
             notes.extend(time_notes)
     return search.Filters(
-        within_km=option("within", parse_distance, within),
+        within_km=within_km,
         times=times,
         gender=gender.lower() if gender else None,
         referral=_one_of(referral, REFERRAL, "--referral"),
@@ -94,8 +90,8 @@ def run(place: str, *, catalogue, find_place, goals=(), sort="score", limit=10, 
     if sort not in ("score", "distance"):
         raise InvalidValue(f"--sort: '{sort}' is not one of score, distance")
     time_notes: list[str] = []
-    filters = build_filters(find_place, notes=time_notes, **options)
     found = find_place(place)
+    filters = build_filters(find_place, centre=found, notes=time_notes, **options)
     query = search.Query(found, goals=list(goals), filters=filters, sort=sort, limit=limit)
     outcome = search.near(catalogue.conn, query)
     outcome.notes[:0] = time_notes

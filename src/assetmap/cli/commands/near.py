@@ -168,6 +168,7 @@ def near(
         age=age, women_only=women_only, accessible=accessible,
         welcomes_convictions=welcomes_convictions, no_dbs=no_dbs, no_children=no_children,
         strict_flags=strict_flags, include_closed=include_closed,
+        report=lambda text, loud: state.messages.info(text, even_if_quiet=loud),
     )  # fmt: skip
     for w in found.warnings:
         state.messages.warn(w)

@@ -1,0 +1,112 @@
+"""Exclusion zones from --avoid and --avoid-zone, and where each one landed, said on stderr.
+
+A licence condition is never applied to a guessed place, nor silently: a place that could be
+several is refused with the choices, and every zone says its label, council, centre, radius
+and what it covers, even when it excludes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assetmap.errors import InvalidValue, PlaceError
+from assetmap.places.distance import distance_km
+from assetmap.places.postcode_zones import AreaZone
+from assetmap.places.resolve import Place
+from assetmap.places.zones import MIN_ZONE_RADIUS_KM, CircleZone, load_geojson, split_zone
+
+# (text, loud): a loud line is shown even with --quiet.
+Report = Callable[[str, bool], None]
+# A zone this far beyond the search radius is probably not the place that was meant.
+FAR_BEYOND_KM = 30.0
+# A place known to the metre: the zone is what was typed, and --quiet may hide its report.
+EXACT = ("postcode", "coordinates")
+
+
+def avoid_zone(text: str, find_place: Callable[[str], Place]):
+    """The zone for one --avoid value, and the place it was built on."""
+    try:
+        where, radius = split_zone(text)
+    except InvalidValue as exc:
+        raise InvalidValue(f"--avoid: {exc}") from None
+    place = find_place(where)
+    if place.alternatives:
+        choices = "; ".join(f"'{a}'" for a in place.alternatives)
+        raise PlaceError(
+            f"--avoid '{text}': '{where}' could be more than one place ({place.label}; {choices}) "
+            f"and an exclusion zone is never guessed: say which, e.g. --avoid '{place.label}', "
+            "or give a postcode"
+        )
+    area = place.precision in ("district", "sector") and place.source.startswith("offline")
+    if radius is None and area:
+        from assetmap.places.gazetteer import open_gazetteer
+
+        gaz = open_gazetteer()
+        row = (
+            gaz.district(place.label) if place.precision == "district" else gaz.sector(place.label)
+        )
+        if row is not None:
+            extent = max(row["extent_km"] or place.radius_km, MIN_ZONE_RADIUS_KM)
+            zone = AreaZone(text, place.label, place.precision, place.lat, place.lon, extent)
+            return zone, place
+    extent = radius if radius is not None else max(place.radius_km, MIN_ZONE_RADIUS_KM)
+    return CircleZone(text, place.lat, place.lon, extent), place
+
+
+def describe(zone, place: Place) -> str:
+    """One line: where the zone landed and what it covers."""
+    where = f"{place.precision} {place.label}"
+    if place.area and place.area not in place.label:
+        where += f", {place.area}"
+    centre = f"centre {zone.lat:.5f},{zone.lon:.5f}"
+    r = f"{zone.radius_km:.2f}".rstrip("0").rstrip(".")
+    if isinstance(zone, AreaZone):
+        covers = (
+            f"radius {r} km (its full extent); covers assets whose postcode is in {zone.code}, "
+            f"and assets with coordinates only within {r} km of the centre"
+        )
+    else:
+        how = "as given" if "@" in zone.label else "the place's extent"
+        covers = f"radius {r} km ({how}); covers assets within {r} km of the centre"
+    return f"avoiding '{zone.label}': {where}: {centre}, {covers}"
+
+
+def describe_file(zone) -> str:
+    """How many polygons a --avoid-zone file gave, and their bounding box."""
+    points = [pt for polygon in zone.polygons for pt in polygon[0]]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    n = len(zone.polygons)
+    return (
+        f"avoiding zone file {zone.label}: {n} polygon{'s' if n != 1 else ''}, bounding box "
+        f"{min(lats):.5f},{min(lons):.5f} to {max(lats):.5f},{max(lons):.5f} (lat,lon); "
+        "covers assets inside them"
+    )
+
+
+def build_zones(
+    avoid: list[str], avoid_zones: list[str], find_place: Callable[[str], Place], *,
+    centre: Place | None = None, within_km: float | None = None, report: Report | None = None,
+) -> list:  # fmt: skip
+    """Every zone, reported as it is built."""
+    say = report or (lambda _text, _loud: None)
+    zones = []
+    for text in avoid:
+        zone, place = avoid_zone(text, find_place)
+        loud = place.precision not in EXACT or bool(place.warnings)
+        say(describe(zone, place), loud)
+        for w in place.warnings:
+            say(f"warning: --avoid '{text}': {w}", loud)
+        if centre is not None and within_km is not None:
+            away = distance_km(centre.lat, centre.lon, zone.lat, zone.lon)
+            if away > within_km + FAR_BEYOND_KM:
+                say(
+                    f"warning: --avoid '{text}' is {away:.0f} km from {centre.label}, more than "
+                    f"{FAR_BEYOND_KM:.0f} km beyond the search radius: is this the place you meant?",
+                    True,
+                )
+        zones.append(zone)
+    for path in avoid_zones:
+        zone = load_geojson(path)
+        say(describe_file(zone), False)
+        zones.append(zone)
+    return zones

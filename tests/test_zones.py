@@ -1,0 +1,110 @@
+"""Exclusion zones land where meant, and say where: `near --avoid` / `--avoid-zone`.
+
+Postcodes and coordinates below are real: ONS/OS live postcodes as bundled in the gazetteer.
+"""
+
+import json
+
+import pytest
+from geopy.distance import geodesic
+
+FROM = "M32 0TJ"  # Stretford, Trafford
+M16_CENTRE = (53.45517, -2.26466)  # the bundled district centre (mean of its live postcodes)
+
+# id -> (postcode, lat, lon): postcode-only assets are placed by the gazetteer.
+ASSETS = {
+    "food-m16-7aa": ("M16 7AA", "", ""),
+    "food-m16-0aa": ("M16 0AA", "", ""),
+    "food-m1-3ab": ("M1 3AB", "", ""),
+    "food-m1-6aa": ("M1 6AA", "", ""),
+    "food-m1-6bb": ("M1 6BB", "", ""),
+}
+
+
+def add(cli, db, asset_id, postcode="", lat="", lon=""):
+    args = ["--db", str(db), "add", "--id", asset_id, "--name", asset_id, "--category", "foodbank"]
+    if postcode:
+        args += ["--postcode", postcode]
+    if lat:
+        args += ["--lat", lat, "--lon", lon]
+    cli(*args)
+
+
+@pytest.fixture
+def db(cli, db_file):
+    for asset_id, (pc, lat, lon) in ASSETS.items():
+        add(cli, db_file, asset_id, pc, lat, lon)
+    return db_file
+
+
+def near(cli, db, *args, code=0):
+    result = cli("--db", str(db), "near", FROM, "--goal", "food", "--within", "10km",
+                 "--format", "json", "--limit", "50", *args, code=code)  # fmt: skip
+    ids = {r["id"] for r in json.loads(result.stdout)} if code == 0 else set()
+    return ids, result.stderr
+
+
+def test_avoiding_a_district_leaves_out_its_postcodes_and_keeps_sectors_that_read_like_it(cli, db):
+    everything, _ = near(cli, db)
+    assert everything == set(ASSETS)
+    kept, stderr = near(cli, db, "--avoid", "M16", "--show-excluded")
+    assert kept == {"food-m1-3ab", "food-m1-6aa", "food-m1-6bb"}
+    assert "inside avoided zone M16" in stderr and "food-m16-7aa" in stderr
+    # Where the zone landed: label, council, centre, radius and what it covers.
+    assert (
+        "avoiding 'M16': district M16, Trafford: centre 53.45517,-2.26466, radius 2.2 km" in stderr
+    )
+    assert "covers assets whose postcode is in M16" in stderr
+    assert "for sector M1 6 write 'M1 6'" in stderr
+
+
+def test_a_sector_zone_covers_that_sector_only(cli, db):
+    kept, stderr = near(cli, db, "--avoid", "M1 6")
+    assert kept == {"food-m16-7aa", "food-m16-0aa", "food-m1-3ab"}
+    assert "avoiding 'M1 6': sector M1 6, Manchester" in stderr
+
+
+def test_coordinates_only_assets_are_inside_within_the_district_full_extent(cli, db):
+    # 1.8 km north of M16's centre: outside its 90th-percentile circle (1.38 km), inside its
+    # full extent (2.2 km, the farthest live M16 postcode). 2.6 km east: outside both.
+    inside = geodesic(kilometers=1.8).destination(M16_CENTRE, 0)
+    outside = geodesic(kilometers=2.6).destination(M16_CENTRE, 90)
+    add(cli, db, "coords-inside", lat=f"{inside.latitude:.6f}", lon=f"{inside.longitude:.6f}")
+    add(cli, db, "coords-outside", lat=f"{outside.latitude:.6f}", lon=f"{outside.longitude:.6f}")
+    kept, _ = near(cli, db, "--avoid", "M16")
+    assert "coords-outside" in kept and "coords-inside" not in kept
+
+
+def test_the_zone_report_shows_when_nothing_is_excluded_and_through_quiet_unless_exact(cli, db):
+    kept, stderr = near(cli, db, "--avoid", "ST4")
+    assert kept == set(ASSETS)  # nothing excluded, and still said
+    assert "avoiding 'ST4': district ST4, Stoke-on-Trent" in stderr
+    assert "is this the place you meant?" in stderr  # 52 km away, searching within 10 km
+    quiet = cli("-q", "--db", str(db), "near", FROM, "--avoid", "M16", "--format", "json")
+    assert "avoiding 'M16'" in quiet.stderr
+    exact = cli("-q", "--db", str(db), "near", FROM, "--avoid", "M16 0AA@1km", "--format", "json")
+    assert exact.stderr == ""
+    loud = cli("--db", str(db), "near", FROM, "--avoid", "M16 0AA@1km", "--format", "json")
+    assert "avoiding 'M16 0AA@1km': postcode M16 0AA, Trafford" in loud.stderr
+    assert "radius 1 km (as given)" in loud.stderr
+
+
+def test_an_ambiguous_zone_is_refused_with_its_choices(cli, db):
+    _, stderr = near(cli, db, "--avoid", "Newport", code=1)
+    assert "more than one place" in stderr and "'Newport, Isle of Wight'" in stderr
+    assert "Traceback" not in stderr
+    # A bare name that a search may read as its largest place is still refused as a zone.
+    _, stderr = near(cli, db, "--avoid", "Aston", code=1)
+    assert "never guessed" in stderr and "'Aston, West Oxfordshire'" in stderr
+    kept, _ = near(cli, db, "--avoid", "Aston, Birmingham")
+    assert kept == set(ASSETS)
+
+
+def test_avoid_zone_file_reports_its_polygons_and_bounding_box(cli, db, tmp_path):
+    square = [[-2.28, 53.44], [-2.25, 53.44], [-2.25, 53.47], [-2.28, 53.47], [-2.28, 53.44]]
+    far = [[-2.0, 53.0], [-1.9, 53.0], [-1.9, 53.1], [-2.0, 53.0]]
+    zone = tmp_path / "zone.geojson"
+    zone.write_text(json.dumps({"type": "MultiPolygon", "coordinates": [[square], [far]]}))
+    kept, stderr = near(cli, db, "--avoid-zone", str(zone))
+    assert "avoiding zone file zone.geojson: 2 polygons, bounding box 53.00000,-2.28000 to 53.47000,-1.90000" in stderr  # fmt: skip
+    assert {"food-m16-7aa", "food-m16-0aa"}.isdisjoint(kept)
