@@ -103,6 +103,53 @@ class Catalogue:
             raise NotFound(f"no asset with id '{asset_id}'; `assetmap list` shows the ids")
         return asset_from_db(row)
 
+    def find(self, ref: str) -> Asset:
+        """An asset by its id or by a unique start of it (the short `ref` that near and search
+        print), so a practitioner copies a few words rather than a long id. Only for reading:
+        edit and remove take the whole id."""
+        ref = ref.strip()
+        row = self.conn.execute("SELECT * FROM assets WHERE id = ?", (ref,)).fetchone()
+        if row is not None:
+            return asset_from_db(row)
+        ids = self._ids_starting(ref, 6) if ref else []
+        if len(ids) == 1:
+            return self.get(ids[0])
+        if ids:
+            more = ", ..." if len(ids) > 5 else ""
+            raise NotFound(
+                f"'{ref}' is the start of several ids ({', '.join(ids[:5])}{more}); "
+                "give more of the id"
+            )
+        raise NotFound(f"no asset with id '{ref}'; `assetmap list` shows the ids")
+
+    def short_refs(self, ids: list[str], longest: int = 16) -> dict[str, str]:
+        """For each id, a short start of it that names no other asset: whole words where that
+        is short enough ('puregym-altrincham' for 'puregym-altrincham-wa14-1ej'), else the
+        fewest characters ('longford-park-s'), never longer than the id. One indexed range
+        query per try, so it costs the same on a million assets."""
+        refs = {}
+        for asset_id in ids:
+            parts = asset_id.split("-")
+            words = ["-".join(parts[:n]) for n in range(1, len(parts))]
+            tries = [w for w in words if len(w) <= longest]
+            start = len(tries[-1]) + 1 if tries else 3
+            tries += [asset_id[:n] for n in range(start, len(asset_id)) if asset_id[n - 1] != "-"]
+            refs[asset_id] = next(
+                (p for p in tries if len(self._ids_starting(p, 2)) == 1), asset_id
+            )
+        return refs
+
+    def _ids_starting(self, prefix: str, limit: int) -> list[str]:
+        # Ids are letters, digits, '.', '_' and '-', so every id that starts with `prefix`
+        # sorts in [prefix, prefix + U+FFFF): a range scan on the id's unique index.
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM assets WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                (prefix, prefix + "\uffff", limit),
+            )
+        ]
+
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
 

@@ -26,6 +26,11 @@ EXIT_CODES_HELP = (
 class AssetmapGroup(TyperGroup):
     """Maps library errors to a one-line message and an exit code, once, at the edge."""
 
+    def parse_args(self, ctx, args):
+        if ctx.parent is None:
+            args = hoist_global_options(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -170,11 +175,11 @@ def get_state(ctx: typer.Context) -> State:
     return ctx.obj
 
 
-def check_format(fmt: str) -> str:
+def check_format(fmt: str, formats: tuple[str, ...] = FORMATS) -> str:
     fmt = fmt.lower()
-    if fmt not in FORMATS:
+    if fmt not in formats:
         raise typer.BadParameter(
-            f"'{fmt}' is not one of {', '.join(FORMATS)}", param_hint="--format"
+            f"'{fmt}' is not one of {', '.join(formats)}", param_hint="--format"
         )
     return fmt
 
@@ -195,6 +200,33 @@ COMMAND_MODULES = {
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--geocoder")
 
 
+GLOBAL_FLAGS = ("--quiet", "-q", "--read-only")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move global options written after the command (`assetmap near ST4 -q`, `assetmap list
+    --db x.db`) in front of it, where the app reads them. A `--` ends the scan; a command's own
+    option values are never taken, since no command has an option of the same name."""
+    command_at = _command_index(args)
+    if command_at is None:
+        return args
+    moved, rest = [], []
+    tail = iter(args[command_at + 1 :])
+    for arg in tail:
+        if arg == "--":
+            rest += [arg, *tail]
+            break
+        if arg in GLOBAL_FLAGS or arg.split("=", 1)[0] in GLOBAL_OPTIONS_WITH_VALUE:
+            moved.append(arg)
+            if arg in GLOBAL_OPTIONS_WITH_VALUE:
+                value = next(tail, None)
+                if value is not None:
+                    moved.append(value)
+        else:
+            rest.append(arg)
+    return [*args[:command_at], *moved, args[command_at], *rest]
+
+
 def load_commands(name: str | None = None) -> None:
     """Register the command `name` (with the others from its module), or all of them when
     `name` is None or not a command, so that help and "No such command" see every one."""
@@ -208,8 +240,13 @@ def load_commands(name: str | None = None) -> None:
 def invoked_command(args: list[str]) -> str | None:
     """The command word in `args` (the first word that is not a global option or its value);
     None when there is none, or when --help comes first (the app's help lists every command)."""
+    at = _command_index(args)
+    return None if at is None else args[at]
+
+
+def _command_index(args: list[str]) -> int | None:
     takes_value = False
-    for arg in args:
+    for i, arg in enumerate(args):
         if takes_value:
             takes_value = False
         elif arg == "--help":
@@ -217,7 +254,7 @@ def invoked_command(args: list[str]) -> str | None:
         elif arg in GLOBAL_OPTIONS_WITH_VALUE:
             takes_value = True
         elif not arg.startswith("-"):
-            return arg
+            return i
     return None
 
 

@@ -27,6 +27,16 @@ FormatOpt = Annotated[
         case_sensitive=False,
     ),
 ]
+ResultFormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table (a table on a terminal, plain text otherwise), json, csv, "
+        "ndjson, geojson (the same FeatureCollection as export).",
+        case_sensitive=False,
+    ),
+]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N results.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 

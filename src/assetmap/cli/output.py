@@ -62,10 +62,16 @@ def emit_records(
     columns: Sequence[str],
     table_columns: Sequence[str] | None = None,
     title: str | None = None,
+    tty_columns: Sequence[str] | None = None,
 ) -> None:
-    """Print records. JSON/NDJSON carry every key; CSV and tables show `columns`."""
+    """Print records. JSON/NDJSON/GeoJSON carry every key; CSV and tables show `columns`
+    (`tty_columns`, when given, for a table on a terminal, where width is short)."""
     out = sys.stdout
-    if fmt == "json":
+    if fmt == "geojson":
+        from assetmap.transfer.exporter import write_geojson
+
+        write_geojson(records, out)
+    elif fmt == "json":
         import json
 
         json.dump(list(records), out, ensure_ascii=False, indent=2)
@@ -83,19 +89,35 @@ def emit_records(
         for r in records:
             writer.writerow([_cell(r.get(c)) for c in columns])
     else:
-        emit_table(records, table_columns or columns, title=title)
+        emit_table(records, table_columns or columns, title=title, tty_columns=tty_columns)
 
 
-def emit_table(records: Sequence[dict[str, Any]], columns: Sequence[str], title=None) -> None:
+# Cells a person copies into another command or a phone: never folded across lines.
+NO_WRAP_COLUMNS = frozenset({"ref", "id", "phone"})
+# Words a person reads keep room to be read when the table is squeezed; a phone number fits
+# its contact column whole (an email may fold).
+MIN_WIDTHS = {"name": 14, "why": 16, "name / why": 20, "contact": 13}
+RATIOS = {"name": 1, "why": 2, "name / why": 3, "contact": 1}
+
+
+def emit_table(
+    records: Sequence[dict[str, Any]], columns: Sequence[str], title=None, tty_columns=None
+) -> None:
     if stdout_is_tty():
+        columns = tty_columns or columns
+        from rich import box
         from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
         console = Console(no_color=not color_allowed(sys.stdout))
-        table = Table(title=title, show_lines=False, header_style="bold")
+        # No vertical rules: at 80 columns every character goes to the data.
+        table = Table(title=title, show_lines=False, header_style="bold", box=box.SIMPLE_HEAD)
         for c in columns:
-            table.add_column(c, overflow="fold")
+            table.add_column(
+                c, overflow="fold", no_wrap=c in NO_WRAP_COLUMNS,
+                min_width=MIN_WIDTHS.get(c), ratio=RATIOS.get(c),
+            )  # fmt: skip
         for r in records:
             # Text, not str: data such as "Walkers [example]" must not be read as markup.
             table.add_row(*[Text(_cell(r.get(c))) for c in columns])

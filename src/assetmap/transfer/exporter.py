@@ -113,16 +113,19 @@ def _ndjson(records, out) -> int:
 
 
 def _geojson(records, out) -> int:
-    """RFC 7946 FeatureCollection of Points ([lon, lat]); assets without coordinates get a
-    null geometry, as the RFC allows, so nothing is silently dropped."""
+    return write_geojson(records, out)
+
+
+def write_geojson(records: Iterable[dict], out) -> int:
+    """RFC 7946 FeatureCollection of Points ([lon, lat]), each record (with its `id`, `lat`
+    and `lon`) as a feature's properties; records without coordinates get a null geometry, as
+    the RFC allows, so nothing is silently dropped. Export and `near --format geojson` both
+    write through here."""
     out.write('{"type": "FeatureCollection", "features": [')
     n = 0
     for props in records:
-        geometry = (
-            {"type": "Point", "coordinates": [props["lon"], props["lat"]]}
-            if props["lat"] is not None
-            else None
-        )
+        lat, lon = props.get("lat"), props.get("lon")
+        geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
         feature = {"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props}
         out.write(",\n" if n else "\n")
         out.write(json.dumps(feature, ensure_ascii=False))

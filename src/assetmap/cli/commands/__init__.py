@@ -7,3 +7,22 @@ RESULT_COLUMNS = [
     "area", "address", "lat", "lon", "schedule", "cost", "referral", "welcomes_convictions",
     "dbs_required", "involves_children", "phone", "email", "website", "status", "verified_on",
 ]  # fmt: skip
+
+# Search results as places: near and search also write GeoJSON, the same FeatureCollection as export.
+RESULT_FORMATS = ("table", "json", "csv", "ndjson", "geojson")
+# What a person reads at a terminal: a short ref to copy into `show`/`plan`, and who to call.
+# At 80 columns a separate `why` column is squeezed to a letter: it goes under the name.
+RESULT_TTY_COLUMNS = ["ref", "name / why", "km", "contact"]
+
+
+def add_table_cells(records: list[dict], catalogue) -> None:
+    """The cells only tables show: `ref`, a short unique start of the id (which `show` and
+    `plan` accept), `contact` (phone, else email, else website), `km` (1 decimal) and
+    `name / why` for a terminal."""
+    refs = catalogue.short_refs([r["id"] for r in records])
+    for r in records:
+        r["ref"] = refs[r["id"]]
+        r["contact"] = r.get("phone") or r.get("email") or r.get("website") or ""
+        r["name / why"] = f"{r['name']}\n{r['why']}"
+        d = r.get("distance_km")
+        r["km"] = "" if d is None else f"{d:.1f}"

@@ -6,19 +6,27 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import app, check_format, get_state
-from assetmap.cli.commands import RESULT_COLUMNS
-from assetmap.cli.options import FormatOpt
+from assetmap.cli.commands import (
+    RESULT_COLUMNS,
+    RESULT_FORMATS,
+    RESULT_TTY_COLUMNS,
+    add_table_cells,
+)
+from assetmap.cli.options import ResultFormatOpt
 from assetmap.cli.output import emit_records
 
-NEAR_TABLE_COLUMNS = ["name", "category", "distance_km", "why", "id"]
+NEAR_TABLE_COLUMNS = ["ref", "name", "category", "distance_km", "contact", "why", "id"]
 Repeat = list[str] | None
 
 
+REFS_HINT = (
+    "`assetmap show REF ...` shows every detail; a ref is the start of an id, enough to name it"
+)
 NEAR_EXAMPLES = """\b
 Examples:
   assetmap near "ST4 7QB" --goal "get fit" --goal "meet people"
-  assetmap near Hanley --goal "stay sober" --welcomes-convictions --no-children
-  assetmap near "53.41,-2.16" --tag gym --free --within 3mi --format json
+  assetmap near Hanley --goal "stay sober" --welcomes-convictions --no-children --day wed
+  assetmap near "53.42,-2.32" --tag gym --within 3mi --format json
   assetmap near "M32 0TJ" --avoid "M16 0RA@1km"
   assetmap near Hanley --goal "meet people" --day weekdays --daytime
   assetmap near "ST4 7QB" --at now --within 2km
@@ -152,12 +160,12 @@ def near(
     fail_if_empty: Annotated[
         bool, typer.Option("--fail-if-empty", help="Exit 1 when nothing is found (for scripts).")
     ] = False,
-    fmt: FormatOpt = "table",
+    fmt: ResultFormatOpt = "table",
 ) -> None:
     """What is near this person that fits their goals: a ranked, explained list."""
     from assetmap.search import request as nearby
 
-    fmt = check_format(fmt)
+    fmt = check_format(fmt, RESULT_FORMATS)
     state = get_state(ctx)
     found, outcome = nearby.run(
         place, catalogue=state.catalogue(), find_place=state.find_place, goals=goal or [],
@@ -186,7 +194,14 @@ def near(
             f"Near {found.label} ({found.precision}, {found.area or 'area unknown'}), within "
             f"{within}: showing {len(records)} of {outcome.total}"
         )
+    if fmt == "table" and records:
+        add_table_cells(records, state.catalogue())
     if records or fmt != "table":
-        emit_records(records, fmt, columns=RESULT_COLUMNS, table_columns=NEAR_TABLE_COLUMNS)
+        emit_records(
+            records, fmt, columns=RESULT_COLUMNS, table_columns=NEAR_TABLE_COLUMNS,
+            tty_columns=RESULT_TTY_COLUMNS,
+        )  # fmt: skip
+    if fmt == "table" and records:
+        state.messages.info(REFS_HINT)
     if fail_if_empty and not records:
         raise typer.Exit(1)

@@ -31,13 +31,28 @@ def add(ctx: typer.Context, fields: dict[str, str]) -> None:
 @app.command()
 def show(
     ctx: typer.Context,
-    asset_id: Annotated[str, typer.Argument(metavar="ID")],
+    refs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID...",
+            help="Ids, or the refs near and search print (a unique start of an id).",
+        ),
+    ],
     fmt: FormatOpt = "table",
 ) -> None:
-    """Show every field of one asset."""
+    """Show every field of one or more assets."""
     fmt = check_format(fmt)
-    asset = get_state(ctx).catalogue().get(asset_id)
-    emit_object(asset.to_json(), fmt)
+    cat = get_state(ctx).catalogue()
+    assets = [cat.find(ref).to_json() for ref in refs]
+    if len(assets) == 1:
+        emit_object(assets[0], fmt)
+    elif fmt in ("json", "ndjson", "csv"):
+        emit_records(assets, fmt, columns=list(assets[0]))
+    else:
+        for i, asset in enumerate(assets):
+            if i:
+                print()
+            emit_object(asset, fmt)
 
 
 @app.command()

@@ -5,8 +5,8 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
-from assetmap.cli.commands import RESULT_COLUMNS
-from assetmap.cli.options import FormatOpt
+from assetmap.cli.commands import RESULT_COLUMNS, RESULT_FORMATS, add_table_cells
+from assetmap.cli.options import FormatOpt, ResultFormatOpt
 from assetmap.cli.output import emit_records
 
 
@@ -23,12 +23,12 @@ def search(
     fail_if_empty: Annotated[
         bool, typer.Option("--fail-if-empty", help="Exit 1 when nothing is found.")
     ] = False,
-    fmt: FormatOpt = "table",
+    fmt: ResultFormatOpt = "table",
 ) -> None:
     """Full-text search over the whole catalogue."""
     from assetmap.search import request as nearby
 
-    fmt = check_format(fmt)
+    fmt = check_format(fmt, RESULT_FORMATS)
     state = get_state(ctx)
     results = nearby.text_search(
         state.catalogue(), text, limit=limit, include_closed=include_closed
@@ -36,13 +36,14 @@ def search(
     records = [r.to_json() for r in results]
     if not records:
         state.messages.info(f"nothing in the catalogue matches '{text}'")
+    if fmt == "table" and records:
+        add_table_cells(records, state.catalogue())
     if records or fmt != "table":
         emit_records(
-            records,
-            fmt,
-            columns=RESULT_COLUMNS,
-            table_columns=["name", "category", "area", "why", "id"],
-        )
+            records, fmt, columns=RESULT_COLUMNS,
+            table_columns=["ref", "name", "category", "area", "contact", "why", "id"],
+            tty_columns=["ref", "name / why", "area", "contact"],
+        )  # fmt: skip
     if fail_if_empty and not records:
         raise typer.Exit(1)
 
