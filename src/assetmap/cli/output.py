@@ -46,6 +46,7 @@ class Messages:
 
 
 def _cell(value: Any) -> str:
+    """A value as text for people (tables and plain text)."""
     if value is None:
         return ""
     if isinstance(value, list):
@@ -64,8 +65,10 @@ def emit_records(
     title: str | None = None,
     tty_columns: Sequence[str] | None = None,
 ) -> None:
-    """Print records. JSON/NDJSON/GeoJSON carry every key; CSV and tables show `columns`
-    (`tty_columns`, when given, for a table on a terminal, where width is short)."""
+    """Print records: the one way commands print a list. JSON/NDJSON/GeoJSON carry every key,
+    exact; CSV and tables show `columns` (`tty_columns`, when given, for a table on a terminal,
+    where width is short). CSV goes through `assetmap.safecsv`, so every cell is
+    formula-safe: a new command that prints CSV calls this (or emit_object), never csv.writer."""
     out = sys.stdout
     if fmt == "geojson":
         from assetmap.transfer.exporter import write_geojson
@@ -82,12 +85,11 @@ def emit_records(
         for r in records:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        import csv
+        from assetmap import safecsv
 
-        writer = csv.writer(out, lineterminator="\n")
+        writer = safecsv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        for r in records:
-            writer.writerow([_cell(r.get(c)) for c in columns])
+        writer.writerows([r.get(c) for c in columns] for r in records)
     else:
         emit_table(records, table_columns or columns, title=title, tty_columns=tty_columns)
 
@@ -142,11 +144,11 @@ def emit_object(obj: dict[str, Any], fmt: str) -> None:
         indent = 2 if fmt == "json" else None
         print(json.dumps(obj, ensure_ascii=False, indent=indent))
     elif fmt == "csv":
-        import csv
+        from assetmap import safecsv  # formula-safe, as every CSV assetmap writes
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = safecsv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(list(obj))
-        writer.writerow([_cell(v) for v in obj.values()])
+        writer.writerow(obj.values())
     else:
         width = max(len(k) for k in obj)
         for k, v in obj.items():

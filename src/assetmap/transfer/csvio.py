@@ -3,7 +3,7 @@
 Reading wraps sqlite-utils' `rows_from_file` (BOM handling, extra-cell detection) with what it
 does not decide for us: the encoding (UTF-8, else Windows-1252 as Excel on Windows writes it),
 the delimiter (`,` or the `;` of European Excel) and stdin, which is spooled so it can be read
-twice. Writing makes every cell inert in a spreadsheet (no formulas) in a way reading undoes.
+twice. Reading undoes what `assetmap.safecsv` (the one CSV writer) does to make cells inert.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from assetmap.errors import InvalidValue
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ESCAPE = "'"
+from assetmap.safecsv import ESCAPE, FORMULA_STARTS, inert, uninert  # noqa: F401 (the one rule)
 
 
 def spool(stream: BinaryIO) -> BinaryIO:
@@ -92,26 +90,3 @@ def header(fp: BinaryIO, encoding: str, dialect) -> list[str]:
         text.detach()
     fp.seek(0)
     return first
-
-
-def inert(value: str) -> str:
-    """Make a cell safe to open in a spreadsheet: text that a spreadsheet would run as a
-    formula gets a leading apostrophe (Excel hides it). Plain numbers stay as they are."""
-    if value and value.startswith(FORMULA_STARTS) and not _is_number(value):
-        return ESCAPE + value
-    return value
-
-
-def uninert(value: str) -> str:
-    """Undo `inert` on import."""
-    if value and value.startswith(ESCAPE) and value[1:2] and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True

@@ -6,15 +6,14 @@ memory than a small one.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from assetmap.catalogue.models import COLUMNS, cell_text
+from assetmap import safecsv
+from assetmap.catalogue.models import COLUMNS
 from assetmap.catalogue.vocab import STAFF_ONLY
 from assetmap.errors import InvalidValue
-from assetmap.transfer.csvio import FORMULA_STARTS, inert
 
 FORMATS = ("csv", "json", "ndjson", "geojson")
 
@@ -70,25 +69,20 @@ def _public_json(asset) -> dict:
 
 
 def _csv(rows: Iterable[tuple], out, names: list[str] = COLUMNS) -> int:
-    """Straight from the stored values (already normalised text), formatted as
-    Asset.to_row formats them, so import reads back exactly what was exported. (Measured:
-    as fast as SELECT + csv.writerows with no formatting at all; doing the formatting in SQL
-    was slower.)"""
-    writer = csv.writer(out, lineterminator="\r\n")
+    """Straight from the stored values (already normalised text), through the one CSV writer,
+    which formats numbers as Asset.to_row does and makes formula-like cells inert, so import
+    reads back exactly what was exported."""
+    writer = safecsv.writer(out, lineterminator="\r\n")
     writer.writerow(names)
-    starts = frozenset(FORMULA_STARTS)
     n = 0
-    for row in rows:
-        cells = []
-        for v in row:
-            if v is None:
-                cells.append("")
-            elif type(v) is str:
-                cells.append(inert(v) if v and v[0] in starts else v)
-            else:
-                cells.append(cell_text(v))
-        writer.writerow(cells)
-        n += 1
+
+    def counted():
+        nonlocal n
+        for row in rows:
+            n += 1
+            yield row
+
+    writer.writerows(counted())
     return n
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from assetmap import safecsv
 from assetmap.catalogue.models import COLUMNS, Asset, make_id
 from assetmap.catalogue.vocab import PARTNERSHIP_FIELDS
 from assetmap.errors import InvalidRecord, InvalidValue, PlaceError
@@ -138,7 +139,8 @@ class Rejects:
             return
         if self._writer is None:
             self._fh = open(self.path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
-            self._writer = csv.writer(self._fh, delimiter=self.dialect.delimiter)
+            # Formula-safe like every CSV assetmap writes; import takes the apostrophes off.
+            self._writer = safecsv.writer(self._fh, delimiter=self.dialect.delimiter)
             self._writer.writerow([*self.header, "error"])
         cells = [raw.get(h) or "" for h in self.header]
         self._writer.writerow([*cells, "; ".join(f"{p.column}: {p.message}" if p.column else p.message for p in errors)])  # fmt: skip

@@ -19,6 +19,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from assetmap import safecsv
 from assetmap.catalogue import schedule
 from assetmap.catalogue.models import COLUMNS
 from assetmap.catalogue.vocab import STAFF_ONLY
@@ -151,8 +152,8 @@ def export_package(cat, directory: str, *, public: bool = False, **filters) -> i
             fd, tmp = tempfile.mkstemp(prefix=f".{table}-", suffix=".csv", dir=target)
             handles[table] = os.fdopen(fd, "w", encoding="utf-8", newline="")
             tmp_paths[table] = tmp
-            writers[table] = csv.DictWriter(handles[table], fieldnames=[f for f, _, _ in fields],
-                                            lineterminator="\r\n")  # fmt: skip
+            writers[table] = safecsv.dict_writer(handles[table], fieldnames=[f for f, _, _ in fields],
+                                                 lineterminator="\r\n")  # fmt: skip
             writers[table].writeheader()
         writers["taxonomies"].writerow({"id": TAXONOMY_ID, "name": "assetmap",
             "description": "assetmap's own fields: what matters when referring people on probation",
@@ -204,7 +205,11 @@ def _read_table(folder: Path, *names: str) -> list[dict]:
         path = folder / f"{name}.csv"
         if path.exists():
             with path.open(encoding="utf-8-sig", newline="") as fh:
-                return [dict(r) for r in csv.DictReader(fh)]
+                # Undo the formula escaping every assetmap CSV has (safecsv).
+                return [
+                    {k: safecsv.uninert(v) if type(v) is str else v for k, v in r.items()}
+                    for r in csv.DictReader(fh)
+                ]
     return []
 
 

@@ -1,0 +1,176 @@
+"""Every CSV that assetmap writes, to a file or stdout, is formula-safe: a cell that a
+spreadsheet would run as a formula (=, +, -, @, tab, CR) is written with a leading apostrophe,
+and import takes it off again. JSON and NDJSON are data and stay exact."""
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import typer
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from assetmap.cli.full_app import app
+
+DANGER = ("=", "+", "-", "@", "\t", "\r")
+# A plain number ("-2.24", "+44") is not a formula in any spreadsheet and stays as it is.
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+SRC = Path(__file__).resolve().parents[1] / "src" / "assetmap"
+
+
+def cells_of(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+def assert_inert(text: str, where: str) -> list[str]:
+    cells = cells_of(text)
+    for cell in cells:
+        assert not (cell.startswith(DANGER) and not NUMBER.match(cell)), (where, cell)
+    return cells
+
+
+def formula_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+# Commands with --format csv, and how this test drives each. A new command that writes CSV
+# must be added here (test_every_csv_command_is_driven fails until it is).
+DRIVEN = {
+    "list", "show", "near", "search", "stale", "check", "stats", "goals", "categories",
+    "locate", "export", "import",
+}  # fmt: skip
+
+formula = st.builds(
+    lambda start, rest: start + rest,
+    st.sampled_from(["=", "+", "-", "@", "=HYPERLINK(", "+44 ", "-1+", "@SUM(", "=1+1"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+).filter(lambda s: s.strip() == s and not NUMBER.match(s) and ";" not in s)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example runs ~15 commands
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=formula, text=formula, area=formula, goal=formula)
+def test_every_command_that_writes_csv_writes_no_live_formula(
+    cli, tmp_path_factory, name, text, area, goal
+):
+    tmp = tmp_path_factory.mktemp("f")
+    db = str(tmp / "c.db")
+    cli("--db", db, "init", "--empty")
+    base = {"name": name + " zebra", "category": "gym", "lat": "53.4808", "lon": "-2.2426",
+            "description": text, "address": text, "area": area, "notes": text + " closed",
+            "accessibility": text, "source": text, "phone": "+44 161 000 0000"}  # fmt: skip
+    bad = {**base, "name": name, "category": "=nope"}
+    rejects = tmp / "rejects.csv"
+    cli("--db", db, "import", "-", "--skip-invalid", "--rejects", str(rejects),
+        input=formula_csv([base, bad]), code=3)  # fmt: skip
+    cli("--db", db, "goals", "add", "--tags", "fitness", "--", goal)
+    cli("--db", db, "categories", "add", "x" + goal)
+    stored = json.loads(cli("--db", db, "list", "--format", "json").stdout)
+    assert stored[0]["name"] == base["name"]  # JSON is data: exact
+    asset_id = stored[0]["id"]
+
+    outputs = {}
+    for args in (
+        ["list"], ["show", asset_id], ["near", "M1 1AD"], ["search", "zebra"], ["stale"],
+        ["check"], ["stats"], ["goals"], ["categories"], ["locate", "--", "-33.9,151.2"],
+        ["export"],
+    ):  # fmt: skip
+        result = cli("--db", db, args[0], "--format", "csv", *args[1:])
+        outputs[args[0]] = assert_inert(result.stdout, args[0])
+    cli("--db", db, "export", str(tmp / "out.csv"))
+    outputs["export FILE"] = assert_inert((tmp / "out.csv").read_text("utf-8"), "export FILE")
+    outputs["rejects"] = assert_inert(rejects.read_text("utf-8-sig"), "rejects")
+    cli("--db", db, "export", "--format", "openreferral", str(tmp / "oruk"))
+    for table in (tmp / "oruk").glob("*.csv"):
+        outputs[table.name] = assert_inert(table.read_text("utf-8"), table.name)
+    # Not vacuous: the formula-like values are there, made inert.
+    for where in ("list", "show", "near", "search", "stale", "check", "export", "export FILE"):
+        assert "'" + base["name"] in outputs[where], where
+    assert "'" + area in outputs["stats"]
+    assert any(c.startswith("'" + goal[0]) for c in outputs["goals"])  # stored lower-cased
+    assert "'" + name in outputs["rejects"]
+    assert "'" + base["name"] in outputs["services.csv"]
+
+    # Import takes the apostrophes off again: a round trip changes nothing.
+    db2 = str(tmp / "c2.db")
+    cli("--db", db2, "init", "--empty")
+    cli("--db", db2, "import", str(tmp / "out.csv"))
+    again = json.loads(cli("--db", db2, "list", "--format", "json").stdout)
+    assert [a["name"] for a in again] == [a["name"] for a in stored]
+    assert again[0]["description"] == text
+
+
+def test_a_value_that_starts_with_an_apostrophe_survives_the_round_trip(cli, tmp_path):
+    db, db2, out = str(tmp_path / "a.db"), str(tmp_path / "b.db"), tmp_path / "out.csv"
+    cli("--db", db, "init", "--empty")
+    for name in ("'=1+1", "''@x", "'plain"):
+        cli("--db", db, "add", "--name", name, "--category", "gym", "--lat", "53", "--lon", "-2.2")
+    cli("--db", db, "export", str(out))
+    assert_inert(out.read_text("utf-8"), "export")
+    cli("--db", db2, "init", "--empty")
+    cli("--db", db2, "import", str(out))
+    names = sorted(
+        a["name"] for a in json.loads(cli("--db", db2, "list", "--format", "json").stdout)
+    )
+    assert names == sorted(["'=1+1", "''@x", "'plain"])
+
+
+def test_cells_that_only_look_like_numbers_are_made_inert(cli, tmp_path):
+    """float() accepts ' -1', '-1_0', '-inf' and '\\t5'; a spreadsheet does not read them as
+    plain numbers, so they are escaped. Real numbers (lat/lon) are left alone."""
+    db = str(tmp_path / "a.db")
+    cli("--db", db, "init", "--empty")
+    for name in ("-inf", "-1_0", "-nan", "+1e5x"):
+        cli("--db", db, "add", "--name", name, "--category", "gym", "--lat", "53", "--lon", "-2.2")
+    cells = assert_inert(cli("--db", db, "list", "--format", "csv").stdout, "list")
+    assert {"'-inf", "'-1_0", "'-nan", "'+1e5x"} <= set(cells)
+    assert "-2.2" in cells
+
+
+def test_stale_csv_from_the_readme_cron_line_is_safe(cli, tmp_path):
+    """The issue's repro: the README's cron line mails `stale --format csv`."""
+    db = str(tmp_path / "a.db")
+    cli("--db", db, "init", "--empty")
+    cli("--db", db, "add", "--name", '=HYPERLINK("http://x.example","y")', "--category", "gym",
+        "--lat", "53", "--lon", "-2.2")  # fmt: skip
+    out = cli("--db", db, "--quiet", "stale", "--older-than", "12m", "--format", "csv").stdout
+    assert '\'=HYPERLINK("http://x.example","y")' in assert_inert(out, "stale")
+
+
+def test_every_csv_command_is_driven():
+    root = typer.main.get_command(app)
+    with_format = set()
+
+    def walk(group, prefix=""):
+        for name, cmd in group.commands.items():
+            if any("--format" in p.opts for p in cmd.params):
+                with_format.add((prefix + name).split()[0])
+            if hasattr(cmd, "commands"):
+                walk(cmd, prefix + name + " ")
+
+    walk(root)
+    if any("--format" in p.opts for p in root.params):
+        with_format.add("")
+    assert with_format <= DRIVEN, f"add these to the formula test: {with_format - DRIVEN}"
+
+
+def test_one_writer_makes_every_csv():
+    """The formula rule lives in assetmap.safecsv; no other module makes a csv writer."""
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        if path.name == "safecsv.py":
+            continue
+        text = path.read_text("utf-8")
+        if re.search(r"(?<![\w.])csv\.(writer|DictWriter)\(", text):
+            offenders.append(str(path.relative_to(SRC)))
+    assert not offenders, f"write CSV through assetmap.safecsv.writer: {offenders}"
