@@ -150,11 +150,32 @@ def _build():
             "CREATE INDEX assets_next_contact ON assets(next_contact) WHERE next_contact != ''"
         )
 
+    @migrations()
+    def m006_sources(db: Database) -> None:
+        # Where assets came from: a bundled open dataset, a partner's file, a feed. An asset's
+        # `source` names its row here. local_edits records the fields someone other than the
+        # asset's source changed since (field=who;...), which a re-import of the source keeps.
+        db.execute(
+            "CREATE TABLE sources (name TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', "
+            "licence TEXT NOT NULL DEFAULT '', attribution TEXT NOT NULL DEFAULT '', "
+            "retrieved TEXT NOT NULL DEFAULT '', origin TEXT NOT NULL DEFAULT '', "
+            "kind TEXT NOT NULL DEFAULT '', added_at TEXT NOT NULL DEFAULT '')"
+        )
+        db.execute("ALTER TABLE assets ADD COLUMN local_edits TEXT NOT NULL DEFAULT ''")
+        db.execute("CREATE INDEX assets_source ON assets(source)")
+        # Sports sites with a pool or hall but no gym are not clubs.
+        db.execute("INSERT OR IGNORE INTO categories(name) VALUES ('leisure centre')")
+        # Catalogues made before sources existed: each distinct `source` text becomes one.
+        db.execute(
+            "INSERT OR IGNORE INTO sources(name, kind) SELECT DISTINCT source, 'earlier' "
+            "FROM assets WHERE source != ''"
+        )
+
     return migrations
 
 
 # The number of migrations above: stored in PRAGMA user_version once they are applied.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def apply(db: Database) -> None:

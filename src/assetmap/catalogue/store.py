@@ -47,6 +47,7 @@ class Catalogue:
         self.conn = conn
         self.created = False
         self.seeded = 0
+        self.seeded_by: dict[str, int] = {}  # bundled source -> assets loaded at creation
         self.index_rebuild_s: float | None = None  # set by bulk_load
 
     # -- transactions -------------------------------------------------------------------
@@ -505,7 +506,12 @@ def _check_file(path: Path, named: bool) -> bool:
 
 
 def open_catalogue(
-    path: Path, *, named: bool = True, seed: bool = True, read_only: bool = False
+    path: Path,
+    *,
+    named: bool = True,
+    seed: bool = True,
+    examples: bool = True,
+    read_only: bool = False,
 ) -> Catalogue:
     """Open (creating, migrating and seeding as needed) the catalogue at `path`.
 
@@ -535,14 +541,14 @@ def open_catalogue(
         )
     cat = Catalogue(path, conn)
     try:
-        _migrate(cat, exists=exists, seed=seed)
+        _migrate(cat, exists=exists, seed=seed, examples=examples)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise explain_sqlite_error(path, exc) from None
     return cat
 
 
-def _migrate(cat: Catalogue, *, exists: bool, seed: bool) -> None:
+def _migrate(cat: Catalogue, *, exists: bool, seed: bool, examples: bool = True) -> None:
     from sqlite_utils import Database
 
     conn = cat.conn
@@ -569,11 +575,10 @@ def _migrate(cat: Catalogue, *, exists: bool, seed: bool) -> None:
         if fresh:
             cat.created = True
             if seed:
-                from assetmap.catalogue.seed import seed_assets
+                from assetmap.catalogue import seed as bundled
 
-                assets = seed_assets(cat.categories())
-                cat.write(assets)
-                cat.seeded = len(assets)
+                cat.seeded_by = bundled.load(cat, bundled.default_names(examples=examples))
+                cat.seeded = sum(cat.seeded_by.values())
 
 
 def _is_ours(conn: sqlite3.Connection) -> bool:

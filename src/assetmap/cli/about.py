@@ -18,26 +18,34 @@ Gazetteer (postcodes, sectors, districts, councils, towns):
     and database right 2014
   Northern Ireland full postcodes are not included (not open for commercial use).
 
-Seed catalogue (data/seed_assets.csv); each record names its source in `source`:
-  Greater Manchester food banks (2018), GM Poverty Action via Trafford Data Lab, OGL v3
-  Greater Manchester libraries, DCMS list amended by GM councils via Trafford Data Lab, OGL v3
-  Trafford sports clubs (2018), Trafford Council via Trafford Data Lab, OGL v3
-  Trafford sport facilities: Contains Data © Sport England (Active Places), CC BY 4.0
-  Greater Manchester places of worship: Contains OS data © Crown copyright and database
-    right 2018 (OS Open Map Local), OGL v3
-  Give Food (https://www.givefood.org.uk) food bank data, public domain (Unlicense)
-  Records whose source starts with "example" are hand-written examples, not real
-  organisations; their postcodes are real, their names and details are not.
-
 Open Government Licence v3.0: https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/
 CC BY 4.0: https://creativecommons.org/licenses/by/4.0/
 """
 
 
+def sources_text() -> str:
+    """The bundled sources' provenance, from the same manifest that loads them."""
+    from assetmap.catalogue.seed import bundled
+
+    lines = [
+        "Bundled sources (each asset's `source` names its own; `assetmap sources` lists them):"
+    ]
+    for name, m in bundled().items():
+        lines.append(f"  {name}: {m['title']} ({m['assets']} assets, {m['retrieved']})")
+        lines.append(f"    {m['attribution']}; licence: {m['licence']}")
+        lines.append(f"    from {m['origin']}")
+    lines.append(
+        "  Records in `examples` are hand-written, not real organisations; their names end in\n"
+        "  [example] and their postcodes are real (`assetmap sources remove examples`)."
+    )
+    return "\n".join(lines) + "\n\n"
+
+
 def about_text() -> str:
+    head, tail = ATTRIBUTIONS.split("Open Government Licence v3.0: https", 1)
     return (
         f"assetmap {__version__}\n"
         f"catalogue: {config.default_db_path()} (override with --db or ASSETMAP_DB)\n"
         f"cache:     {config.cache_dir()}\n\n"
-        f"{ATTRIBUTIONS}"
+        f"{head}{sources_text()}Open Government Licence v3.0: https{tail}"
     )

@@ -111,18 +111,33 @@ class State:
             text, geocoder=self.geocoder, catalogue_opener=self.catalogue, warn=self.messages.warn
         )
 
-    def catalogue(self, *, seed: bool = True):
+    def catalogue(self, *, seed: bool = True, examples: bool = True):
         """Open the catalogue once per command, creating it on first use."""
         if self._catalogue is None:
             from assetmap.catalogue.store import open_catalogue
 
             path, named = config.resolve_db_path(self.db)
-            cat = open_catalogue(path, named=named, seed=seed, read_only=self.read_only)
+            cat = open_catalogue(
+                path, named=named, seed=seed, examples=examples, read_only=self.read_only
+            )
             if cat.created:
-                seeded = f" with {cat.seeded} seed assets" if cat.seeded else " (empty)"
-                self.messages.info(f"assetmap: created a new catalogue at {path}{seeded}")
+                self.messages.info(f"assetmap: created a new catalogue at {path}{_seeded(cat)}")
             self._catalogue = cat
         return self._catalogue
+
+
+def _seeded(cat) -> str:
+    """What a new catalogue was loaded with, said once (cron mails it to someone)."""
+    if not cat.seeded:
+        return " (empty)"
+    parts = ", ".join(f"{name} {n}" for name, n in cat.seeded_by.items())
+    text = f" with {cat.seeded} assets from the bundled sources ({parts})"
+    if cat.seeded_by.get("examples"):
+        text += (
+            "; the examples are invented, marked [example]: "
+            "`assetmap sources remove examples` takes them out"
+        )
+    return text
 
 
 def _version(value: bool) -> None:
@@ -194,7 +209,7 @@ COMMAND_MODULES = {
     "import": "transfer", "export": "transfer",
     "near": "near", "search": "searching", "goals": "searching",
     "stale": "upkeep", "verify": "upkeep", "check": "upkeep", "stats": "upkeep",
-    "backup": "upkeep", "about": "upkeep",
+    "backup": "upkeep", "about": "upkeep", "sources": "sources",
 }  # fmt: skip
 # Global options that take a value: the word after them is not the command.
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--geocoder")

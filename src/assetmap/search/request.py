@@ -98,7 +98,23 @@ def run(place: str, *, catalogue, find_place, goals=(), sort="score", limit=10, 
     return found, outcome
 
 
-def empty_message(within: str, narrowed: bool, place: Place, outcome: search.Outcome) -> str:
+COVERAGE_KM = 25
+
+
+def empty_message(
+    within: str, narrowed: bool, place: Place, outcome: search.Outcome, catalogue=None
+) -> str:
+    """Why nothing was found: the catalogue has nothing round here at all (say so, and how to
+    add some), or the radius and filters left everything out."""
+    if catalogue is not None:
+        from assetmap.catalogue.sources import has_assets_within
+
+        if not has_assets_within(catalogue, place.lat, place.lon, COVERAGE_KM):
+            return (
+                f"the catalogue has no assets within {COVERAGE_KM} km of {place.label}: import "
+                "your partners' list (assetmap import FILE), or see what it covers with "
+                "`assetmap sources`"
+            )
     hint = "try a wider --within (e.g. --within 10km)"
     if outcome.excluded:
         hint += (

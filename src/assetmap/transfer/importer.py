@@ -73,6 +73,7 @@ class ImportReport:
     encoding: str = ""
     dry_run: bool = False
     index_rebuild_s: float | None = None  # bulk loads: time spent rebuilding search indexes
+    source: str = ""  # the source this import's rows belong to (unless a row names its own)
 
     def summary(self) -> str:
         verb = "would be " if self.dry_run else ""
@@ -155,6 +156,7 @@ def import_csv(
     cat,
     stream: BinaryIO,
     *,
+    source: Source | None = None,
     encoding: str | None = None,
     ignore_extra: bool = False,
     skip_invalid: bool = False,
@@ -166,6 +168,8 @@ def import_csv(
     """Import a CSV into the catalogue. Raises InvalidValue (nothing written) for a bad file
     or, without skip_invalid, any invalid row; the report lists every problem."""
     report = ImportReport(dry_run=dry_run)
+    source = source or Source("import")
+    report.source = source.name
     fp = csvio.spool(stream)
     report.encoding = encoding or csvio.detect_encoding(fp)
     if report.encoding == "cp1252" and not encoding:
@@ -182,25 +186,41 @@ def import_csv(
     rejects = Rejects(rejects_path, names, dialect)
     records = _csv_records(fp, report, dialect, mapping, progress)
     return run_import(
-        cat, records, report, rejects=rejects, skip_invalid=skip_invalid, locate=locate
-    )
+        cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
+        locate=locate,
+    )  # fmt: skip
 
 
-def import_package(cat, path: str, *, skip_invalid=False, rejects_path=None, dry_run=False,
-                   locate=None) -> ImportReport:  # fmt: skip
+def import_package(cat, path: str, *, source: Source | None = None, skip_invalid=False,
+                   rejects_path=None, dry_run=False, locate=None) -> ImportReport:  # fmt: skip
     """Import an Open Referral UK folder (or its datapackage.json) like a CSV file."""
     from assetmap.transfer.openreferral import read_package
 
     report = ImportReport(dry_run=dry_run)
+    source = source or Source("import")
+    report.source = source.name
     rejects = Rejects(rejects_path, COLUMNS, csv.excel)
     records = read_package(path, cat.categories())
     return run_import(
-        cat, records, report, rejects=rejects, skip_invalid=skip_invalid, locate=locate
-    )
+        cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
+        locate=locate,
+    )  # fmt: skip
+
+
+class Source:
+    """The source an import writes into. `forced`: its name goes on every row (--source);
+    otherwise a row that names a source of its own (an export read back) keeps it."""
+
+    def __init__(self, name: str, *, forced: bool = False, kind: str = "file", origin: str = ""):
+        self.name, self.forced, self.kind, self.origin = name, forced, kind, origin
+
+    def claim(self, asset: Asset) -> None:
+        if self.forced or not asset.source:
+            asset.source = self.name
 
 
 def run_import(
-    cat, records, report: ImportReport, *, rejects, skip_invalid, locate
+    cat, records, report: ImportReport, *, source: Source, rejects, skip_invalid, locate
 ) -> ImportReport:
     """Validate and write records (label, raw row, canonical fields or None, problems) in one
     transaction; roll it all back for a dry run or, unless skip_invalid, any invalid record."""
@@ -213,7 +233,8 @@ def run_import(
             empty = cat.count() == 0
             bulk = cat.bulk_load() if empty else contextlib.nullcontext()
             with bulk:
-                _import_rows(cat, records, categories, report, rejects, locate, empty)
+                _import_rows(cat, records, categories, report, rejects, locate, source, empty)
+            _record_sources(cat, source)
             report.index_rebuild_s = cat.index_rebuild_s
             if empty:
                 # The per-row lookalike check was skipped (nothing to look like at the start).
@@ -259,7 +280,20 @@ def _csv_records(fp, report, dialect, mapping, progress):
 BATCH = 1000
 
 
-def _import_rows(cat, records, categories, report, rejects, locate, into_empty=False) -> None:
+def _record_sources(cat, source: Source) -> None:
+    """The import's source, and any source a row named that the catalogue did not know."""
+    from assetmap.catalogue import sources
+
+    sources.record(cat.conn, source.name, kind=source.kind, origin=source.origin)
+    cat.conn.execute(
+        "INSERT OR IGNORE INTO sources(name, kind) SELECT DISTINCT source, 'named in a file' "
+        "FROM assets WHERE source != '' AND source NOT IN (SELECT name FROM sources)"
+    )
+
+
+def _import_rows(
+    cat, records, categories, report, rejects, locate, source, into_empty=False
+) -> None:
     import datetime as dt
 
     # Rows this import writes carry updated_at >= started (the write lock is held throughout),
@@ -271,6 +305,7 @@ def _import_rows(cat, records, categories, report, rejects, locate, into_empty=F
         if fields is not None and not problems:
             asset, problems = _prepare(label, fields, categories, report, locate, today)
             if asset is not None:
+                source.claim(asset)
                 given_id = bool(fields.get("id"))
                 # Partnership columns the file does not have keep what the catalogue holds:
                 # a council's feed knows nothing of the team's relationship with a group.

@@ -188,7 +188,9 @@ def near(
     records = [r.to_json() for r in outcome.results]
     if not records:
         narrowed = bool(goal or tag or category)
-        state.messages.info(nearby.empty_message(within, narrowed, found, outcome))
+        state.messages.info(
+            nearby.empty_message(within, narrowed, found, outcome, catalogue=state.catalogue())
+        )
     elif fmt == "table":
         state.messages.info(
             f"Near {found.label} ({found.precision}, {found.area or 'area unknown'}), within "

@@ -17,13 +17,19 @@ def init(
     empty: Annotated[
         bool, typer.Option("--empty", help="Create a catalogue with no assets (vocabularies kept).")
     ] = False,
+    no_examples: Annotated[
+        bool,
+        typer.Option(
+            "--no-examples", help="Load the bundled open data but not the invented examples."
+        ),
+    ] = False,
 ) -> None:
-    """Create the catalogue (seeded with the bundled assets unless --empty)."""
+    """Create the catalogue (loaded with the bundled sources unless --empty)."""
     state = get_state(ctx)
     path, _ = config.resolve_db_path(state.db)
     if path.exists() and path.stat().st_size > 0:
         raise CatalogueError(f"a catalogue already exists at {path}; choose another --db")
-    cat = state.catalogue(seed=not empty)
+    cat = state.catalogue(seed=not empty, examples=not no_examples)
     print(cat.path)
 
 

@@ -1,6 +1,7 @@
 """Import and export: CSV as Excel writes it, JSON, GeoJSON and Open Referral UK."""
 
 import io
+import os
 import sys
 from typing import Annotated
 
@@ -20,6 +21,20 @@ def import_(
             help="CSV file, - for standard input, or an Open Referral UK folder (or its datapackage.json)."
         ),
     ],
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="The source these assets belong to (default: named after the file). "
+            "Importing the same source again updates it; `assetmap sources` lists them.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="csv, or openreferral (a folder of Open Referral UK tables)."
+        ),
+    ] = None,
     encoding: Annotated[
         str | None, typer.Option(help="The file's encoding (detected: UTF-8, else Windows-1252).")
     ] = None,
@@ -50,14 +65,19 @@ def import_(
     from assetmap.catalogue.locating import locator
     from assetmap.transfer import importer
 
+    if fmt is not None and fmt.lower() not in ("csv", "openreferral"):
+        raise typer.BadParameter(f"'{fmt}' is not one of csv, openreferral", param_hint="--format")
+    package = fmt.lower() == "openreferral" if fmt else _is_package(file)
+    origin = os.path.abspath(file) if file != "-" else "standard input"
+    into = _source(source, file, origin)
     state = get_state(ctx)
     cat = state.catalogue()
     state.gazetteer()
     locate = locator()
-    if _is_package(file):
+    if package:
         report = importer.import_package(
-            cat, file, skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run,
-            locate=locate,
+            cat, file, source=into, skip_invalid=skip_invalid, rejects_path=rejects,
+            dry_run=dry_run, locate=locate,
         )  # fmt: skip
         _import_summary(state, report, dry_run, rejects)
         return
@@ -65,7 +85,7 @@ def import_(
         progress = _byte_progress(stream, state)
         try:
             report = importer.import_csv(
-                cat, stream, encoding=encoding, ignore_extra=ignore_extra,
+                cat, stream, source=into, encoding=encoding, ignore_extra=ignore_extra,
                 skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run,
                 locate=locate, progress=progress,
             )  # fmt: skip
@@ -74,9 +94,17 @@ def import_(
     _import_summary(state, report, dry_run, rejects)
 
 
-def _is_package(file: str) -> bool:
-    import os
+def _source(name: str | None, file: str, origin: str):
+    from assetmap.catalogue import sources
+    from assetmap.transfer.importer import Source
 
+    if name is not None:
+        return Source(sources.check_name(name), forced=True, origin=origin)
+    default = "stdin" if file == "-" else sources.name_for_path(file)
+    return Source(default, origin=origin)
+
+
+def _is_package(file: str) -> bool:
     return os.path.isdir(file) or os.path.basename(file) == "datapackage.json"
 
 
@@ -89,7 +117,7 @@ def _import_summary(state: State, report, dry_run: bool, rejects: str | None) ->
         for p in report.problems[:200]:
             state.messages.info(f"skipped {p}")
     done = " (dry run: nothing written)" if dry_run else ""
-    state.messages.info(f"import: {report.summary()}{done}")
+    state.messages.info(f"import: {report.summary()} (source {report.source}){done}")
     if report.skipped:
         where = f"; they are in {rejects}" if rejects else ""
         raise PartialImport(f"{report.skipped} invalid rows were skipped{where}")

@@ -1,0 +1,67 @@
+"""UK phone numbers: repaired where the damage is certain, written in the spaced form people
+dial (and Excel keeps as text: "0161 234 5678" is not a number to it)."""
+
+from __future__ import annotations
+
+import re
+
+_JUNK = re.compile(r"[\s()\-./]")
+
+
+def digits_of(text: str) -> str | None:
+    """The number's digits as dialled in the UK (+44 and 0044 become 0), or None when the
+    text is not just a number (an extension, two numbers, words)."""
+    squashed = _JUNK.sub("", text)
+    if squashed.startswith("+44"):
+        squashed = "0" + squashed[3:].removeprefix("0")
+    elif squashed.startswith("0044"):
+        squashed = "0" + squashed[4:].removeprefix("0")
+    return squashed if squashed.isdigit() else None
+
+
+def lost_leading_zero(text: str) -> bool:
+    """'1782123456': a UK number whose 0 Excel dropped, reading it as a number."""
+    d = digits_of(text)
+    return d is not None and len(d) in (9, 10) and d[0] in "123789"
+
+
+def has_letter_o(text: str) -> bool:
+    """'O7872611770': a letter O typed for a zero."""
+    return bool(re.search(r"[oO]", text)) and digits_of(re.sub(r"[oO]", "0", text)) is not None
+
+
+def is_valid_uk(text: str) -> bool:
+    d = digits_of(text)
+    return d is not None and d[0] == "0" and d[1:2] in tuple("123789") and len(d) in (10, 11)
+
+
+def spaced(digits: str) -> str:
+    """UK digits (starting 0) in the spaced form Ofcom's plan uses."""
+    if len(digits) == 11:
+        if digits.startswith("02"):
+            return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+        if digits.startswith(("011", "03", "08", "09")) or digits[3] == "1":
+            return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
+        return f"{digits[:5]} {digits[5:]}"  # 01xxx and 07xxx
+    if len(digits) == 10:
+        return f"{digits[:5]} {digits[5:]}"  # small exchanges (01xxxx xxxx) and 0800 xxxxxx
+    return digits
+
+
+def normalise(text: str) -> tuple[str, str | None]:
+    """(the number as stored, a warning or None). A number that lost its leading 0 gets it
+    back, with a warning; a valid UK number is spaced; anything else is kept as written (the
+    `check` command reports it)."""
+    text = text.strip()
+    if not text:
+        return "", None
+    warning = None
+    if lost_leading_zero(text):
+        text = "0" + digits_of(text)
+        warning = (
+            f"'{text[1:]}' looked like a UK number that lost its leading 0 (Excel does this to "
+            f"numbers); stored as {spaced(text)}"
+        )
+    if is_valid_uk(text):
+        return spaced(digits_of(text)), warning
+    return text, warning

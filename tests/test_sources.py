@@ -1,0 +1,153 @@
+"""Sources: bundled open data beyond Greater Manchester, with provenance; `import --source`;
+`sources` list / add / remove; coverage stated when an area has nothing."""
+
+import json
+import sqlite3
+
+import pytest
+from conftest import run_process
+
+from assetmap.catalogue import seed
+from assetmap.catalogue.store import _stored_layout
+
+# Places across Great Britain (and Belfast), far from the Greater Manchester lists.
+PLACES = ["ST1", "B6", "BS5", "CF24 3AA", "TR1", "LS1", "NE1", "EH1", "G1", "S1", "PL1", "NR1",
+          "EX4", "CB2", "SA1"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def national_db(tmp_path_factory):
+    """One catalogue with every bundled source, shared by the read-only tests below."""
+    from typer.testing import CliRunner
+
+    from assetmap.cli.full_app import app
+
+    path = tmp_path_factory.mktemp("national") / "national.db"
+    result = CliRunner().invoke(app, ["--db", str(path), "init"])
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_near_with_no_goal_finds_real_named_assets_within_5_km(cli, national_db, place):
+    out = cli("--db", str(national_db), "near", place, "--within", "5km", "--format", "json")
+    found = json.loads(out.stdout)
+    real = [r for r in found if "[example]" not in r["name"]]
+    assert real, f"nothing real within 5 km of {place}"
+    assert all(r["distance_km"] <= 5 for r in found)
+    libraries = [r for r in real if r["category"] == "library"]
+    assert libraries, f"no library within 5 km of {place}: {[r['name'] for r in real]}"
+
+
+def test_bundled_records_are_mapped_honestly(national_db):
+    conn = sqlite3.connect(national_db)
+    conn.row_factory = sqlite3.Row
+    libs = conn.execute("SELECT * FROM assets WHERE source = 'libraries'").fetchall()
+    assert len(libs) > 3000
+    assert {(r["cost"], r["referral"]) for r in libs} == {("free", "drop-in")}
+    assert {r["welcomes_convictions"] for r in libs} == {"unknown"}
+    assert {r["verified_on"] for r in libs} == {""}
+    assert sum(bool(r["schedule"]) for r in libs) > 1000  # opening hours where published
+    assert all(r["lat"] is not None and r["area"] for r in libs)  # placed by the gazetteer
+    sites = conn.execute("SELECT * FROM assets WHERE source = 'active-places'").fetchall()
+    assert len(sites) > 3000
+    pairs = {(r["cost"], r["referral"]) for r in sites}
+    assert ("paid", "drop-in") in pairs and (
+        "paid",
+        "membership",
+    ) in pairs  # pay-and-play, membership
+    assert ("", "membership") in pairs  # through a club: the cost is not stated
+    assert {r["welcomes_convictions"] for r in sites} == {"unknown"}
+    assert {r["verified_on"] for r in sites} == {""}
+    retrieved = dict(conn.execute("SELECT name, retrieved FROM sources"))
+    assert retrieved["active-places"] == "2024-07-01"  # the source's own date is kept
+    conn.close()
+
+
+def test_bundled_files_hold_rows_in_the_catalogue_layout():
+    assert _stored_layout()[0] == seed.STORED_COLUMNS
+    for name, meta in seed.bundled().items():
+        rows = list(seed._rows(name))
+        assert len(rows) == meta["assets"]
+        assert meta["licence"] and meta["attribution"] and meta["retrieved"]
+
+
+def test_sources_lists_counts_and_coverage_by_council(cli, national_db):
+    listed = json.loads(cli("--db", str(national_db), "sources", "--format", "json").stdout)
+    by_name = {s["name"]: s for s in listed}
+    assert set(seed.bundled()) <= set(by_name)
+    assert by_name["examples"]["assets"] == 36
+    assert by_name["libraries"]["councils"] > 300
+    assert "Sport England" in by_name["active-places"]["attribution"]
+    councils = json.loads(
+        cli("--db", str(national_db), "sources", "--by-council", "--source", "libraries",
+            "--format", "json").stdout
+    )  # fmt: skip
+    assert {"Cornwall", "Cardiff", "Birmingham"} <= {c["council"] for c in councils}
+
+
+def test_no_examples_and_removing_and_adding_them_back(cli, tmp_path):
+    db = ["--db", str(tmp_path / "c.db")]
+    made = cli(*db, "init", "--no-examples")
+    assert "examples" not in made.stderr.split("(")[1]
+    names = [a["name"] for a in json.loads(cli(*db, "list", "--format", "json").stdout)]
+    assert names and not [n for n in names if "[example]" in n]
+    added = cli(*db, "sources", "add", "examples")
+    assert "36 assets from examples" in added.stderr
+    assert (
+        len([a for a in json.loads(cli(*db, "list", "--format", "json").stdout)]) == len(names) + 36
+    )
+    gone = cli(*db, "sources", "remove", "examples")
+    assert "36 assets removed" in gone.stderr
+    after = json.loads(cli(*db, "list", "--format", "json").stdout)
+    assert not [a for a in after if "[example]" in a["name"]]
+    assert "examples" not in {s["name"] for s in json.loads(cli(*db, "sources", "--format", "json").stdout)}  # fmt: skip
+    missing = cli(*db, "sources", "remove", "examples", code=1)
+    assert "no source named 'examples'" in missing.stderr
+    unknown = cli(*db, "sources", "add", "nowhere", code=1)
+    assert "no bundled source named nowhere" in unknown.stderr
+
+
+def test_import_names_the_source_after_the_file_or_source_option(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    feed = tmp_path / "Council Feed.csv"
+    feed.write_text(
+        "name,category,postcode\nCouncil Gym,gym,M1 1AD\nCouncil Walk,walking group,M1 1AD\n"
+    )
+    first = cli(*db, "import", str(feed))
+    assert "source council-feed" in first.stderr
+    cli(*db, "import", str(feed))  # the same file again: the same source, nothing added
+    listed = {s["name"]: s for s in json.loads(cli(*db, "sources", "--format", "json").stdout)}
+    assert listed["council-feed"]["assets"] == 2
+    assert listed["council-feed"]["origin"] == str(feed)
+    other = tmp_path / "partners.csv"
+    other.write_text("name,category,postcode\nPartner Shed,community centre,ST4 7QB\n")
+    cli(*db, "import", str(other), "--source", "Stoke partners")
+    shown = json.loads(cli(*db, "show", "partner-shed-st4-7qb", "--format", "json").stdout)
+    assert shown["source"] == "Stoke partners"
+    bad = cli(*db, "import", str(other), "--source", "!!", code=1)
+    assert "not a usable source name" in bad.stderr
+    # Removing a source takes exactly its assets out.
+    cli(*db, "sources", "remove", "council-feed")
+    left = [a["id"] for a in json.loads(cli(*db, "list", "--format", "json").stdout)]
+    assert left == ["partner-shed-st4-7qb"]
+
+
+def test_empty_answer_says_when_the_catalogue_has_nothing_near(cli, db_file):
+    db = ["--db", str(db_file)]
+    nothing = cli(*db, "near", "TR1")
+    assert "the catalogue has no assets within 25 km of TR1" in nothing.stderr
+    assert "assetmap sources" in nothing.stderr
+    cli(*db, "sources", "add", "libraries")
+    narrow = cli(*db, "near", "TR1", "--within", "500m", "--tag", "nothing-has-this")
+    assert "no assets within 25 km" not in narrow.stderr
+    assert "try a wider --within" in narrow.stderr
+
+
+def test_a_catalogue_made_by_cron_says_what_it_was_loaded_with(tmp_path):
+    proc = run_process("--db", str(tmp_path / "cron.db"), "stats", "--format", "json", input=b"")
+    assert proc.returncode == 0, proc.stderr
+    said = proc.stderr.decode()
+    assert "created a new catalogue" in said
+    assert "libraries" in said and "active-places" in said
+    assert "sources remove examples" in said  # the invented examples are named as such
