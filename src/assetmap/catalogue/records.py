@@ -6,12 +6,19 @@ from assetmap.catalogue.locating import locate
 from assetmap.catalogue.models import Asset
 from assetmap.catalogue.store import Catalogue
 
+LOCAL_SOURCE = "local"  # assets added by hand, unless --source names another
+
 
 def add(cat: Catalogue, fields: dict[str, str]) -> tuple[Asset, list[str]]:
     """Validate, place (coordinates and area from the postcode) and insert. Returns warnings."""
+    from assetmap.catalogue import sources
+
     asset = Asset.from_row(fields, categories=cat.categories())
+    asset.source = asset.source or LOCAL_SOURCE
     warnings = locate(asset)
-    cat.insert(asset)
+    with cat.transaction() as conn:
+        cat.insert(asset)
+        sources.record(conn, asset.source, kind="added by hand")
     return asset, warnings
 
 
