@@ -43,7 +43,7 @@ def formula_csv(rows: list[dict]) -> str:
 # must be added here (test_every_csv_command_is_driven fails until it is).
 DRIVEN = {
     "list", "show", "near", "search", "stale", "check", "stats", "goals", "categories",
-    "locate", "export", "import",
+    "locate", "export", "import", "sources",
 }  # fmt: skip
 
 formula = st.builds(
@@ -83,7 +83,7 @@ def test_every_command_that_writes_csv_writes_no_live_formula(
     for args in (
         ["list"], ["show", asset_id], ["near", "M1 1AD"], ["search", "zebra"], ["stale"],
         ["check"], ["stats"], ["goals"], ["categories"], ["locate", "--", "-33.9,151.2"],
-        ["export"],
+        ["export"], ["sources"],
     ):  # fmt: skip
         result = cli("--db", db, args[0], "--format", "csv", *args[1:])
         outputs[args[0]] = assert_inert(result.stdout, args[0])
@@ -97,6 +97,7 @@ def test_every_command_that_writes_csv_writes_no_live_formula(
     for where in ("list", "show", "near", "search", "stale", "check", "export", "export FILE"):
         assert "'" + base["name"] in outputs[where], where
     assert "'" + area in outputs["stats"]
+    assert "'" + text in outputs["sources"]  # the row named its own source
     assert any(c.startswith("'" + goal[0]) for c in outputs["goals"])  # stored lower-cased
     assert "'" + name in outputs["rejects"]
     assert "'" + base["name"] in outputs["services.csv"]
