@@ -19,6 +19,7 @@ import gzip
 import json
 import lzma
 import math
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -81,19 +82,117 @@ def _in_polygon(x, y, polygon) -> bool:
     return _in_ring(x, y, polygon[0]) and not any(_in_ring(x, y, h) for h in polygon[1:])
 
 
-def sector_extents(geo: Path, sectors: list[dict[str, str]]) -> dict[str, float]:
+def live_postcodes(geo: Path) -> dict[str, tuple[float, float]]:
+    with gzip.open(geo / "gb_postcodes_live.csv.gz", "rt", encoding="utf-8") as fh:
+        return {r["postcode"]: (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(fh)}
+
+
+def sector_extents(
+    points: dict[str, tuple[float, float]], sectors: list[dict[str, str]]
+) -> dict[str, float]:
     """Each sector's full extent: the distance from its centre to its farthest live postcode
     (an exclusion zone named by a sector covers all of it, not its 90th-percentile circle)."""
     centre = {r["sector"]: (float(r["lat"]), float(r["lon"])) for r in sectors}
     extent = dict.fromkeys(centre, 0.0)
-    with gzip.open(geo / "gb_postcodes_live.csv.gz", "rt", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            sector = r["postcode"][:-2]
-            if sector in centre:
-                lat, lon = centre[sector]
-                d = km(lat, lon, float(r["lat"]), float(r["lon"]))
-                extent[sector] = max(extent[sector], d)
+    for pc, (plat, plon) in points.items():
+        sector = pc[:-2]
+        if sector in centre:
+            lat, lon = centre[sector]
+            extent[sector] = max(extent[sector], km(lat, lon, plat, plon))
     return {s: round(d + 0.005, 2) for s, d in extent.items()}  # rounded up, never in
+
+
+def short_names(town: dict[str, str]) -> str:
+    """The GeoNames alternate names of a town that are the start of its own name, as people
+    shorten it: 'Stoke' for Stoke-on-Trent. ('|'-separated; airport codes and other
+    languages are left out.)"""
+    words = key(town["name"]).split()
+    out = []
+    for alt in (town.get("alternatenames") or "").split("|"):
+        alt_words = key(alt).split()
+        if alt_words and alt_words != words and alt_words == words[: len(alt_words)] and re.fullmatch(r"[A-Za-z' .-]+", alt) and not alt.isupper():  # fmt: skip
+            out.append(alt)
+    return "|".join(dict.fromkeys(out))
+
+
+def key(text: str) -> str:
+    """As the package's gazetteer.name_key: 'St. Helens' -> 'st helens'."""
+    t = re.sub(r"[^\w\s]", " ", text.lower().replace("&", " and "))
+    return " ".join(t.split())
+
+
+# Address lines that are streets or buildings, not neighbourhoods.
+_NOT_A_PLACE = re.compile(
+    r"\d|\b(road|rd|street|st|lane|avenue|ave|way|close|drive|crescent|terrace|precinct|"
+    r"centre|center|house|building|buildings|library|libraries|school|church|college|"
+    r"university|unit|floor|level|box|hall|parade|mall|arcade|shopping|estate|campus|"
+    r"square|place|walk|row|grove|gardens|court|mews|yard|quay|wharf|circus|broadway|"
+    r"hospital|station|prison|hmp|village hall|county|borough|city|district|council|"
+    r"metropolitan|greater|north|south|east|west)\b",
+    re.I,
+)
+
+
+def library_neighbourhoods(
+    path: Path, points, councils: Councils, places: list[list], not_places: set[str]
+) -> list[list]:
+    """Neighbourhood names from the locality line of public library addresses (DCMS, England,
+    OGL v3): 'Edgeley Road, Edgeley, Greater Manchester, SK3 9NB' gives Edgeley at the
+    library's postcode. Only a name no town or locality within 5 km already has is added."""
+    import difflib
+
+    known = defaultdict(list)
+    towns = []  # (key, lat, lon) of towns of 5,000 or more: the post towns in addresses
+    for row in places:
+        known[key(row[0])].append((float(row[1]), float(row[2])))
+        if row[8] == "town" and int(row[6]) >= 5000:
+            towns.append((key(row[0]), float(row[1]), float(row[2])))
+
+    def post_town(name: str, lat: float, lon: float) -> bool:
+        """A town's name (or a shortening or misspelling of one) used as an address line."""
+        for town, tlat, tlon in towns:
+            if (
+                abs(tlat - lat) < 0.3
+                and km(lat, lon, tlat, tlon) < 30
+                and (
+                    f" {name} " in f" {town} "
+                    or difflib.SequenceMatcher(None, name, town).ratio() >= 0.85
+                )
+            ):
+                return True
+        return False
+
+    found = defaultdict(list)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for r in csv.DictReader(fh):
+            name = " ".join(r["address2"].split())
+            pc = " ".join(r["postcode"].upper().split())
+            if not name or pc not in points or _NOT_A_PLACE.search(name) or len(name.split()) > 3:
+                continue
+            lowered = {key(r["authority"]), key(r["address3"]), key(r["reporting"])}
+            if key(name) in lowered or not re.fullmatch(r"[A-Za-z' .-]+", name):
+                continue
+            lat, lon = points[pc]
+            if any(km(lat, lon, a, b) < 5 for a, b in known[key(name)]):
+                continue
+            if key(name) in not_places or name.lower().startswith("nr ") or name == "Cleveland":
+                continue
+            if post_town(key(name), lat, lon):
+                continue
+            found[(key(name), r["authority"])].append((name, lat, lon))
+    rows = []
+    for (name_key, _), pts in found.items():
+        # A name GeoNames knows somewhere, or that two libraries give: not a one-off typo.
+        if name_key not in known and len({(p[1], p[2]) for p in pts}) < 2:
+            continue
+        name = pts[0][0]
+        lat = sum(p[1] for p in pts) / len(pts)
+        lon = sum(p[2] for p in pts) / len(pts)
+        props = councils.find(lat, lon)
+        if props is None:
+            continue
+        rows.append([name, f"{lat:.5f}", f"{lon:.5f}", props["code"], "England", "", 0, 1.0, "neighbourhood", ""])  # fmt: skip
+    return rows
 
 
 def build_postcodes(geo: Path) -> None:
@@ -121,7 +220,7 @@ def build_postcodes(geo: Path) -> None:
         print(f"{name}: {(OUT / name).stat().st_size / 1e6:.1f} MB")
 
 
-def main(geo_dir: str) -> None:
+def main(geo_dir: str, libraries_csv: str = "") -> None:
     geo = Path(geo_dir)
     OUT.mkdir(parents=True, exist_ok=True)
     councils = Councils(geo / "uk_lad_boundaries_simplified.geojson")
@@ -163,7 +262,8 @@ def main(geo_dir: str) -> None:
 
     sector_rows = []
     sectors = read_csv(geo / "gb_postcode_sectors.csv")
-    extents = sector_extents(geo, sectors)
+    points = live_postcodes(geo)
+    extents = sector_extents(points, sectors)
     for r in sectors:
         props = councils.find(float(r["lat"]), float(r["lon"]))
         code = props["code"] if props else district_council.get(r["outcode"], "")
@@ -180,7 +280,7 @@ def main(geo_dir: str) -> None:
         # Radius of a town of this population at about 3,000 people per km².
         radius = min(15.0, max(1.0, math.sqrt(pop / 3000 / math.pi)))
         town_names.add(r["name"].lower())
-        place_rows.append([r["name"], r["lat"], r["lon"], props["code"] if props else "", countries.get(r["admin1_code"], ""), "", pop, round(radius, 1), "town"])  # fmt: skip
+        place_rows.append([r["name"], r["lat"], r["lon"], props["code"] if props else "", countries.get(r["admin1_code"], ""), "", pop, round(radius, 1), "town", short_names(r)])  # fmt: skip
     district_radius = {r["outcode"]: float(r["radius_p90_km"]) for r in districts}
     groups = defaultdict(list)
     for r in read_csv(geo / "geonames_postal_outcodes_gb_im_je_gg.tsv", delimiter="\t"):
@@ -194,11 +294,15 @@ def main(geo_dir: str) -> None:
         lat = sum(p[0] for p in pts) / len(pts)
         lon = sum(p[1] for p in pts) / len(pts)
         radius = max(district_radius.get(p[2], 3.0) for p in pts)
-        place_rows.append([name, f"{lat:.5f}", f"{lon:.5f}", code, country_of.get(code, pts[0][3]), county, 0, round(radius, 1), "locality"])  # fmt: skip
-    write_csv("places.csv", ["name", "lat", "lon", "council", "country", "county", "population", "radius_km", "kind"], place_rows)  # fmt: skip
+        place_rows.append([name, f"{lat:.5f}", f"{lon:.5f}", code, country_of.get(code, pts[0][3]), county, 0, round(radius, 1), "locality", ""])  # fmt: skip
+    libraries = Path(libraries_csv) if libraries_csv else geo.parent / "assets" / "national" / "libraries" / "libraries_england_2023_dcms.csv"  # fmt: skip
+    # Councils and counties are not neighbourhoods, whatever an address line says.
+    not_places = {key(row[1]) for row in council_rows} | {key(c) for _, _, c in groups}
+    place_rows += library_neighbourhoods(libraries, points, councils, place_rows, not_places)
+    write_csv("places.csv", ["name", "lat", "lon", "council", "country", "county", "population", "radius_km", "kind", "aliases"], place_rows)  # fmt: skip
 
     build_postcodes(geo)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/geo")
+    main(*sys.argv[1:3]) if len(sys.argv) > 1 else main("../shared/data/geo")

@@ -149,6 +149,61 @@ def test_bad_places_give_clear_errors(gaz, query, message):
         resolve(query, gaz)
 
 
+# Truth: each neighbourhood's coordinates in its Wikipedia article, rounded to 0.01 degree.
+NEIGHBOURHOODS = {
+    "Edgeley, Stockport": (53.40, -2.17),
+    "Edgeley, SK3": (53.40, -2.17),  # a postcode district as the qualifier
+    "Moss Side, Manchester": (53.46, -2.24),
+    "Longsight, Manchester": (53.46, -2.20),
+    "Newton Heath, Manchester": (53.50, -2.18),
+    "Easton, Bristol": (51.46, -2.56),
+    "Clifton, Bristol": (51.46, -2.61),
+    "Aston, Birmingham": (52.50, -1.88),
+    "Hanley, Stoke-on-Trent": (53.02, -2.17),
+    "Armley, Leeds": (53.80, -1.59),
+}
+
+
+@pytest.mark.parametrize(("query", "truth"), NEIGHBOURHOODS.items())
+def test_qualified_neighbourhoods_land_within_2_km_of_their_centre(gaz, query, truth):
+    from assetmap.places.distance import distance_km
+
+    place = resolve(query, gaz)
+    assert place.precision == "place" and not place.warnings
+    assert distance_km(place.lat, place.lon, *truth) < 2.0, place
+
+
+@pytest.mark.parametrize(
+    ("name", "choice"),
+    [("Edgeley", "Edgeley, Stockport"), ("Moss Side", "Moss Side, Manchester"),
+     ("Easton", "Easton, Bristol"), ("Newport", "Newport, Isle of Wight")],
+)  # fmt: skip
+def test_a_bare_name_several_places_share_is_refused_with_choices_that_work(gaz, name, choice):
+    import re
+
+    with pytest.raises(PlaceError) as info:
+        resolve(name, gaz)
+    choices = re.findall(r"'([^']+, [^']+)' \(", str(info.value))
+    assert choice in choices
+    for text in choices:  # every choice offered resolves, to one place of that name
+        assert resolve(text, gaz).label.startswith(text.split(",")[0])
+
+
+def test_a_qualifier_that_matches_nothing_lists_the_names_found_and_where(gaz):
+    with pytest.raises(PlaceError) as info:
+        resolve("Edgeley, Cardiff", gaz)
+    message = str(info.value)
+    assert "no Edgeley in or next to Cardiff" in message
+    assert "'Edgeley, Stockport'" in message and "'Edgeley, Shropshire'" in message
+
+
+def test_a_city_shortened_beats_the_villages_of_that_name_and_says_so(gaz):
+    place = resolve("Stoke", gaz)
+    assert place.area == "Stoke-on-Trent"
+    assert "using the largest, Stoke-on-Trent" in place.warnings[0]
+    assert "Stoke, Cheshire West and Chester" in place.alternatives
+
+
 def test_a_dominant_place_is_taken_and_says_which_and_what_else(gaz):
     place = resolve("Aston", gaz)
     assert place.label == "Aston, Birmingham"
@@ -173,6 +228,13 @@ def test_geopy_adapter_returns_a_geopy_location(gaz):
     assert round(location.latitude, 3) == 53.008
     assert location.raw["precision"] == "postcode"
     assert OfflineGeocoder(gaz).geocode("Nowhereville-on-Sea") is None
+
+
+def test_locate_shows_the_choices(cli):
+    out = json.loads(cli("locate", "Stoke", "--format", "json").stdout)
+    assert "Stoke, Coventry" in out["alternatives"]
+    refused = cli("locate", "Edgeley", code=1)
+    assert "'Edgeley, Stockport'" in refused.stderr and "Traceback" not in refused.stderr
 
 
 def test_locate_command_json(cli):

@@ -16,7 +16,7 @@ from assetmap import config
 from assetmap.errors import AssetmapError
 
 # Bump when the packaged data or the index layout changes: a new file name forces a rebuild.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.db"
 
 SCHEMA = [
@@ -119,6 +119,13 @@ def build_index(path: Path, progress: Progress | None = None) -> None:
             [(k, r["code"]) for r in councils for k in council_keys(r["name"])],
         )
         places = [{**r, "name_key": name_key(r["name"])} for r in _csv("places.csv")]
+        # A town's shortenings ('Stoke' for Stoke-on-Trent) find the town under its own name.
+        places += [
+            {**r, "name_key": name_key(alias)}
+            for r in places
+            for alias in r["aliases"].split("|")
+            if alias
+        ]
         _insert(conn, "places", places, ["name", "name_key", "lat", "lon", "council", "country",
                                          "county", "population", "radius_km", "kind"])  # fmt: skip
         step("districts and sectors", 1, total)

@@ -186,47 +186,48 @@ def _matches(qualifier: str, *values: str) -> bool:
     return any(q and (q == v.lower() or q in v.lower()) for v in values if v)
 
 
+# A bare name several places share is read as one of them only when it is a city or large
+# town and ten times the size of every other: Aston (Birmingham, 32,000) against a hamlet.
+DOMINANT_POPULATION = 20_000
+# "NAME, QUALIFIER" takes NAME inside the qualifier or this close to its edge.
+NEXT_TO_KM = 3.0
+SOURCES = {
+    "town": "offline: GeoNames town",
+    "locality": "offline: GeoNames locality",
+    "neighbourhood": "offline: neighbourhood (DCMS library addresses)",
+}
+
+
 def _named_place(query: str, gaz: Gazetteer) -> Place | None:
     name, qualifier = _split_qualifier(query)
-    candidates = gaz.places_named(name)
-    if qualifier:
-        candidates = [
-            c for c in candidates
-            if _matches(qualifier, c["council_name"], c["country"], c["county"])
-        ]  # fmt: skip
-    # One candidate per council: GeoNames lists some towns twice; towns sort before localities.
-    by_council: dict[str, object] = {}
-    for c in candidates:
-        by_council.setdefault(c["council"] or c["county"], c)
-    chosen = list(by_council.values())
-    # A city and a hamlet of the same name: the city is meant unless the hamlet is asked for.
-    pops = sorted((c["population"] for c in chosen), reverse=True)
+    found = _one_per_council(gaz.places_named(name))
+    chosen = _qualified(found, qualifier, gaz) if qualifier else found
+    if found and not chosen:
+        raise PlaceError(
+            f"'{query}': no {name} in or next to {qualifier}. {name} is: "
+            f"{_choices(found)}; say one of those or give a postcode"
+        )
     warnings, others = [], []
-    if len(chosen) > 1 and pops[0] >= 10 * max(pops[1], 1):
-        top = max(chosen, key=lambda c: c["population"])
+    top = max(chosen, key=lambda c: c["population"]) if chosen else None
+    if len(chosen) > 1 and _dominates(top, [c for c in chosen if c is not top]):
         others = [_choice(c) for c in chosen if c is not top]
+        more = f" and {len(others) - 4} more" if len(others) > 4 else ""
         warnings.append(
-            f"'{name}' is also {_count(others, 'other place')} ({'; '.join(others[:4])}); "
+            f"'{name}' is also {_count(others, 'other place')} ({'; '.join(others[:4])}{more}); "
             f"using the largest, {_choice(top)}"
         )
         chosen = [top]
     if len(chosen) == 1:
         c = chosen[0]
-        source = "offline: GeoNames town" if c["kind"] == "town" else "offline: GeoNames locality"
-        label = f"{c['name']}, {c['council_name']}" if c["council_name"] else c["name"]
+        label = _choice(c) if c["council_name"] else c["name"]
         return Place(
-            query, c["lat"], c["lon"], "place", c["radius_km"], c["council_name"], source, label,
-            warnings, others,
+            query, c["lat"], c["lon"], "place", c["radius_km"], c["council_name"],
+            SOURCES.get(c["kind"], "offline: GeoNames"), label, warnings, others,
         )  # fmt: skip
     if len(chosen) > 1:
-        choices = "; ".join(
-            f"'{c['name']}, {c['council_name'] or c['county']}' ({c['country']})"
-            for c in chosen[:8]
-        )
         raise PlaceError(
-            f"'{name}' is more than one place: {choices}. Say which (e.g. "
-            f"'{chosen[0]['name']}, {chosen[0]['council_name'] or chosen[0]['country']}') "
-            "or give a postcode"
+            f"'{name}' is more than one place: {_choices(chosen)}. Say which (e.g. "
+            f"'{_choice(chosen[0])}') or give a postcode"
         )
     councils = gaz.councils_named(name)
     if qualifier:
@@ -240,9 +241,54 @@ def _named_place(query: str, gaz: Gazetteer) -> Place | None:
     return None
 
 
+def _one_per_council(candidates: list) -> list:
+    """GeoNames lists some towns twice; towns sort before localities, so a town is kept."""
+    by_council: dict[str, object] = {}
+    for c in candidates:
+        by_council.setdefault(c["council"] or c["county"], c)
+    return list(by_council.values())
+
+
+def _dominates(top, others: list) -> bool:
+    biggest_other = max(c["population"] for c in others)
+    return top["population"] >= max(DOMINANT_POPULATION, 10 * max(biggest_other, 1))
+
+
+def _qualified(candidates: list, qualifier: str, gaz: Gazetteer) -> list:
+    """The candidates in the qualifier (a council, town or city, county, country or postcode
+    district), or next to it."""
+    named = [
+        c for c in candidates if _matches(qualifier, c["council_name"], c["country"], c["county"])
+    ]
+    if named or not candidates:
+        return named
+    from assetmap.places.distance import distance_km
+
+    areas = [(p["lat"], p["lon"], p["radius_km"]) for p in gaz.places_named(qualifier)]
+    areas += [(c["lat"], c["lon"], c["radius_km"]) for c in gaz.councils_named(qualifier)]
+    if postcodes.is_outcode(qualifier) or postcodes.as_sector(qualifier):
+        try:
+            p = resolve(qualifier, gaz)
+            areas.append((p.lat, p.lon, p.radius_km))
+        except PlaceError:
+            pass
+    return [
+        c for c in candidates
+        if any(distance_km(lat, lon, c["lat"], c["lon"]) <= r + NEXT_TO_KM for lat, lon, r in areas)
+    ]  # fmt: skip
+
+
 def _choice(c) -> str:
-    """A candidate in the 'NAME, QUALIFIER' form that resolves to it."""
-    return f"{c['name']}, {c['council_name'] or c['county'] or c['country']}"
+    """A candidate in the 'NAME, QUALIFIER' form that resolves to it ('Bristol, City of' is
+    written 'Bristol': a qualifier is what follows the last comma)."""
+    council = re.sub(r", (City|County) of$", "", c["council_name"])
+    return f"{c['name']}, {council or c['county'] or c['country']}"
+
+
+def _choices(candidates: list, most: int = 8) -> str:
+    shown = "; ".join(f"'{_choice(c)}' ({c['country']})" for c in candidates[:most])
+    more = f" and {len(candidates) - most} more" if len(candidates) > most else ""
+    return shown + more
 
 
 def _count(items: list, noun: str) -> str:

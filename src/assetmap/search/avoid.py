@@ -29,7 +29,10 @@ def avoid_zone(text: str, find_place: Callable[[str], Place]):
         where, radius = split_zone(text)
     except InvalidValue as exc:
         raise InvalidValue(f"--avoid: {exc}") from None
-    place = find_place(where)
+    try:
+        place = find_place(where)
+    except PlaceError as exc:
+        raise PlaceError(f"--avoid '{text}': {exc}") from None
     if place.alternatives:
         choices = "; ".join(f"'{a}'" for a in place.alternatives)
         raise PlaceError(
