@@ -250,3 +250,161 @@ def test_a_catalogue_from_before_partnerships_opens_and_gains_the_fields(cli, tm
     assert json.loads(cli(*db, "show", "stoke-gym", "--format", "json").stdout)["next_contact"] == "2027-01-04"  # fmt: skip
     found = json.loads(cli(*db, "near", "53.0,-2.18", "--format", "json").stdout)
     assert "stoke-gym" in [r["id"] for r in found]
+
+
+# -- partners, partners due, partners log ----------------------------------------------------
+def _pipeline(cli, db):
+    """Assets at fixed dates around 2026-11-01: overdue, due soon, due later, none due."""
+    specs = [
+        ("overdue-lapsed", "lapsed", "2026-10-01"),
+        ("due-soon-known", "known", "2026-11-06"),
+        ("due-today-partner", "partner", "2026-11-01"),
+        ("no-status-due", "", "2026-11-15"),  # due in 14 days: on the window's edge
+        ("later-partner", "partner", "2026-11-20"),
+        ("none-due-partner", "partner", ""),
+        ("approached-later", "approached", "2027-01-10"),
+    ]
+    for asset_id, status, next_contact in specs:
+        cli(*db, "add", "--id", asset_id, "--name", asset_id.replace("-", " ").title(),
+            "--category", "gym", "--postcode", "M1 1AD", "--partnership-status", status,
+            "--next-contact", next_contact, "--contact-name", "Sam", "--last-contact", "2026-09-01")  # fmt: skip
+
+
+def test_partners_due_lists_every_asset_due_or_overdue_in_the_window(cli, db_file):
+    db = ["--db", str(db_file)]
+    _pipeline(cli, db)
+    due = ["partners", "due", "--as-of", "2026-11-01"]
+    rows = json.loads(cli(*db, *due, "--format", "json").stdout)
+    assert [r["id"] for r in rows] == ["overdue-lapsed", "due-today-partner", "due-soon-known", "no-status-due"]  # fmt: skip
+    assert [r["days_overdue"] for r in rows] == [31, 0, -5, -14]
+    assert rows[0]["partnership_status"] == "lapsed" and rows[0]["contact_name"] == "Sam"
+    # A shorter window; overdue ones always stay.
+    week = json.loads(cli(*db, *due, "--within", "1w", "--format", "json").stdout)
+    assert [r["id"] for r in week] == ["overdue-lapsed", "due-today-partner", "due-soon-known"]
+    today_only = json.loads(cli(*db, *due, "--within", "0d", "--format", "json").stdout)
+    assert [r["id"] for r in today_only] == ["overdue-lapsed", "due-today-partner"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ndjson", "table"])
+def test_partners_due_gives_one_row_per_asset_with_its_id_in_every_format(cli, db_file, fmt):
+    db = ["--db", str(db_file)]
+    _pipeline(cli, db)
+    out = cli(*db, "partners", "due", "--as-of", "2026-11-01", "--format", fmt).stdout
+    lines = out.strip().splitlines()
+    assert len(lines) == 4 + (fmt != "ndjson")  # a header row, except NDJSON
+    ids = ["overdue-lapsed", "due-today-partner", "due-soon-known", "no-status-due"]
+    for line, asset_id in zip(lines[-4:], ids, strict=True):
+        assert asset_id in line
+    if fmt == "csv":
+        assert lines[0].startswith("id,name,next_contact,days_overdue")
+
+
+def test_partners_due_with_nothing_due(cli, db_file):
+    db = ["--db", str(db_file)]
+    assert json.loads(cli(*db, "partners", "due", "--format", "json").stdout) == []
+    result = cli(*db, "partners", "due")
+    assert result.stdout == "" and "0 within 14d" in result.stderr
+    _pipeline(cli, db)
+    cli(*db, "partners", "due", "--as-of", "2026-11-01", "--fail-if-any", code=1)
+    cli(*db, "partners", "due", "--as-of", "2026-09-01", "--fail-if-any")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--within", "soon"], "--within: 'soon' is not a period; write 14d, 2w or 1m"),
+        (["--as-of", "31/02/2026"], "--as-of: '31/02/2026' is not a date"),
+    ],
+)
+def test_partners_due_bad_options_get_one_line(cli, db_file, args, message):
+    result = cli("--db", str(db_file), "partners", "due", *args, code=1)
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_partners_lists_by_status_then_next_contact(cli, db_file):
+    db = ["--db", str(db_file)]
+    _pipeline(cli, db)
+    cli(*db, "add", "--name", "Not A Partner", "--category", "gym", "--postcode", "M1 1AD")
+    rows = json.loads(cli(*db, "partners", "--format", "json").stdout)
+    assert [r["id"] for r in rows] == [
+        "due-today-partner", "later-partner", "none-due-partner", "approached-later",
+        "due-soon-known", "overdue-lapsed",
+    ]  # fmt: skip
+    only = json.loads(cli(*db, "partners", "--status", "known", "--status", "lapsed", "--format", "json").stdout)  # fmt: skip
+    assert [r["id"] for r in only] == ["due-soon-known", "overdue-lapsed"]
+    bad = cli(*db, "partners", "--status", "friend", code=1)
+    assert "--status: 'friend' is not one of partner, known, approached, lapsed" in bad.stderr
+
+
+def test_partners_log_moves_the_contact_dates_and_nothing_else(cli, db_file):
+    db = ["--db", str(db_file)]
+    asset_id = _add_partner(cli, db)  # last 2026-11-03, next 2026-12-10
+    before = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    stamp = sqlite3.connect(db_file).execute("SELECT updated_at FROM assets").fetchone()
+    result = cli(*db, "partners", "log", asset_id, "--on", "20/11/2026", "--next", "2027-02-01")
+    assert "next contact due 2027-02-01" in result.stderr
+    after = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    assert after["last_contact"] == "2026-11-20" and after["next_contact"] == "2027-02-01"
+    unchanged = {k: v for k, v in after.items() if k not in ("last_contact", "next_contact")}
+    assert unchanged == {k: v for k, v in before.items() if k not in ("last_contact", "next_contact")}  # fmt: skip
+    assert sqlite3.connect(db_file).execute("SELECT updated_at FROM assets").fetchone() == stamp
+    # Without --next: the same gap as last time (2026-11-20 -> 2027-02-01 is 73 days).
+    cli(*db, "partners", "log", asset_id, "--on", "2026-11-25")
+    again = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    assert again["last_contact"] == "2026-11-25" and again["next_contact"] == "2027-02-06"
+
+
+def test_partners_log_first_contact_defaults_to_three_months(cli, db_file):
+    db = ["--db", str(db_file)]
+    asset_id = cli(*db, "add", "--name", "New Group", "--category", "gym", "--postcode", "M1 1AD").stdout.strip()  # fmt: skip
+    cli(*db, "partners", "log", asset_id, "--on", "2026-11-01")
+    shown = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    assert shown["last_contact"] == "2026-11-01" and shown["next_contact"] == "2027-01-31"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--on", "2099-01-01"], "--on 2099-01-01 is in the future"),
+        (["--on", "2026-11-20", "--next", "2026-11-01"], "--next 2026-11-01 is before the contact on 2026-11-20"),
+        (["--next", "tomorrow"], "--next: 'tomorrow' is not a date"),
+    ],
+)  # fmt: skip
+def test_partners_log_refuses_bad_dates_and_changes_nothing(cli, db_file, args, message):
+    db = ["--db", str(db_file)]
+    asset_id = _add_partner(cli, db)
+    result = cli(*db, "partners", "log", asset_id, *args, code=1)
+    assert message in result.stderr and "Traceback" not in result.stderr
+    shown = json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
+    assert shown["last_contact"] == "2026-11-03" and shown["next_contact"] == "2026-12-10"
+    missing = cli(*db, "partners", "log", "no-such-id", code=1)
+    assert "no asset with id 'no-such-id'" in missing.stderr
+
+
+def test_stats_counts_partners_by_status_and_area(cli, db_file):
+    db = ["--db", str(db_file)]
+    _pipeline(cli, db)
+    figures = json.loads(cli(*db, "stats", "--format", "json").stdout)
+    assert figures["by_partnership_status"]["partner"] == 3
+    assert figures["by_partnership_status"]["lapsed"] == 1
+    assert figures["partners_by_area"] == {"Manchester": 3}
+    table = cli(*db, "stats", "--format", "csv").stdout
+    assert "partnership_status,partner,3" in table and "partners_by_area,Manchester,3" in table
+
+
+def test_check_finds_partners_with_no_contact_or_none_for_a_year(cli, db_file):
+    db = ["--db", str(db_file)]
+    base = ["--category", "gym", "--postcode", "M1 1AD", "--partnership-status", "partner"]
+    cli(*db, "add", "--id", "nobody", "--name", "Nobody To Call", *base, "--last-contact", "2026-11-01")  # fmt: skip
+    cli(*db, "add", "--id", "long-ago", "--name", "Long Ago", *base, "--contact-name", "Jo", "--last-contact", "2020-01-01")  # fmt: skip
+    cli(*db, "add", "--id", "never", "--name", "Never Spoken", *base, "--contact-phone", "0161 000 0000")  # fmt: skip
+    cli(*db, "add", "--id", "fine", "--name", "Fine", *base, "--contact-email", "a@b.example", "--last-contact", "2026-11-01")  # fmt: skip
+    cli(*db, "add", "--id", "known-only", "--name", "Known Only", "--category", "gym", "--postcode", "M1 1AD", "--partnership-status", "known")  # fmt: skip
+    problems = json.loads(cli(*db, "check", "--format", "json").stdout)
+    found = {(p["problem"], p["id"]) for p in problems if p["problem"].startswith("partner")}
+    assert found == {
+        ("partner without a contact", "nobody"),
+        ("partner not contacted", "long-ago"),
+        ("partner not contacted", "never"),
+    }
+    assert any("2020-01-01, over a year ago" in p["detail"] for p in problems)

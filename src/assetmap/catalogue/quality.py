@@ -62,10 +62,17 @@ def _site_key(website: str) -> str:
     return site if "." in site else ""
 
 
-def check(cat) -> list[dict]:
+# A partner nobody has spoken to for longer than this is reported by `check`.
+PARTNER_CONTACT_WITHIN_DAYS = 365
+
+
+def check(cat, today: dt.date | None = None) -> list[dict]:
     """Problems worth a look: no coordinates, coarse coordinates, likely duplicates,
-    closed-sounding assets still active, schedules that do not parse."""
+    closed-sounding assets still active, schedules that do not parse, partners with no
+    contact or not contacted for over a year."""
     problems: list[dict] = []
+    today = today or dt.date.today()
+    contact_since = (today - dt.timedelta(days=PARTNER_CONTACT_WITHIN_DAYS)).isoformat()
 
     def add(kind, asset: Asset, detail):
         problems.append({"problem": kind, "id": asset.id, "name": asset.name, "detail": detail})
@@ -84,6 +91,14 @@ def check(cat) -> list[dict]:
             schedule.parse(a.schedule)
         except InvalidValue as exc:
             add("invalid schedule", a, str(exc))
+        if a.partnership_status == "partner":
+            if not (a.contact_name or a.contact_phone or a.contact_email):
+                add("partner without a contact", a,
+                    "no contact name, phone or email; add one with assetmap edit")  # fmt: skip
+            if not a.last_contact:
+                add("partner not contacted", a, "no contact on record; assetmap partners log records one")  # fmt: skip
+            elif a.last_contact < contact_since:
+                add("partner not contacted", a, f"last contact {a.last_contact}, over a year ago")  # fmt: skip
         by_name[slug(a.name)].append(a)
         if key := _phone_key(a.phone):
             by_phone[key].append(a)
@@ -133,11 +148,17 @@ def stats(cat, today: dt.date) -> dict:
         )
         return {(k or "(blank)"): n for k, n in rows}
 
+    partner_rows = conn.execute(
+        "SELECT area, count(*) FROM assets WHERE partnership_status = 'partner' "
+        "GROUP BY area ORDER BY count(*) DESC, area"
+    )
     return {
         "assets": total,
         "by_category": counts("category"),
         "by_area": counts("area"),
         "by_status": counts("status"),
+        "by_partnership_status": counts("partnership_status"),
+        "partners_by_area": {(k or "(blank)"): n for k, n in partner_rows},
         "by_verification_age": {k: ages[k] for k in ("never", "under 1 year", "1-2 years", "over 2 years")},
         "without_coordinates": conn.execute("SELECT count(*) FROM assets WHERE lat IS NULL").fetchone()[0],
     }  # fmt: skip

@@ -61,12 +61,14 @@ def check(
     fmt: FormatOpt = "table",
 ) -> None:
     """Report data problems: no or coarse coordinates, likely duplicates, closed-sounding
-    active assets, schedules that do not parse."""
+    active assets, schedules that do not parse, partners with no contact or none for a year."""
+    import datetime as dt
+
     from assetmap.catalogue import quality
 
     fmt = check_format(fmt)
     state = get_state(ctx)
-    problems = quality.check(state.catalogue())
+    problems = quality.check(state.catalogue(), dt.date.today())
     if problems or fmt != "table":
         emit_records(problems, fmt, columns=["problem", "id", "name", "detail"])
     state.messages.info(f"check: {len(problems)} problems")
@@ -76,7 +78,7 @@ def check(
 
 @app.command()
 def stats(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
-    """Counts by category, area, status and verification age."""
+    """Counts by category, area, status, verification age, and partners by status and area."""
     import datetime as dt
 
     from assetmap.catalogue import quality
@@ -87,8 +89,10 @@ def stats(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
         emit_object(figures, fmt)
         return
     records = [{"group": "all", "value": "assets", "count": figures["assets"]}]
-    for group in ("by_category", "by_area", "by_status", "by_verification_age"):
-        records += [{"group": group[3:], "value": k, "count": n} for k, n in figures[group].items()]
+    for group in ("by_category", "by_area", "by_status", "by_verification_age",
+                  "by_partnership_status", "partners_by_area"):  # fmt: skip
+        name = group[3:] if group.startswith("by_") else group
+        records += [{"group": name, "value": k, "count": n} for k, n in figures[group].items()]
     records.append(
         {"group": "coordinates", "value": "missing", "count": figures["without_coordinates"]}
     )
