@@ -43,7 +43,7 @@ def formula_csv(rows: list[dict]) -> str:
 # must be added here (test_every_csv_command_is_driven fails until it is).
 DRIVEN = {
     "list", "show", "near", "search", "stale", "check", "stats", "goals", "categories",
-    "locate", "export", "import", "sources",
+    "locate", "export", "import", "sources", "partners",
 }  # fmt: skip
 
 formula = st.builds(
@@ -68,7 +68,9 @@ def test_every_command_that_writes_csv_writes_no_live_formula(
     cli("--db", db, "init", "--empty")
     base = {"name": name + " zebra", "category": "gym", "lat": "53.4808", "lon": "-2.2426",
             "description": text, "address": text, "area": area, "notes": text + " closed",
-            "accessibility": text, "source": text, "phone": "+44 161 000 0000"}  # fmt: skip
+            "accessibility": text, "source": text, "phone": "+44 161 000 0000",
+            "partnership_status": "partner", "contact_name": text, "staff_notes": text,
+            "next_contact": "2020-01-06"}  # fmt: skip
     bad = {**base, "name": name, "category": "=nope"}
     rejects = tmp / "rejects.csv"
     cli("--db", db, "import", "-", "--skip-invalid", "--rejects", str(rejects),
@@ -87,6 +89,9 @@ def test_every_command_that_writes_csv_writes_no_live_formula(
     ):  # fmt: skip
         result = cli("--db", db, args[0], "--format", "csv", *args[1:])
         outputs[args[0]] = assert_inert(result.stdout, args[0])
+    for args in (["partners"], ["partners", "due"]):
+        result = cli("--db", db, *args, "--format", "csv")
+        outputs[" ".join(args)] = assert_inert(result.stdout, " ".join(args))
     cli("--db", db, "export", str(tmp / "out.csv"))
     outputs["export FILE"] = assert_inert((tmp / "out.csv").read_text("utf-8"), "export FILE")
     outputs["rejects"] = assert_inert(rejects.read_text("utf-8-sig"), "rejects")
@@ -94,7 +99,8 @@ def test_every_command_that_writes_csv_writes_no_live_formula(
     for table in (tmp / "oruk").glob("*.csv"):
         outputs[table.name] = assert_inert(table.read_text("utf-8"), table.name)
     # Not vacuous: the formula-like values are there, made inert.
-    for where in ("list", "show", "near", "search", "stale", "check", "export", "export FILE"):
+    for where in ("list", "show", "near", "search", "stale", "check", "export", "export FILE",
+                  "partners", "partners due"):  # fmt: skip
         assert "'" + base["name"] in outputs[where], where
     assert "'" + area in outputs["stats"]
     assert "'" + text in outputs["sources"]  # the row named its own source
