@@ -1,9 +1,14 @@
-"""`near` speed on a synthetic catalogue spread over Great Britain.
+"""`near` speed on synthetic catalogues over Great Britain: one spread evenly, one where people
+live (sampled from the gazetteer's live postcodes; see synthetic.py).
 
     python benchmarks/bench_near.py [--assets 1000000] [--queries 200] [--runs 15]
+                                    [--spread both|uniform|people] [--baseline-src DIR]
 
-Prints the in-process query time (R*Tree prefilter + haversine, geodesic for the edge and the
-shortlist) and a whole `assetmap near` process beside `python -c pass` in the same run.
+Prints the in-process query time (median, p95, max) for random places and for named ones
+(central London, Manchester, a rural postcode), then whole `assetmap near` processes beside
+`python -c pass` in the same run. --baseline-src DIR (a checkout of another version's `src`,
+e.g. `git archive main src | tar -x -C DIR`) measures that version too, in the same run, so
+before and after can be compared side by side.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,70 +34,147 @@ def bye(name: str): print(name)
 app()
 """
 
+# Central London (EC1A, W1D), Manchester city centre and a rural postcode (Hawes, in the
+# Yorkshire Dales): about 19,000, 19,000, 6,000 and 40 assets within 5 km of the people spread.
+NAMED = {"EC1A 1BB": "London EC1A", "W1D 3QF": "London W1D", "M1 1AD": "Manchester M1",
+         "DL8 3NT": "rural DL8 (Hawes)"}  # fmt: skip
+RURAL = "DL8 3NT"
+CITY = "EC1A 1BB"
+NAMED_REPEATS = 15
+
+
+def cases(search) -> dict:
+    f = search.Filters
+    return {
+        "--tag gym": dict(goals=[], filters=f(tags=["gym"])),
+        "--goal 'get fit' --free": dict(goals=["get fit"], filters=f(free=True)),
+        "no filter": dict(goals=[], filters=f()),
+    }
+
+
+def quantiles(times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"median {statistics.median(ordered):6.2f}  p95 {p95:6.2f}  max {ordered[-1]:6.2f} ms"
+
+
+def in_process(args, label: str) -> None:
+    import synthetic
+
+    from assetmap.catalogue.store import open_catalogue
+    from assetmap.places.gazetteer import open_gazetteer
+    from assetmap.places.resolve import Place
+    from assetmap.search import engine as search
+
+    workdir = Path(args.workdir)
+    gaz = open_gazetteer()
+    named = {}
+    for pc, name in NAMED.items():
+        row = gaz.postcode(pc)
+        named[name] = Place(pc, row["lat"], row["lon"], "postcode", 0.0, "", "postcode", pc)
+    spreads = ["uniform", "people"] if args.spread == "both" else [args.spread]
+    for spread in spreads:
+        path = synthetic.ensure(workdir, args.assets, spread)
+        # Read the file once, so the figures measure the query rather than the disk (on this
+        # machine the OS drops cached pages quickly; a real catalogue is small and stays cached).
+        with open(path, "rb") as fh:
+            while fh.read(1 << 24):
+                pass
+        cat = open_catalogue(path, seed=False)
+        # Places where practitioners work: uniform over sectors for the even spread, at random
+        # live postcodes (so mostly in towns) for the people spread.
+        table = "sectors" if spread == "uniform" else "postcodes"
+        points = [(r[0], r[1]) for r in gaz.conn.execute(f"SELECT lat, lon FROM {table}")]
+        rnd = random.Random(7)
+        places = [rnd.choice(points) for _ in range(args.queries)]
+        print(f"\n[{label}] in process, {args.assets:,} assets spread {spread}, 5 km, limit 10; "
+              f"{args.queries} random places:")  # fmt: skip
+        todo = cases(search)
+        if spread == "uniform":
+            todo["--tag gym, 30 km"] = dict(goals=[], filters=search.Filters(tags=["gym"], within_km=30))  # fmt: skip
+        for case, kw in todo.items():
+            times, counts = [], []
+            for lat, lon in places:
+                place = Place("x", lat, lon, "coordinates", 0.0, "", "coordinates", "x")
+                start = time.perf_counter()
+                outcome = search.near(cat.conn, search.Query(place, **kw))
+                times.append((time.perf_counter() - start) * 1000)
+                counts.append(f"{outcome.total}{'' if getattr(outcome, 'complete', True) else '+'}")  # fmt: skip
+            print(f"  {case:<28} {quantiles(times)}  (median count {sorted(counts, key=lambda c: int(c.rstrip('+')))[len(counts) // 2]})")  # fmt: skip
+        if spread != "people":
+            cat.close()
+            continue
+        print(f"[{label}] named places, {NAMED_REPEATS} runs each (median / max ms; matches):")
+        for case, kw in cases(search).items():
+            cells = []
+            for name, place in named.items():
+                times = []
+                for _ in range(NAMED_REPEATS):
+                    start = time.perf_counter()
+                    outcome = search.near(cat.conn, search.Query(place, **kw))
+                    times.append((time.perf_counter() - start) * 1000)
+                more = "" if getattr(outcome, "complete", True) else "+"
+                cells.append(f"{name} {statistics.median(times):.1f}/{max(times):.1f} ({outcome.total}{more})")  # fmt: skip
+            print(f"  {case:<28} " + "; ".join(cells))
+        cat.close()
+
+
+def processes(args, baseline: Path | None) -> None:
+    import synthetic
+
+    workdir = Path(args.workdir)
+    py = sys.executable
+    spread = "uniform" if args.spread == "uniform" else "people"
+    path = synthetic.ensure(workdir, args.assets, spread)
+    print(f"\ncold processes on the {spread} spread, median of {args.runs}:")
+    # The console script, as a practitioner runs it (python -m would add runpy's start-up).
+    script = Path(py).parent / "assetmap"
+    command = [str(script)] if script.exists() else [py, "-m", "assetmap"]
+    db = ["--db", str(path), "near"]
+    named = {
+        "python -c 'import typer' (the framework floor)": [py, "-c", "import typer"],
+        "a minimal Typer app with two commands": [py, "-c", MINIMAL_TYPER_APP, "hello", "x"],
+        "assetmap near ST4 7QB --tag gym --format json": [*command, *db, "ST4 7QB", "--tag", "gym", "--format", "json"],
+    }  # fmt: skip
+    versions = {"": command}
+    if baseline:
+        # Both through `env` and `python -m`, so they start alike.
+        versions = {
+            "[after] ": ["env", "PYTHONPATH=", py, "-m", "assetmap"],
+            "[before] ": ["env", f"PYTHONPATH={baseline}", py, "-m", "assetmap"],
+        }
+    for tag, run in versions.items():
+        for pc in (CITY, RURAL):
+            for what, extra in (("no filter", []), ("--tag gym", ["--tag", "gym"])):
+                named[f"{tag}near {pc} {what}"] = [*run, *db, pc, *extra, "--format", "json"]
+    compare_processes(named, args.runs)
+    if not baseline:
+        print("\nthe same, counted in instructions (steady on a noisy machine):")
+        compare_instructions(named)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--spread", choices=["both", "uniform", "people"], default="both")
+    parser.add_argument("--baseline-src", type=Path, help="another version's src directory")
+    parser.add_argument("--in-process-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--label", default="this version", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", default=os.environ.get("TMPDIR", "/tmp") + "/assetmap-bench")
     args = parser.parse_args()
-    workdir = Path(args.workdir)
-    os.environ.setdefault("ASSETMAP_CACHE_DIR", str(workdir / "cache"))
-
-    import synthetic
-
-    from assetmap.catalogue.store import open_catalogue
-    from assetmap.places.resolve import Place
-    from assetmap.search import engine as search
-
-    path = synthetic.ensure(workdir, args.assets)
-    # Read the file once, so the figures measure the query rather than the disk (on this
-    # machine the OS drops cached pages quickly; a real catalogue is small and stays cached).
-    with open(path, "rb") as fh:
-        while fh.read(1 << 24):
-            pass
-    cat = open_catalogue(path, seed=False)
-    points = synthetic.sector_points()
-    rnd = random.Random(7)
-    cases = {
-        "--tag gym, 5 km": dict(goals=[], filters=search.Filters(tags=["gym"])),
-        "--goal 'get fit' --free, 5 km": dict(goals=["get fit"], filters=search.Filters(free=True)),
-        "no filter, 5 km": dict(goals=[], filters=search.Filters()),
-        "--tag gym, 30 km (a dense city)": dict(
-            goals=[], filters=search.Filters(tags=["gym"], within_km=30)
-        ),  # fmt: skip
-    }
-    print(f"in-process near queries on {args.assets:,} assets, {args.queries} random places each:")
-    for label, kw in cases.items():
-        times, counts = [], []
-        for _ in range(args.queries):
-            lat, lon = rnd.choice(points)
-            place = Place("x", lat, lon, "coordinates", 0.0, "", "coordinates", "x")
-            query = search.Query(place, **kw)
-            start = time.perf_counter()
-            outcome = search.near(cat.conn, query)
-            times.append((time.perf_counter() - start) * 1000)
-            counts.append(outcome.total)
-        print(f"  {label:<36} median {statistics.median(times):6.2f} ms  "
-              f"p90 {sorted(times)[int(len(times) * 0.9)]:6.2f} ms  "
-              f"(median {statistics.median(counts):.0f} matches)")  # fmt: skip
-    cat.close()
-
-    print(f"\ncold processes, median of {args.runs}:")
-    py = sys.executable
-    # The console script, as a practitioner runs it (python -m would add runpy's start-up).
-    script = Path(py).parent / "assetmap"
-    command = [str(script)] if script.exists() else [py, "-m", "assetmap"]
-    near = [*command, "--db", str(path), "near", "ST4 7QB", "--tag", "gym", "--format", "json"]
-    named = {
-        "python -c 'import typer' (the framework floor)": [py, "-c", "import typer"],
-        "a minimal Typer app with two commands": [py, "-c", MINIMAL_TYPER_APP, "hello", "x"],
-        "assetmap near ST4 7QB --tag gym --format json": near,
-    }
-    compare_processes(named, args.runs)
-    print("\nthe same, counted in instructions (steady on a noisy machine):")
-    compare_instructions(named)
+    os.environ.setdefault("ASSETMAP_CACHE_DIR", str(Path(args.workdir) / "cache"))
+    baseline = args.baseline_src.resolve() if args.baseline_src else None
+    if baseline:
+        child = [sys.argv[0], "--assets", str(args.assets), "--queries", str(args.queries),
+                 "--spread", args.spread, "--workdir", args.workdir, "--in-process-only",
+                 "--label", f"before: {baseline}"]  # fmt: skip
+        env = {**os.environ, "PYTHONPATH": str(baseline)}
+        subprocess.run([sys.executable, *child], env=env, check=True)
+    in_process(args, "after" if baseline else args.label)
+    if not args.in_process_only:
+        processes(args, baseline)
 
 
 if __name__ == "__main__":

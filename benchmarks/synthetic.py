@@ -1,8 +1,12 @@
-"""A synthetic catalogue of N assets spread evenly over Great Britain, for the benchmarks.
+"""Synthetic catalogues of N assets over Great Britain, for the benchmarks. Two spreads:
 
-Points are uniform over the land: uniform in GB's bounding box, kept when a postcode sector
-centre lies within about 5 km (so not at sea). Real assets cluster in towns; a 30 km query
-stands in for a dense city. The file is cached between runs.
+- uniform: uniform in GB's bounding box, kept when a postcode sector centre lies within about
+  5 km (so not at sea): a 5 km circle holds about the same number of assets anywhere;
+- people: each asset at a live postcode drawn at random (with replacement), moved up to 50 m,
+  so density follows where people live (a postcode holds about 15 addresses): central London
+  has tens of thousands of assets within 5 km, the Highlands a handful.
+
+Apart from where they are, the assets are drawn alike. The file is cached between runs.
 """
 
 from __future__ import annotations
@@ -42,10 +46,22 @@ def land_points(n: int, rnd: random.Random):
             yield lat, lon
 
 
-def rows(n: int, seed: int = 1):
+def people_points(n: int, rnd: random.Random):
+    """n points at live postcodes drawn with replacement, each moved up to 50 m."""
+    gaz = open_gazetteer()
+    postcodes = gaz.conn.execute("SELECT lat, lon FROM postcodes").fetchall()
+    for _ in range(n):
+        lat, lon = rnd.choice(postcodes)
+        yield lat + rnd.uniform(-0.00045, 0.00045), lon + rnd.uniform(-0.0007, 0.0007)
+
+
+SPREADS = {"uniform": land_points, "people": people_points}
+
+
+def rows(n: int, seed: int = 1, spread: str = "uniform"):
     rnd = random.Random(seed)
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    for i, (lat, lon) in enumerate(land_points(n, rnd)):
+    for i, (lat, lon) in enumerate(SPREADS[spread](n, rnd)):
         cat = rnd.choice(DEFAULT_CATEGORIES)
         tags = ";".join(rnd.sample(TAGS, rnd.randint(1, 3)))
         yield (f"asset-{i:07d}", f"Asset {i} {cat}", cat, tags, f"A {cat} for {tags}",
@@ -53,7 +69,7 @@ def rows(n: int, seed: int = 1):
                rnd.choice(["yes", "no", "unknown"]), "Sat 10:00-12:00", "2026-01-01", now, now)  # fmt: skip
 
 
-def build(path: Path, n: int) -> float:
+def build(path: Path, n: int, spread: str = "uniform") -> float:
     """Create the catalogue with n assets (bulk load, then build the indexes). Seconds taken."""
     start = time.perf_counter()
     cat = open_catalogue(path, seed=False)
@@ -69,7 +85,7 @@ def build(path: Path, n: int) -> float:
         "INSERT INTO assets (id, name, category, tags, description, lat, lon, geo_precision, "
         "cost, welcomes_convictions, schedule, verified_on, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows(n),
+        rows(n, spread=spread),
     )
     conn.execute("INSERT INTO assets_rtree SELECT pk, lat, lat, lon, lon FROM assets")
     conn.execute("INSERT INTO assets_fts(assets_fts) VALUES ('rebuild')")
@@ -80,8 +96,9 @@ def build(path: Path, n: int) -> float:
     return time.perf_counter() - start
 
 
-def ensure(workdir: Path, n: int) -> Path:
-    path = workdir / f"synthetic-{n}.db"
+def ensure(workdir: Path, n: int, spread: str = "uniform") -> Path:
+    name = f"synthetic-{n}.db" if spread == "uniform" else f"synthetic-{spread}-{n}.db"
+    path = workdir / name
     if path.exists():
         try:
             conn = sqlite3.connect(path)
@@ -91,6 +108,6 @@ def ensure(workdir: Path, n: int) -> Path:
             pass
         path.unlink()
     workdir.mkdir(parents=True, exist_ok=True)
-    secs = build(path, n)
-    print(f"built a synthetic catalogue of {n:,} assets in {secs:.0f} s: {path}")
+    secs = build(path, n, spread)
+    print(f"built a synthetic catalogue of {n:,} assets ({spread}) in {secs:.0f} s: {path}")
     return path

@@ -1,27 +1,24 @@
 """`near` and `search`: place + goals -> candidates -> filters -> rank -> results.
 
-Candidates come from the R*Tree (a box round the point), never a scan of the catalogue. A
-haversine pre-check settles most of them; the exact geodesic decides the ones near the radius
-or a zone's edge, and gives the distances shown.
+Candidates come from the R*Tree in rings, nearest first (search.candidates), never a scan of
+the catalogue, and only until the best are certain. A haversine pre-check settles most of
+them; the exact geodesic decides the ones near the radius or a zone's edge, and gives the
+distances shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 import sqlite3
 from collections.abc import Sequence
 
 from assetmap.errors import InvalidValue
-from assetmap.places.distance import (
-    HAVERSINE_MARGIN,
-    bbox,
-    circle_prefilter,
-    distance_km,
-    haversine_km,
-)
+from assetmap.places.distance import HAVERSINE_MARGIN, distance_km, haversine_km
 from assetmap.places.resolve import Place
 from assetmap.search import goals as goals_mod
+from assetmap.search.candidates import rings
 
 STALE_AFTER_DAYS = 365
 HIDDEN_STATUSES = ("closed", "temporarily-closed")
@@ -76,11 +73,15 @@ class Filters:
 
 
 class Query:
-    __slots__ = ("place", "goals", "filters", "sort", "limit", "today")
+    """`complete` reads the whole circle even when the best are known sooner, for an exact
+    total and every exclusion (--show-excluded)."""
+
+    __slots__ = ("place", "goals", "filters", "sort", "limit", "today", "complete")
 
     def __init__(
         self, place: Place | None, *, goals: Sequence[str] = (), filters: Filters | None = None,
         sort: str = "score", limit: int = 10, today: dt.date | None = None,
+        complete: bool = False,
     ) -> None:  # fmt: skip
         self.place = place
         self.goals = list(goals)
@@ -88,6 +89,7 @@ class Query:
         self.sort = sort
         self.limit = limit
         self.today = today if today is not None else dt.date.today()
+        self.complete = complete
 
 
 class Result:
@@ -124,16 +126,19 @@ class Result:
 
 
 class Outcome:
-    __slots__ = ("results", "excluded", "notes", "total")
+    __slots__ = ("results", "excluded", "notes", "total", "complete")
 
     def __init__(
         self, results: list[Result], excluded: list[tuple[str, str, str]], notes: list[str],
-        total: int,
+        total: int, complete: bool = True,
     ) -> None:  # fmt: skip
         self.results = results
         self.excluded = excluded  # (id, name, reason)
         self.notes = notes  # how goals were understood, uncertainty, etc.
-        self.total = total  # matches before --limit
+        self.total = total  # matches before --limit (at least this many when not complete)
+        # False when the search stopped before the radius (the best were certain): `total`
+        # and `excluded` then count only the part read.
+        self.complete = complete
 
 
 def _goal_plan(conn, texts: list[str]) -> tuple[list, list[str], list[str]]:
@@ -231,6 +236,24 @@ def _exclusion(row, f: Filters) -> str | None:
     return None
 
 
+def _left_out(row, f: Filters) -> tuple[str | None, list[str]]:
+    """(why a candidate in the radius is left out or None, cautions for the why column)."""
+    reason = _exclusion(row, f)
+    if reason is not None:
+        return reason, []
+    reason, cautions = _flag_check(row, f)
+    if reason is None and f.times is not None:
+        reason = _time_check(row, f)
+        if reason == NO_TIMES:  # kept and marked, as an unknown DBS flag is
+            reason = "times not recorded (--strict-times)" if f.times.strict else None
+            cautions.insert(0, NO_TIMES)
+    if reason is None:
+        for zone in f.zones:
+            if zone.contains(row["lat"], row["lon"], row["postcode"] or ""):
+                return f"inside avoided zone {zone.label}", []
+    return reason, cautions
+
+
 def _why(row, goals_met, distance, cautions, fresh: bool) -> str:
     parts = []
     if goals_met:
@@ -254,23 +277,6 @@ def _why(row, goals_met, distance, cautions, fresh: bool) -> str:
     return "; ".join(parts)
 
 
-def _candidates(conn, q: Query, extra_sql: str, params: list):
-    place, f = q.place, q.filters
-    box = bbox(place.lat, place.lon, f.within_km)
-    sql = (
-        "SELECT a.* FROM assets_rtree r JOIN assets a ON a.pk = r.pk "
-        "WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?"
-    )
-    params = [*box, *params]
-    circle = circle_prefilter(place.lat, place.lon, box, f.within_km)
-    if circle:
-        # Tested on the R*Tree's own coordinates, so the box's corners (a fifth of its area)
-        # are dropped before their rows are read: measured about 15% off a 5 km query.
-        sql += " AND (r.min_lat - ?) * (r.min_lat - ?) * ? + (r.min_lon - ?) * (r.min_lon - ?) * ? <= ?"
-        params[4:4] = circle
-    return conn.execute(sql + extra_sql, params)
-
-
 def _sql_filters(q: Query) -> tuple[str, list]:
     """Filters cheap to test in SQL, pushed down so fewer rows reach Python."""
     f, sql, params = q.filters, "", []
@@ -286,61 +292,80 @@ def _sql_filters(q: Query) -> tuple[str, list]:
 
 
 def near(conn, q: Query) -> Outcome:
+    """The best `limit` matches within the radius, in the order a full scan would give.
+
+    Rings are read nearest first. Reading stops once `limit` matches are certain to beat
+    anything further out: the worst score they can have (their distance rounded up by the
+    haversine's error) is above _ceiling(), the best score an asset beyond the ring could
+    reach. With q.complete, or when fewer than `limit` match, the whole circle is read, so
+    the total and the list of what was left out are exact."""
     f = q.filters
     known_goals, free_goals, notes = _goal_plan(conn, q.goals)
     fts_hits = {text: set(_fts_pks(conn, text)) for text in free_goals}
     extra_sql, params = _sql_filters(q)
-    radius = f.within_km
+    radius, limit = f.within_km, q.limit
     lo_edge, hi_edge = radius * (1 - HAVERSINE_MARGIN), radius * (1 + HAVERSINE_MARGIN)
     plat, plon = q.place.lat, q.place.lon
     fresh_since = (q.today - dt.timedelta(days=STALE_AFTER_DAYS)).isoformat()
+    by_distance = q.sort == "distance"
+    goals_possible = len(known_goals) + len(free_goals)
     kept, excluded = [], []
-    for row in _candidates(conn, q, extra_sql, params):
-        d = haversine_km(plat, plon, row["lat"], row["lon"])
-        if d > hi_edge:
-            continue
-        if d >= lo_edge:  # too close to the edge to trust the haversine: ask the geodesic
-            d = distance_km(plat, plon, row["lat"], row["lon"])
-            if d > radius:
+    worst_top: list[float] = []  # min-heap: the `limit` best worst-case ranks so far
+    complete = True
+    ring_reader = rings(conn, plat, plon, radius, extra_sql, params)
+    wider = None
+    while True:
+        try:
+            ring, floor_km = ring_reader.send(wider)
+        except StopIteration:
+            break
+        for row in ring:
+            d = haversine_km(plat, plon, row["lat"], row["lon"])
+            if d > hi_edge:
                 continue
-        met = _goals_met(row, known_goals, free_goals, fts_hits)
-        if q.goals and not met:
+            if d >= lo_edge:  # too close to the edge to trust the haversine: ask the geodesic
+                d = distance_km(plat, plon, row["lat"], row["lon"])
+                if d > radius:
+                    continue
+            met = _goals_met(row, known_goals, free_goals, fts_hits)
+            if q.goals and not met:
+                continue
+            reason, cautions = _left_out(row, f)
+            if reason:
+                excluded.append((row["id"], row["name"], reason))
+                continue
+            fresh = row["verified_on"] >= fresh_since
+            # The geodesic is within HAVERSINE_MARGIN of the haversine: rank at both ends.
+            far, close = d * (1 + HAVERSINE_MARGIN) + 1e-9, d * (1 - HAVERSINE_MARGIN)
+            if by_distance:
+                worst, best = -far, -close
+            else:
+                worst, best = _score(q, far, len(met), fresh), _score(q, close, len(met), fresh)
+            kept.append((best, row, met, cautions, fresh))
+            if len(worst_top) < limit:
+                heapq.heappush(worst_top, worst)
+            elif worst > worst_top[0]:
+                heapq.heapreplace(worst_top, worst)
+        # Matches grow with the area: aim the next ring at `limit` of them (the reader caps it).
+        wider = 1.2 * (limit / max(len(kept), 0.5)) ** 0.5
+        if q.complete or len(worst_top) < limit or floor_km == math.inf:
             continue
-        reason = _exclusion(row, f)
-        cautions: list[str] = []
-        if reason is None:
-            reason, cautions = _flag_check(row, f)
-        if reason is None and f.times is not None:
-            reason = _time_check(row, f)
-            if reason == NO_TIMES:  # kept and marked, as an unknown DBS flag is
-                reason = "times not recorded (--strict-times)" if f.times.strict else None
-                cautions.insert(0, NO_TIMES)
-        if reason is None:
-            for zone in f.zones:
-                if zone.contains(row["lat"], row["lon"], row["postcode"] or ""):
-                    reason = f"inside avoided zone {zone.label}"
-                    break
-        if reason:
-            excluded.append((row["id"], row["name"], reason))
-            continue
-        fresh = row["verified_on"] >= fresh_since
-        kept.append([_key(q, row, d, len(met), fresh), row, d, met, cautions, fresh])
-    kept.sort(key=lambda k: k[0])
-    # The order above used haversine distances (within 0.5% of the geodesic). Make the
-    # distances of the top `limit` exact, with every rival close enough to swap places.
-    shortlist = kept[: q.limit]
-    if shortlist:
-        cutoff = shortlist[-1][0][0]
-        slack = abs(cutoff) * 0.02 + 1e-6
-        shortlist += [k for k in kept[q.limit :] if k[0][0] <= cutoff + slack]
-    for k in shortlist:
-        row = k[1]
-        k[2] = distance_km(plat, plon, row["lat"], row["lon"])
-        k[0] = _key(q, row, k[2], len(k[3]), k[5])
+        ceiling = -floor_km if by_distance else _ceiling(q, floor_km, goals_possible)
+        if worst_top[0] > ceiling:
+            complete = False
+            break
+    # Only an asset whose best possible rank reaches the limit-th worst case can be shown:
+    # give those their exact distance and rank them exactly.
+    cutoff = worst_top[0] if len(worst_top) >= limit else -math.inf
+    shortlist = []
+    for best, row, met, cautions, fresh in kept:
+        if best >= cutoff:
+            d = distance_km(plat, plon, row["lat"], row["lon"])
+            shortlist.append((_key(q, row, d, len(met), fresh), row, d, met, cautions, fresh))
     shortlist.sort(key=lambda k: k[0])
     results = [
         Result(row, d, met, _score(q, d, len(met), fresh), _why(row, met, d, c, fresh))
-        for _key_, row, d, met, c, fresh in shortlist[: q.limit]
+        for _key_, row, d, met, c, fresh in shortlist[:limit]
     ]
     if q.place.precision in ("district", "place", "council") or q.place.radius_km >= 1:
         notes.append(
@@ -348,7 +373,7 @@ def near(conn, q: Query) -> Outcome:
             f"they may be out by up to {q.place.radius_km:.1f} km"
         )
     excluded.sort(key=lambda e: e[0])
-    return Outcome(results, excluded, notes, total=len(kept))
+    return Outcome(results, excluded, notes, total=len(kept), complete=complete)
 
 
 def _goals_met(row, known_goals, free_goals, fts_hits) -> list[str]:
@@ -367,6 +392,13 @@ def _decay(q: Query, distance: float) -> float:
 def _score(q: Query, distance: float, goals_met: int, fresh: bool) -> float:
     """Goals met, then nearness, then freshness: a goal always outweighs distance."""
     return goals_met + 0.9 * _decay(q, distance) + (0.09 if fresh else 0.0)
+
+
+def _ceiling(q: Query, distance: float, goals_possible: int) -> float:
+    """The best score any asset at `distance` or further could reach: _score with every
+    goal met and fresh, at that distance (the score never rises with distance). Change it
+    with _score; the property test in tests/test_near_fast.py guards the pair."""
+    return _score(q, distance, goals_possible, True)
 
 
 def _key(q: Query, row, distance: float, goals_met: int, fresh: bool):

@@ -85,17 +85,28 @@ def build_filters(
     )
 
 
-def run(place: str, *, catalogue, find_place, goals=(), sort="score", limit=10, **options):
-    """Resolve the place, build the filters and search. Returns (place, outcome)."""
+def run(
+    place: str, *, catalogue, find_place, goals=(), sort="score", limit=10, complete=False,
+    **options,
+):  # fmt: skip
+    """Resolve the place, build the filters and search. Returns (place, outcome).
+    `complete` reads the whole circle, for every exclusion and an exact count."""
     if sort not in ("score", "distance"):
         raise InvalidValue(f"--sort: '{sort}' is not one of score, distance")
     time_notes: list[str] = []
     found = find_place(place)
     filters = build_filters(find_place, centre=found, notes=time_notes, **options)
-    query = search.Query(found, goals=list(goals), filters=filters, sort=sort, limit=limit)
+    query = search.Query(
+        found, goals=list(goals), filters=filters, sort=sort, limit=limit, complete=complete
+    )
     outcome = search.near(catalogue.conn, query)
     outcome.notes[:0] = time_notes
     return found, outcome
+
+
+def shown_of(shown: int, outcome: search.Outcome) -> str:
+    """'10 of 2,345', or '10 of 37+' when the search stopped once the best were certain."""
+    return f"{shown} of {outcome.total:,}{'' if outcome.complete else '+'}"
 
 
 COVERAGE_KM = 25

@@ -169,9 +169,9 @@ def near(
     state = get_state(ctx)
     found, outcome = nearby.run(
         place, catalogue=state.catalogue(), find_place=state.find_place, goals=goal or [],
-        sort=sort, limit=limit, within=within, day=day, at=at, after=after, before=before,
-        daytime=daytime, evening=evening, strict_times=strict_times, gender=gender,
-        referral=referral or [], capital=capital or [], avoid=avoid or [],
+        sort=sort, limit=limit, complete=show_excluded, within=within, day=day, at=at,
+        after=after, before=before, daytime=daytime, evening=evening, strict_times=strict_times,
+        gender=gender, referral=referral or [], capital=capital or [], avoid=avoid or [],
         avoid_zones=avoid_zone or [], tags=tag or [], categories=category or [], free=free,
         age=age, women_only=women_only, accessible=accessible,
         welcomes_convictions=welcomes_convictions, no_dbs=no_dbs, no_children=no_children,
@@ -194,7 +194,7 @@ def near(
     elif fmt == "table":
         state.messages.info(
             f"Near {found.label} ({found.precision}, {found.area or 'area unknown'}), within "
-            f"{within}: showing {len(records)} of {outcome.total}"
+            f"{within}: showing {nearby.shown_of(len(records), outcome)}"
         )
     if fmt == "table" and records:
         add_table_cells(records, state.catalogue())

@@ -1,0 +1,223 @@
+"""`near` reads the R*Tree in rings and stops once the best are certain. These tests hold it to
+a brute-force scan of the whole catalogue (every asset, the exact geodesic, every filter): the
+same assets, in the same order, with the same distances, scores and reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from assetmap.catalogue.store import open_catalogue
+from assetmap.places.distance import distance_km
+from assetmap.places.resolve import Place
+from assetmap.places.zones import CircleZone
+from assetmap.search import engine
+
+TODAY = dt.date(2026, 12, 1)
+CATEGORIES = ["gym", "walking group", "book club", "library", "community centre"]
+TAGS = ["gym", "fitness", "walking", "books", "social", "woodwork", "pottery"]
+SCHEDULES = ["", "Sat 10:00-12:00", "Mon-Fri 09:00-17:00", "Wed 18:30-20:00", "Sun 22:00-23:30"]
+COLUMNS = ("id, name, category, tags, description, lat, lon, cost, status, verified_on, "
+           "schedule, gender, min_age, max_age, welcomes_convictions, dbs_required, "
+           "involves_children, accessibility, referral, capital, created_at, updated_at")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory):
+    cat = open_catalogue(tmp_path_factory.mktemp("fast") / "fast.db", seed=False)
+    cat.conn.execute("PRAGMA synchronous = OFF")  # thousands of small catalogues: no fsync
+    yield cat.conn
+    cat.close()
+
+
+def fill(conn, rows: list[tuple]) -> None:
+    conn.execute("DELETE FROM assets")
+    marks = ", ".join("?" * len(COLUMNS.split(",")))
+    conn.executemany(f"INSERT INTO assets ({COLUMNS}) VALUES ({marks})", rows)
+    conn.commit()
+
+
+def offset(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
+    """A point about km away (flat earth is close enough: the scan measures the truth)."""
+    b = math.radians(bearing)
+    return (lat + km * math.cos(b) / 111.2,
+            lon + km * math.sin(b) / (111.2 * math.cos(math.radians(lat))))  # fmt: skip
+
+
+def brute_force(conn, q: engine.Query):
+    """Every asset in the catalogue, exact distances, the engine's own rules for each asset,
+    sorted by the engine's key: what `near` must give."""
+    f = q.filters
+    known, free_text, _ = engine._goal_plan(conn, q.goals)
+    hits = {t: set(engine._fts_pks(conn, t)) for t in free_text}
+    fresh_since = (q.today - dt.timedelta(days=engine.STALE_AFTER_DAYS)).isoformat()
+    kept, excluded = [], []
+    for row in conn.execute("SELECT * FROM assets"):
+        d = distance_km(q.place.lat, q.place.lon, row["lat"], row["lon"])
+        if d > f.within_km:
+            continue
+        tags = row["tags"].split(";")
+        if any(t not in tags for t in f.tags) or (f.categories and row["category"] not in f.categories):  # fmt: skip
+            continue
+        if not f.include_closed and row["status"] != "active":
+            continue
+        met = engine._goals_met(row, known, free_text, hits)
+        if q.goals and not met:
+            continue
+        reason, cautions = engine._left_out(row, f)
+        if reason:
+            excluded.append((row["id"], row["name"], reason))
+            continue
+        fresh = row["verified_on"] >= fresh_since
+        score = engine._score(q, d, len(met), fresh)
+        why = engine._why(row, met, d, cautions, fresh)
+        kept.append((engine._key(q, row, d, len(met), fresh), row["id"], d, score, met, why))
+    kept.sort(key=lambda k: k[0])
+    return [k[1:] for k in kept], sorted(excluded)
+
+
+def assert_same(conn, q: engine.Query):
+    out = engine.near(conn, q)
+    expected, excluded = brute_force(conn, q)
+    got = [(r.row["id"], r.distance_km, r.score, r.goals_met, r.why) for r in out.results]
+    assert got == expected[: q.limit]
+    if out.complete:
+        assert out.total == len(expected)
+        assert out.excluded == excluded
+    else:
+        assert q.limit <= out.total <= len(expected)
+        assert set(out.excluded) <= set(excluded)
+    return out
+
+
+asset = st.fixed_dictionaries({
+    # Where: km out (often inside the first rings, where they stop), a share of the radius
+    # (often right on its edge), or a copy of an earlier asset's point (ties broken by id).
+    "where": st.one_of(
+        st.tuples(st.just("km"), st.floats(0, 0.06)), st.tuples(st.just("km"), st.floats(0, 0.4)),
+        st.tuples(st.just("share"), st.one_of(st.floats(0, 1.2), st.floats(0.99, 1.01))),
+        st.tuples(st.just("copy"), st.integers(1, 3)),
+    ),
+    "bearing": st.floats(0, 360),
+    "category": st.sampled_from(CATEGORIES),
+    "tags": st.lists(st.sampled_from(TAGS), max_size=3, unique=True),
+    "cost": st.sampled_from(["free", "paid", ""]),
+    "status": st.sampled_from(["active", "active", "active", "closed", "temporarily-closed"]),
+    "verified_on": st.sampled_from(["2026-10-01", "2025-12-01", "2025-11-30", "2019-01-01", ""]),
+    "schedule": st.sampled_from(SCHEDULES),
+    "gender": st.sampled_from(["any", "any", "women", "men"]),
+    "ages": st.sampled_from([(None, None), (18, None), (None, 17), (25, 65)]),
+    "flags": st.tuples(*[st.sampled_from(["yes", "no", "unknown"])] * 3),
+})  # fmt: skip
+
+# Like `asset`, but one that most filters keep.
+crowd_asset = asset.map(lambda a: {**a, "status": "active", "cost": "free", "gender": "any",
+                                   "ages": (None, None), "flags": ("yes", "no", "no")}).flatmap(
+    lambda a: st.lists(st.sampled_from(TAGS), min_size=2, max_size=4, unique=True).map(
+        lambda tags: {**a, "tags": tags}))  # fmt: skip
+
+query = st.fixed_dictionaries({
+    "lat": st.one_of(st.floats(49.9, 58.7), st.floats(-75, 75)),
+    "lon": st.one_of(st.floats(-7.6, 1.8), st.floats(-170, 170)),
+    "radius": st.sampled_from([0.03, 0.2, 1.0, 5.0, 30.0, 150.0]),
+    "goals": st.lists(st.sampled_from(["get fit", "meet people", "woodwork", "pottery", "be outdoors"]), max_size=2, unique=True),
+    "tags": st.one_of(st.just([]), st.lists(st.sampled_from(["gym", "walking", "social"]), max_size=1)),
+    "categories": st.one_of(st.just([]), st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True)),
+    "free": st.booleans(),
+    "time": st.sampled_from([{}, {}, {}, {"day": 5}, {"at": 600}, {"after": 1080}, {"day": 2, "at": 1140}]),
+    "who": st.sampled_from([{}, {}, {}, {"age": 16}, {"gender": "women"}, {"welcomes_convictions": True},
+                            {"no_dbs": True}, {"no_children": True, "strict_flags": True}]),
+    "include_closed": st.booleans(),
+    "zone": st.one_of(st.none(), st.tuples(st.floats(0, 1), st.floats(0, 360), st.floats(0.05, 0.8))),
+    "sort": st.sampled_from(["score", "score", "distance"]),
+    "limit": st.one_of(st.integers(1, 3), st.integers(1, 12)),
+})  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    q=query,
+    assets=st.lists(asset, min_size=1, max_size=30),
+    # A crowd of like assets right at the place, so the rings often stop early, with the
+    # other assets as rivals further out that the bound must not miss.
+    crowd=st.one_of(st.none(), st.tuples(crowd_asset, st.integers(5, 20), st.floats(0.001, 0.03))),
+)
+def test_near_gives_what_a_full_scan_gives(conn, q, assets, crowd):
+    radius = q["radius"]
+    rows, points = [], []
+    if crowd:
+        like, n, spread_km = crowd
+        assets = [{**like, "where": ("km", spread_km * (i / n) ** 0.5), "bearing": i * 137.5}
+                  for i in range(n)] + assets  # fmt: skip
+    for i, a in enumerate(assets):
+        how, x = a["where"]
+        if how == "copy":
+            lat, lon = points[-x] if len(points) >= x else (q["lat"], q["lon"])
+        else:
+            lat, lon = offset(
+                q["lat"], q["lon"], x * (radius if how == "share" else 1), a["bearing"]
+            )
+        points.append((lat, lon))
+        gender, (lo, hi), (conv, dbs, kids) = a["gender"], a["ages"], a["flags"]
+        rows.append((
+            f"a{i:02d}", f"Asset {i}", a["category"], ";".join(a["tags"]), f"about {' '.join(a['tags'])}",
+            lat, lon, a["cost"], a["status"], a["verified_on"], a["schedule"], gender, lo, hi,
+            conv, dbs, kids, "ramp" if i % 2 else "", "drop-in", "bonding", "2026-01-01", "2026-01-01",
+        ))  # fmt: skip
+    fill(conn, rows)
+    zones = []
+    if q["zone"]:
+        share, bearing, zone_km = q["zone"]
+        z_lat, z_lon = offset(q["lat"], q["lon"], share * radius, bearing)
+        zones.append(CircleZone("z", z_lat, z_lon, zone_km * radius))
+    filters = engine.Filters(
+        within_km=radius, tags=q["tags"], categories=q["categories"], free=q["free"],
+        include_closed=q["include_closed"], zones=zones, **q["time"], **q["who"],
+    )  # fmt: skip
+    place = Place("p", q["lat"], q["lon"], "coordinates", 0.0, "", "coordinates", "p")
+    for complete in (False, True):
+        query_ = engine.Query(place, goals=q["goals"], filters=filters, sort=q["sort"],
+                              limit=q["limit"], today=TODAY, complete=complete)  # fmt: skip
+        out = assert_same(conn, query_)
+        if complete:
+            assert out.complete
+        else:
+            event("stopped early" if not out.complete else "read the whole circle")
+
+
+def test_rings_stop_early_where_assets_are_dense_and_say_so(conn, cli, tmp_path):
+    """300 assets within 100 m and one far out that a filter leaves out: the best ten come
+    from the first rings, the count says '+', and --show-excluded still reads everything."""
+    lat, lon = 51.5246, -0.1120
+    rows = []
+    for i in range(300):
+        p = offset(lat, lon, 0.1 * (i / 300) ** 0.5, i * 137.5)
+        rows.append((f"n{i:03d}", f"Near {i}", "gym", "gym", "", *p, "paid", "active",
+                     "2026-10-01", "", "any", None, None, "yes", "no", "no", "", "", "",
+                     "2026-01-01", "2026-01-01"))  # fmt: skip
+    far = offset(lat, lon, 4.0, 90)
+    rows.append(("far", "Far away", "gym", "gym", "", *far, "paid", "active", "2026-10-01",
+                 "", "any", 25, None, "yes", "no", "no", "", "", "", "2026-01-01", "2026-01-01"))  # fmt: skip
+    fill(conn, rows)
+    place = Place("p", lat, lon, "coordinates", 0.0, "", "coordinates", "p")
+    q = engine.Query(place, filters=engine.Filters(age=18), today=TODAY)
+    out = assert_same(conn, q)
+    assert not out.complete and out.total < 300
+    assert out.excluded == []
+    full = assert_same(conn, engine.Query(place, filters=engine.Filters(age=18), today=TODAY, complete=True))  # fmt: skip
+    assert full.complete and full.total == 300
+    assert full.excluded == [("far", "Far away", "ages 25-")]
+
+    db = str(conn.execute("PRAGMA database_list").fetchone()[2])
+    shown = cli("--db", db, "near", f"{lat},{lon}", "--age", "18")
+    assert "showing 10 of" in shown.stderr and "+" in shown.stderr.split("showing 10 of")[1]
+    explained = cli("--db", db, "near", f"{lat},{lon}", "--age", "18", "--show-excluded")
+    assert "showing 10 of 300" in explained.stderr
+    assert "left out: Far away (far): ages 25-" in explained.stderr
+    as_json = json.loads(cli("--db", db, "near", f"{lat},{lon}", "--format", "json").stdout)
+    assert [r["id"] for r in as_json] == [r[0] for r in brute_force(conn, q)[0][:10]]
