@@ -1,14 +1,16 @@
 """Build the packaged offline gazetteer (src/assetmap/data/gazetteer/) from ../shared/data/geo.
 A developer tool: the installed package never reads ../shared. Run from the repository root:
 
-    python scripts/build_gazetteer.py ../shared/data/geo
+    python scripts/build_gazetteer.py ../shared/data/geo [../shared/data/assets]
 
 Output (see NOTICE there for licences):
 - postcodes.txt.xz, lat.i32.xz, lon.i32.xz, pqi.u8.xz: the 1.74M live GB postcodes, sorted,
   stored column by column (coordinates as little-endian int32 deltas in 1e-5 degrees), which
   lzma packs to about 6 MB;
 - sectors.csv, districts.csv, councils.csv, places.csv: the small tables, with each sector's,
-  town's and locality's council found by point-in-polygon against the council boundaries.
+  town's and locality's council found by point-in-polygon against the council boundaries;
+  places.csv adds neighbourhoods named in the addresses of open lists of libraries and food
+  banks (../shared/data/assets), and GeoNames' shortenings of town names.
 """
 
 from __future__ import annotations
@@ -127,71 +129,85 @@ _NOT_A_PLACE = re.compile(
     r"centre|center|house|building|buildings|library|libraries|school|church|college|"
     r"university|unit|floor|level|box|hall|parade|mall|arcade|shopping|estate|campus|"
     r"square|place|walk|row|grove|gardens|court|mews|yard|quay|wharf|circus|broadway|"
-    r"hospital|station|prison|hmp|village hall|county|borough|city|district|council|"
+    r"hospital|station|prison|hmp|villas|esplanade|county|borough|city|district|council|"
     r"metropolitan|greater|north|south|east|west)\b",
     re.I,
 )
 
 
-def library_neighbourhoods(
-    path: Path, points, councils: Councils, places: list[list], not_places: set[str]
+def address_localities(assets: Path):
+    """(locality, postcode, names that are not it) from the address lines of open lists of
+    public libraries and food banks, all OGL v3: 'Edgeley Road, Edgeley, Greater Manchester,
+    SK3 9NB' gives Edgeley."""
+    with open(assets / "national/libraries/libraries_england_2023_dcms.csv", encoding="utf-8-sig", newline="") as fh:  # fmt: skip
+        for r in csv.DictReader(fh):
+            yield r["address2"], r["postcode"], {r["authority"], r["address3"], r["reporting"]}
+    # Greater Manchester (via Trafford Data Lab): 'street, locality, town' in one field.
+    for name in ("gm_food_banks_2018.csv", "gm_libraries.csv"):
+        with open(assets / "trafford_gm" / name, encoding="utf-8-sig", newline="") as fh:
+            for r in csv.DictReader(fh):
+                parts = [p.strip() for p in r["address"].split(",")]
+                if len(parts) >= 3:
+                    yield parts[-2], r["postcode"], {parts[-1], r["area_name"]}
+
+
+def neighbourhoods(
+    assets: Path, points, councils: Councils, places: list[list], not_places: set[str]
 ) -> list[list]:
-    """Neighbourhood names from the locality line of public library addresses (DCMS, England,
-    OGL v3): 'Edgeley Road, Edgeley, Greater Manchester, SK3 9NB' gives Edgeley at the
-    library's postcode. Only a name no town or locality within 5 km already has is added."""
+    """Neighbourhood names from address localities, each at the mean of its addresses'
+    postcodes. Only a name no town or locality within 5 km already has is added, and not a
+    town's name, shortening or misspelling used as an address line."""
     import difflib
 
     known = defaultdict(list)
-    towns = []  # (key, lat, lon) of towns of 5,000 or more: the post towns in addresses
+    nearby = []  # (key, lat, lon) of every town and locality, to catch misspellings
     for row in places:
         known[key(row[0])].append((float(row[1]), float(row[2])))
-        if row[8] == "town" and int(row[6]) >= 5000:
-            towns.append((key(row[0]), float(row[1]), float(row[2])))
+        for name in [row[0], *filter(None, row[9].split("|"))]:
+            nearby.append((key(name), float(row[1]), float(row[2]), row[8] == "town" and int(row[6]) >= 5000))  # fmt: skip
 
-    def post_town(name: str, lat: float, lon: float) -> bool:
-        """A town's name (or a shortening or misspelling of one) used as an address line."""
-        for town, tlat, tlon in towns:
-            if (
-                abs(tlat - lat) < 0.3
-                and km(lat, lon, tlat, tlon) < 30
-                and (
-                    f" {name} " in f" {town} "
-                    or difflib.SequenceMatcher(None, name, town).ratio() >= 0.85
-                )
-            ):
-                return True
+    def post_town_or_typo(name: str, lat: float, lon: float) -> bool:
+        for other, olat, olon, big in nearby:
+            if abs(olat - lat) < 0.3 and km(lat, lon, olat, olon) < 30:
+                if big and f" {name} " in f" {other} ":
+                    return True
+                if other != name and difflib.SequenceMatcher(None, name, other).ratio() >= 0.85:
+                    return True
         return False
 
     found = defaultdict(list)
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        for r in csv.DictReader(fh):
-            name = " ".join(r["address2"].split())
-            pc = " ".join(r["postcode"].upper().split())
-            if not name or pc not in points or _NOT_A_PLACE.search(name) or len(name.split()) > 3:
-                continue
-            lowered = {key(r["authority"]), key(r["address3"]), key(r["reporting"])}
-            if key(name) in lowered or not re.fullmatch(r"[A-Za-z' .-]+", name):
-                continue
-            lat, lon = points[pc]
-            if any(km(lat, lon, a, b) < 5 for a, b in known[key(name)]):
-                continue
-            if key(name) in not_places or name.lower().startswith("nr ") or name == "Cleveland":
-                continue
-            if post_town(key(name), lat, lon):
-                continue
-            found[(key(name), r["authority"])].append((name, lat, lon))
+    for raw, postcode, context in address_localities(assets):
+        name = " ".join(raw.split())
+        pc = " ".join(postcode.upper().split())
+        if not name or pc not in points or _NOT_A_PLACE.search(name) or len(name.split()) > 3:
+            continue
+        if key(name) in {key(c) for c in context} or not re.fullmatch(r"[A-Za-z' .-]+", name):
+            continue
+        if (
+            key(name) in not_places
+            or name.lower().startswith(("nr ", "the "))
+            or name == "Cleveland"
+        ):
+            continue
+        lat, lon = points[pc]
+        if any(km(lat, lon, a, b) < 5 for a, b in known[key(name)]):
+            continue
+        if post_town_or_typo(key(name), lat, lon):
+            continue
+        found[key(name)].append((name, lat, lon))
     rows = []
-    for (name_key, _), pts in found.items():
-        # A name GeoNames knows somewhere, or that two libraries give: not a one-off typo.
-        if name_key not in known and len({(p[1], p[2]) for p in pts}) < 2:
-            continue
-        name = pts[0][0]
-        lat = sum(p[1] for p in pts) / len(pts)
-        lon = sum(p[2] for p in pts) / len(pts)
-        props = councils.find(lat, lon)
-        if props is None:
-            continue
-        rows.append([name, f"{lat:.5f}", f"{lon:.5f}", props["code"], "England", "", 0, 1.0, "neighbourhood", ""])  # fmt: skip
+    for pts in found.values():
+        # One name, maybe in several places (two Hillfields): group points within 5 km.
+        groups: list[list] = []
+        for p in pts:
+            group = next((g for g in groups if km(p[1], p[2], g[0][1], g[0][2]) < 5), None)
+            (group.append(p) if group else groups.append([p]))
+        for g in groups:
+            lat = sum(p[1] for p in g) / len(g)
+            lon = sum(p[2] for p in g) / len(g)
+            props = councils.find(lat, lon)
+            if props is not None:
+                rows.append([g[0][0], f"{lat:.5f}", f"{lon:.5f}", props["code"], "England", "", 0, 1.0, "neighbourhood", ""])  # fmt: skip
     return rows
 
 
@@ -220,7 +236,7 @@ def build_postcodes(geo: Path) -> None:
         print(f"{name}: {(OUT / name).stat().st_size / 1e6:.1f} MB")
 
 
-def main(geo_dir: str, libraries_csv: str = "") -> None:
+def main(geo_dir: str, assets_dir: str = "") -> None:
     geo = Path(geo_dir)
     OUT.mkdir(parents=True, exist_ok=True)
     councils = Councils(geo / "uk_lad_boundaries_simplified.geojson")
@@ -295,10 +311,10 @@ def main(geo_dir: str, libraries_csv: str = "") -> None:
         lon = sum(p[1] for p in pts) / len(pts)
         radius = max(district_radius.get(p[2], 3.0) for p in pts)
         place_rows.append([name, f"{lat:.5f}", f"{lon:.5f}", code, country_of.get(code, pts[0][3]), county, 0, round(radius, 1), "locality", ""])  # fmt: skip
-    libraries = Path(libraries_csv) if libraries_csv else geo.parent / "assets" / "national" / "libraries" / "libraries_england_2023_dcms.csv"  # fmt: skip
+    assets = Path(assets_dir) if assets_dir else geo.parent / "assets"
     # Councils and counties are not neighbourhoods, whatever an address line says.
     not_places = {key(row[1]) for row in council_rows} | {key(c) for _, _, c in groups}
-    place_rows += library_neighbourhoods(libraries, points, councils, place_rows, not_places)
+    place_rows += neighbourhoods(assets, points, councils, place_rows, not_places)
     write_csv("places.csv", ["name", "lat", "lon", "council", "country", "county", "population", "radius_km", "kind", "aliases"], place_rows)  # fmt: skip
 
     build_postcodes(geo)

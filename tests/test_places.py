@@ -161,6 +161,9 @@ NEIGHBOURHOODS = {
     "Aston, Birmingham": (52.50, -1.88),
     "Hanley, Stoke-on-Trent": (53.02, -2.17),
     "Armley, Leeds": (53.80, -1.59),
+    "Ardwick, Manchester": (53.47, -2.22),
+    "Ardwick": (53.47, -2.22),  # one place of that name: no qualifier needed
+    "Whalley Range, Manchester": (53.45, -2.25),
 }
 
 

@@ -17,9 +17,11 @@ Gazetteer (postcodes, sectors, districts, councils, towns):
     Chorley (github.com/martinjc/UK-GeoJSON), CC BY 4.0; contains OS data © Crown copyright
     and database right 2014
   Northern Ireland full postcodes are not included (not open for commercial use).
-  Neighbourhood names (198, e.g. Edgeley, Moss Side) from the locality line of public library
-    addresses: Contains public sector information from DCMS ("Public libraries in England",
-    2023, via LibrariesHacked), licensed under the Open Government Licence v3.0
+  Neighbourhood names (198, e.g. Edgeley, Moss Side, Ardwick) from the locality line of the
+    addresses of public libraries and food banks, all under the Open Government Licence v3.0:
+    Contains public sector information from DCMS ("Public libraries in England", 2023, via
+    LibrariesHacked); Greater Manchester food banks (2018, GM Poverty Action) and libraries
+    (DCMS list amended by GM councils) via Trafford Data Lab
 
 Open Government Licence v3.0: https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/
 CC BY 4.0: https://creativecommons.org/licenses/by/4.0/
