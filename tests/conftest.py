@@ -26,7 +26,12 @@ def isolated_env(tmp_path, monkeypatch, shared_cache):
     home = tmp_path / "home"
     monkeypatch.setenv("ASSETMAP_HOME", str(home))
     monkeypatch.setenv("ASSETMAP_CACHE_DIR", str(shared_cache))
-    for var in ("ASSETMAP_DB", "ASSETMAP_GEOCODER", "NO_COLOR"):
+    # The casework key goes in the config directory: never the real one from a test.
+    monkeypatch.setenv("ASSETMAP_CONFIG_DIR", str(tmp_path / "config"))
+    for var in (
+        "ASSETMAP_DB", "ASSETMAP_GEOCODER", "NO_COLOR", "ASSETMAP_CASEWORK",
+        "ASSETMAP_CASEWORK_KEY", "ASSETMAP_FOLLOW_UPS", "ASSETMAP_CASEWORK_RETENTION",
+    ):  # fmt: skip
         monkeypatch.delenv(var, raising=False)
     # Rich tables are only drawn on a terminal; keep any rich output wide and plain.
     monkeypatch.setenv("COLUMNS", "200")

@@ -49,3 +49,31 @@ def cache_dir() -> Path:
     if os.environ.get("ASSETMAP_HOME"):
         return home_dir() / "cache"
     return _platform_dir("cache")
+
+
+def config_dir() -> Path:
+    """Where the user's settings and secrets live: $ASSETMAP_CONFIG_DIR, else the user config
+    directory (~/.config/assetmap on Linux). Deliberately not under $ASSETMAP_HOME: the casework
+    key must not travel with the files it protects."""
+    env = os.environ.get("ASSETMAP_CONFIG_DIR")
+    if env:
+        return Path(env).expanduser()
+    if os.name == "nt":
+        base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
+        return Path(base) / APP_NAME
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / APP_NAME
+
+
+def casework_key_path() -> Path:
+    """The casework key: $ASSETMAP_CASEWORK_KEY, else casework.key in the config directory."""
+    env = os.environ.get("ASSETMAP_CASEWORK_KEY")
+    return Path(env).expanduser() if env else config_dir() / "casework.key"
+
+
+def casework_path(catalogue: Path) -> Path:
+    """The casework file: $ASSETMAP_CASEWORK, else beside the catalogue, named after it
+    (catalogue.db -> catalogue.casework.db), so each catalogue has its own."""
+    env = os.environ.get("ASSETMAP_CASEWORK")
+    if env:
+        return Path(env).expanduser()
+    return catalogue.with_name(f"{catalogue.stem}.casework.db")

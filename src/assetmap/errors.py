@@ -61,3 +61,7 @@ class InvalidRecord(InvalidValue):
     def __init__(self, problems: list[FieldProblem]):
         self.problems = problems
         super().__init__("; ".join(f"{p.column}: {p.message}" for p in problems))
+
+
+class CaseworkError(AssetmapError):
+    """The casework file or its key cannot be used (too readable, missing key, another key)."""

@@ -210,7 +210,7 @@ COMMAND_MODULES = {
     "near": "near", "search": "searching", "goals": "searching",
     "stale": "upkeep", "verify": "upkeep", "check": "upkeep", "stats": "upkeep",
     "backup": "upkeep", "about": "upkeep", "sources": "sources",
-    "partners": "partners",
+    "partners": "partners", "intro": "casework", "casework": "casework",
 }  # fmt: skip
 # Global options that take a value: the word after them is not the command.
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--geocoder")

@@ -160,6 +160,14 @@ def near(
     fail_if_empty: Annotated[
         bool, typer.Option("--fail-if-empty", help="Exit 1 when nothing is found (for scripts).")
     ] = False,
+    with_outcomes: Annotated[
+        bool,
+        typer.Option(
+            "--with-outcomes",
+            help="Show introductions per asset and how many were still going at 12 weeks, "
+            'from the casework file (a count under 5 shows as "<5").',
+        ),
+    ] = False,
     fmt: ResultFormatOpt = "table",
 ) -> None:
     """What is near this person that fits their goals: a ranked, explained list."""
@@ -186,6 +194,14 @@ def near(
         for asset_id, name, reason in outcome.excluded:
             state.messages.info(f"left out: {name} ({asset_id}): {reason}")
     records = [r.to_json() for r in outcome.results]
+    columns, table_columns, tty_columns = RESULT_COLUMNS, NEAR_TABLE_COLUMNS, RESULT_TTY_COLUMNS
+    if with_outcomes:
+        from assetmap.casework.report import NEAR_COLUMNS, add_to_results
+
+        add_to_results(records, state.db)
+        columns, table_columns, tty_columns = (
+            c + NEAR_COLUMNS for c in (columns, table_columns, tty_columns)
+        )
     if not records:
         narrowed = bool(goal or tag or category)
         state.messages.info(
@@ -200,9 +216,8 @@ def near(
         add_table_cells(records, state.catalogue())
     if records or fmt != "table":
         emit_records(
-            records, fmt, columns=RESULT_COLUMNS, table_columns=NEAR_TABLE_COLUMNS,
-            tty_columns=RESULT_TTY_COLUMNS,
-        )  # fmt: skip
+            records, fmt, columns=columns, table_columns=table_columns, tty_columns=tty_columns
+        )
     if fmt == "table" and records:
         state.messages.info(REFS_HINT)
     if fail_if_empty and not records:

@@ -103,11 +103,24 @@ def stats(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 def backup(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="Where to write the copy.")],
+    casework: Annotated[
+        bool,
+        typer.Option(
+            "--casework",
+            help="Copy the private casework file instead of the catalogue (mode 0600; the key "
+            "is not in it).",
+        ),
+    ] = False,
 ) -> None:
     """Write a consistent copy of the catalogue, safe while others are using it."""
     from pathlib import Path
 
     state = get_state(ctx)
+    if casework:
+        from assetmap.casework.store import backup_casework
+
+        state.messages.info(backup_casework(state.db, Path(file)))
+        return
     cat = state.catalogue()
     cat.backup(Path(file))
     state.messages.info(f"backup: {cat.count()} assets copied to {file}")

@@ -1,0 +1,466 @@
+"""Introductions and follow-ups: the privacy claims proved from the bytes on disk, the commands
+through the real CLI, bad input as one line."""
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+
+import pytest
+
+TODAY = dt.date.today()
+REF = "X123456"
+
+
+def ago(days: int) -> str:
+    return (TODAY - dt.timedelta(days=days)).isoformat()
+
+
+class Desk:
+    """A catalogue with three assets in two areas, and the casework beside it."""
+
+    def __init__(self, cli, tmp_path):
+        self.cli = cli
+        self.db = tmp_path / "test.db"
+        cli("--db", str(self.db), "init", "--empty")
+        self.casework = tmp_path / "test.casework.db"
+        self.key = tmp_path / "config" / "casework.key"
+        for ident, area, source in (
+            ("gym-a", "Manchester", "council feed"),
+            ("walk-b", "Manchester", "partner list"),
+            ("choir-c", "Stockport", "partner list"),
+        ):
+            self("add", "--id", ident, "--name", ident.title(), "--category", "gym",
+                 "--lat", "53.4", "--lon", "-2.2", "--area", area, "--source", source)  # fmt: skip
+
+    def __call__(self, *args, code=0):
+        return self.cli("--db", str(self.db), *args, code=code)
+
+    def json(self, *args):
+        return json.loads(self(*args, "--format", "json").stdout)
+
+
+@pytest.fixture
+def desk(cli, tmp_path):
+    return Desk(cli, tmp_path)
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def one_line_error(result, *words):
+    err = result.stderr.strip()
+    assert err.startswith("Error: ") and "\n" not in err and "Traceback" not in err, err
+    for w in words:
+        assert w in err, (w, err)
+    return err
+
+
+# -- recording -------------------------------------------------------------------------------
+def test_an_introduction_schedules_follow_ups_at_4_and_12_weeks_and_lists_one_row_each(desk):
+    desk("intro", "add", "gym-a", "--case", REF, "--on", ago(10), "--with", "peer mentor")
+    desk("intro", "add", "walk-b", "--case", "x 123456", "--with", "Practitioner")
+    desk("intro", "add", "gym-a", "--case", "Y999", "--on", ago(3))
+    rows = desk.json("intro", "list", "--case", REF.lower())
+    assert [(r["case"], r["asset"], r["went_with"]) for r in rows] == [
+        (REF, "gym-a", "peer-mentor"),
+        (REF, "walk-b", "practitioner"),
+    ]
+    start = TODAY - dt.timedelta(days=10)
+    assert [(f["week"], f["due_on"], f["outcome"]) for f in rows[0]["follow_ups"]] == [
+        (4, (start + dt.timedelta(weeks=4)).isoformat(), None),
+        (12, (start + dt.timedelta(weeks=12)).isoformat(), None),
+    ]
+    assert rows[0]["name"] == "Gym-A" and rows[1]["introduced_on"] == TODAY.isoformat()
+    csv_out = desk("intro", "list", "--case", REF, "--format", "csv").stdout.splitlines()
+    assert csv_out[0] == "case,asset,name,introduced_on,went_with,summary" and len(csv_out) == 3
+
+
+def test_follow_ups_fill_in_turn_stopped_needs_a_reason_and_ends_what_is_due(desk):
+    desk("intro", "add", "gym-a", "--case", REF, "--on", ago(100))
+    desk("intro", "follow-up", REF, "gym-a", "--outcome", "attended", "--on", ago(70))
+    desk("intro", "follow-up", REF, "gym-a", "--outcome", "stopped", "--reason", "moved")
+    [row] = desk.json("intro", "list", "--case", REF)
+    assert [(f["week"], f["outcome"], f["reason"]) for f in row["follow_ups"]] == [
+        (4, "attended", None),
+        (12, "stopped", "moved"),
+    ]
+    assert row["summary"] == f"4w attended on {ago(70)}; 12w stopped (moved) on {TODAY}"
+    one_line_error(
+        desk("intro", "follow-up", REF, "gym-a", "--outcome", "still-going", code=1), "--week"
+    )
+    fixed = desk("intro", "follow-up", REF, "gym-a", "--outcome", "still-going", "--week", "12")
+    assert "corrected" in fixed.stderr
+    assert desk.json("intro", "list", "--case", REF)[0]["follow_ups"][1]["reason"] is None
+
+
+def test_follow_up_weeks_are_configurable(desk, monkeypatch):
+    desk("intro", "add", "gym-a", "--case", REF, "--on", ago(1), "--follow-ups", "6w,26")
+    monkeypatch.setenv("ASSETMAP_FOLLOW_UPS", "2w")
+    desk("intro", "add", "walk-b", "--case", REF, "--on", ago(1))
+    rows = desk.json("intro", "list", "--case", REF)
+    assert [f["week"] for f in rows[0]["follow_ups"]] == [6, 26]
+    assert [f["week"] for f in rows[1]["follow_ups"]] == [2]
+
+
+def test_bad_input_gets_one_line_and_changes_nothing(desk):
+    future = (TODAY + dt.timedelta(days=2)).isoformat()
+    one_line_error(desk("intro", "add", "nope", "--case", REF, code=1), "nope", "assetmap list")
+    assert not desk.casework.exists() and not desk.key.exists()  # nothing made for a typo
+    one_line_error(desk("intro", "add", "gym-a", "--case", REF, "--on", future, code=1), "future")
+    one_line_error(desk("intro", "add", "gym-a", "--case", REF, "--on", "31/02/2026", code=1))
+    one_line_error(desk("intro", "add", "gym-a", "--case", REF, "--with", "Dave", code=1), "role")
+    # A name is not a case reference, and the value is never repeated back.
+    err = one_line_error(desk("intro", "add", "gym-a", "--case", "John Smith", code=1), "name")
+    assert "John" not in err
+    desk("intro", "add", "gym-a", "--case", REF, "--on", ago(5))
+    one_line_error(desk("intro", "add", "gym-a", "--case", REF, "--on", ago(5), code=1), "already")
+    before = ago(6)
+    one_line_error(
+        desk("intro", "follow-up", REF, "gym-a", "--outcome", "attended", "--on", before, code=1),
+        "before the introduction",
+    )
+    one_line_error(
+        desk("intro", "follow-up", REF, "gym-a", "--outcome", "stopped", code=1), "--reason"
+    )
+    one_line_error(desk("intro", "follow-up", REF, "gym-a", "--outcome", "great", code=1))
+    one_line_error(
+        desk("intro", "follow-up", "Z42424", "gym-a", "--outcome", "attended", code=1), "no "
+    )
+    one_line_error(desk("intro", "list", "--case", "Z42424", code=1), "no introductions")
+    [row] = desk.json("intro", "list", "--case", REF)
+    assert [f["outcome"] for f in row["follow_ups"]] == [None, None]
+
+
+# -- privacy from the bytes on disk ----------------------------------------------------------
+def _all_bytes(*paths) -> bytes:
+    data = b""
+    for p in paths:
+        for q in p.parent.glob(p.name + "*"):  # with any -wal, -shm or -journal beside it
+            data += q.read_bytes()
+    return data
+
+
+def test_the_case_reference_is_in_neither_file_and_the_casework_is_private(desk):
+    desk("intro", "add", "gym-a", "--case", REF, "--with", "volunteer")
+    desk("intro", "follow-up", REF, "gym-a", "--outcome", "attended")
+    disk = _all_bytes(desk.db, desk.casework)
+    for form in (REF, REF.lower(), REF.encode("utf-16-le").decode("latin-1")):
+        assert form.encode("latin-1") not in disk
+    # Not a plain hash either: that could be brute-forced from a short reference.
+    for h in (hashlib.sha256, hashlib.sha1, hashlib.md5):
+        assert h(REF.encode()).digest() not in disk
+        assert h(REF.encode()).hexdigest().encode() not in disk
+    assert mode(desk.casework) == 0o600 and mode(desk.key) == 0o600
+    assert desk.key.parent != desk.casework.parent  # the key lives apart from both files
+    # The catalogue holds no casework at all.
+    with sqlite3.connect(desk.db) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert not {"introductions", "follow_ups"} & tables
+
+
+def test_without_the_key_nothing_can_be_listed_and_no_new_key_replaces_it(desk, tmp_path):
+    desk("intro", "add", "gym-a", "--case", REF, "--on", ago(40))
+    desk.key.rename(tmp_path / "kept.key")
+    for args in (
+        ("intro", "list", "--case", REF),
+        ("intro", "due", "--format", "csv"),
+        ("intro", "add", "walk-b", "--case", REF),
+        ("casework", "forget", "--case", REF, "--yes"),
+    ):
+        result = desk(*args, code=1)
+        one_line_error(result, "key", "missing", "restore", "start anew")
+        assert result.stdout == ""
+    assert not desk.key.exists()  # no new key was made over the file's own
+    # Another key does not open it either.
+    from assetmap.casework.keys import create_key
+
+    create_key(desk.key)
+    one_line_error(desk("intro", "list", "--case", REF, code=1), "not the one")
+    # The right key, restored from its backup, opens it again.
+    (tmp_path / "kept.key").replace(desk.key)
+    assert desk.json("intro", "list", "--case", REF)[0]["asset"] == "gym-a"
+
+
+def test_a_casework_file_or_key_others_can_read_is_refused(desk):
+    desk("intro", "add", "gym-a", "--case", REF)
+    for path, bits in ((desk.casework, 0o640), (desk.casework, 0o604), (desk.key, 0o644)):
+        path.chmod(bits)
+        result = desk("intro", "list", "--case", REF, code=1)
+        one_line_error(result, str(path), f"chmod 600 {path}")
+        assert result.stdout == ""
+        path.chmod(0o600)
+    desk.casework.chmod(0o640)
+    one_line_error(desk("intro", "report", code=1), "chmod 600")
+    one_line_error(desk("near", "53.4,-2.2", "--with-outcomes", code=1), "chmod 600")
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o277])
+def test_files_are_created_0600_whatever_the_umask(tmp_path, umask):
+    db = tmp_path / "c.db"
+    env = {**os.environ, "ASSETMAP_CONFIG_DIR": str(tmp_path / "conf")}
+    subprocess.run([sys.executable, "-m", "assetmap", "--db", str(db), "-q", "init"], env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    asset = json.loads(
+        subprocess.run([sys.executable, "-m", "assetmap", "--db", str(db), "list", "-n", "1",
+                        "--format", "json"], env=env, check=True, capture_output=True).stdout
+    )[0]["id"]  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "assetmap", "--db", str(db), "intro", "add", asset, "--case", REF],
+        env=env, capture_output=True, preexec_fn=lambda: os.umask(umask),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert mode(tmp_path / "c.casework.db") == 0o600
+    assert mode(tmp_path / "conf" / "casework.key") == 0o600
+
+
+def test_casework_can_be_placed_elsewhere_but_never_in_the_catalogue(desk, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "private" / "cases.db"
+    elsewhere.parent.mkdir()
+    monkeypatch.setenv("ASSETMAP_CASEWORK", str(elsewhere))
+    desk("intro", "add", "gym-a", "--case", REF)
+    assert elsewhere.exists() and not desk.casework.exists()
+    monkeypatch.setenv("ASSETMAP_CASEWORK", str(desk.db))
+    one_line_error(desk("intro", "add", "gym-a", "--case", REF, code=1), "cannot be the catalogue")
+    monkeypatch.setenv("ASSETMAP_CASEWORK", str(tmp_path / "missing" / "cases.db"))
+    one_line_error(desk("intro", "add", "gym-a", "--case", REF, code=1), "does not exist")
+
+
+# -- deleting --------------------------------------------------------------------------------
+def _stored(casework) -> list[bytes]:
+    with sqlite3.connect(casework) as conn:
+        rows = conn.execute("SELECT case_lookup, case_ref FROM introductions").fetchall()
+    return [b for row in rows for b in row]
+
+
+def test_forget_removes_one_case_and_leaves_no_trace_on_disk(desk):
+    desk("intro", "add", "gym-a", "--case", REF, "--on", ago(30))
+    desk("intro", "add", "walk-b", "--case", REF, "--on", ago(20))
+    mine = _stored(desk.casework)
+    desk("intro", "add", "gym-a", "--case", "Y999")
+    result = desk("casework", "forget", "--case", REF, "--yes")
+    assert "2 introductions" in result.stderr
+    disk = _all_bytes(desk.casework)
+    assert not [b for b in mine if b in disk]  # encrypted ref and look-up hash both gone
+    assert desk.json("intro", "list", "--case", "Y999")[0]["asset"] == "gym-a"
+    one_line_error(desk("intro", "list", "--case", REF, code=1), "no introductions")
+    one_line_error(desk("casework", "forget", "--case", REF, "--yes", code=1), "nothing")
+    one_line_error(desk("casework", "forget", "--case", "Y999", code=1), "--yes")  # no terminal
+
+
+def test_purge_deletes_introductions_older_than_the_limit_with_a_count(desk):
+    desk("intro", "add", "gym-a", "--case", "OLD111", "--on", ago(800))
+    old = _stored(desk.casework)
+    desk("intro", "add", "walk-b", "--case", REF, "--on", ago(10))
+    warned = desk("intro", "due")
+    assert "older than the 24m retention" in warned.stderr and "purge" in warned.stderr
+    one_line_error(desk("casework", "purge", code=1), "--yes")
+    result = desk("casework", "purge", "--older-than", "24m", "--yes")
+    assert "casework purge: 1 introductions" in result.stderr
+    assert not [b for b in old if b in _all_bytes(desk.casework)]
+    assert [r["asset"] for r in desk.json("intro", "list", "--case", REF)] == ["walk-b"]
+    assert "0 introductions" in desk("casework", "purge", "--yes").stderr
+    assert "retention" not in desk("intro", "due").stderr
+
+
+def test_retention_is_configurable(desk, monkeypatch):
+    desk("intro", "add", "gym-a", "--case", REF, "--on", ago(100))
+    monkeypatch.setenv("ASSETMAP_CASEWORK_RETENTION", "12w")
+    assert "older than the 12w retention" in desk("intro", "due").stderr
+    assert "1 introductions" in desk("casework", "purge", "--yes").stderr
+
+
+# -- due, for people and cron ----------------------------------------------------------------
+def test_due_lists_overdue_then_due_in_every_format_with_case_references(desk):
+    desk("intro", "add", "gym-a", "--case", REF, "--on", ago(30))  # 4w overdue by 2 days
+    desk("intro", "add", "walk-b", "--case", "Y999", "--on", ago(25))  # 4w due in 3 days
+    desk("intro", "add", "choir-c", "--case", "Z777", "--on", ago(10))  # 4w due in 18 days
+    rows = desk.json("intro", "due", "--within", "7d")
+    assert [
+        (r["case"], r["asset"], r["follow_up"], r["status"], r["days_overdue"]) for r in rows
+    ] == [
+        (REF, "gym-a", "4w", "overdue", 2),
+        ("Y999", "walk-b", "4w", "due", 0),
+    ]
+    assert len(desk.json("intro", "due", "--within", "3w")) == 3
+    assert desk.json("intro", "due", "--within", "0d")[0]["case"] == REF
+    csv_lines = desk("intro", "due", "--format", "csv").stdout.splitlines()
+    assert csv_lines[0].startswith("case,asset,name,") and csv_lines[1].startswith(REF + ",")
+    nd = desk("intro", "due", "--format", "ndjson").stdout.splitlines()
+    assert [json.loads(line)["case"] for line in nd] == [REF, "Y999"]
+    assert REF in desk("intro", "due").stdout
+    desk("intro", "follow-up", REF, "gym-a", "--outcome", "stopped", "--reason", "did-not-suit")
+    assert [r["case"] for r in desk.json("intro", "due")] == ["Y999"]
+
+
+def test_due_with_no_casework_yet_is_empty_and_creates_nothing(desk):
+    assert desk("intro", "due", "--format", "json").stdout.strip() == "[]"
+    assert desk("intro", "due", "--format", "csv").stdout.startswith("case,asset,")
+    assert desk("intro", "report", "--format", "json").stdout.strip() == "[]"
+    assert not desk.casework.exists() and not desk.key.exists()
+
+
+# -- counts that cannot single anyone out ----------------------------------------------------
+def _many(desk, asset, n, *, still_going: int, prefix: str):
+    for i in range(n):
+        ref = f"{prefix}{i:03d}"
+        desk("intro", "add", asset, "--case", ref, "--on", ago(100))
+        if i < still_going:
+            desk("intro", "follow-up", ref, asset, "--outcome", "attended", "--on", ago(72))
+            desk("intro", "follow-up", ref, asset, "--outcome", "still-going", "--on", ago(16))
+
+
+def test_report_counts_by_asset_source_and_area_with_small_cells_suppressed(desk):
+    _many(desk, "gym-a", 6, still_going=5, prefix="A")
+    _many(desk, "walk-b", 2, still_going=1, prefix="B")
+    _many(desk, "choir-c", 4, still_going=0, prefix="C")
+    rows = desk.json("intro", "report")
+    assert rows == [
+        {"asset": "gym-a", "name": "Gym-A", "introductions": 6, "attended": 5, "still_going_4w": "<5",
+         "still_going_12w": 5},
+        {"asset": "choir-c", "name": "Choir-C", "introductions": "<5", "attended": "<5", "still_going_4w": "<5",
+         "still_going_12w": "<5"},
+        {"asset": "walk-b", "name": "Walk-B", "introductions": "<5", "attended": "<5", "still_going_4w": "<5",
+         "still_going_12w": "<5"},
+    ]  # fmt: skip
+    by_area = {r["area"]: r for r in desk.json("intro", "report", "--by", "area")}
+    assert by_area["Manchester"]["introductions"] == 8
+    assert by_area["Stockport"]["introductions"] == "<5"
+    by_source = {r["source"]: r for r in desk.json("intro", "report", "--by", "source")}
+    assert by_source["partner list"]["introductions"] == 6
+    assert by_source["partner list"]["still_going_12w"] == "<5"
+    assert desk.json("intro", "report", "--since", ago(50)) == []
+    csv_out = desk("intro", "report", "--format", "csv").stdout.splitlines()
+    assert csv_out[1] == "gym-a,Gym-A,6,5,<5,5"
+    # No raw count under 5 anywhere in any format.
+    for fmt in ("json", "csv", "ndjson", "table"):
+        out = desk("intro", "report", "--by", "area", "--format", fmt).stdout
+        assert not any(f'"{n}"' in out or f",{n}," in out for n in "1234")
+    one_line_error(desk("intro", "report", "--by", "postcode", code=1), "asset, source, area")
+
+
+def test_near_with_outcomes_shows_suppressed_counts_per_asset(desk):
+    _many(desk, "gym-a", 5, still_going=5, prefix="A")
+    _many(desk, "walk-b", 3, still_going=3, prefix="B")
+    found = {r["id"]: r for r in desk.json("near", "53.4,-2.2", "--with-outcomes")}
+    assert (found["gym-a"]["introductions"], found["gym-a"]["still_going_12w"]) == (5, 5)
+    assert (found["walk-b"]["introductions"], found["walk-b"]["still_going_12w"]) == ("<5", "<5")
+    assert found["choir-c"]["introductions"] == "<5"
+    plain = desk.json("near", "53.4,-2.2")
+    assert "introductions" not in plain[0]
+    header = desk("near", "53.4,-2.2", "--with-outcomes", "--format", "csv").stdout.splitlines()[0]
+    assert header.endswith(",introductions,still_going_12w")
+
+
+# -- backup ----------------------------------------------------------------------------------
+def test_backup_copies_the_casework_only_when_asked(desk, tmp_path):
+    desk("intro", "add", "gym-a", "--case", REF)
+    desk("backup", str(tmp_path / "catalogue-copy.db"))
+    with sqlite3.connect(tmp_path / "catalogue-copy.db") as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "introductions" not in tables
+    assert not list(tmp_path.glob("catalogue-copy.casework*"))
+    result = desk("backup", "--casework", str(tmp_path / "cases-copy.db"))
+    assert "1 introductions" in result.stderr and "key is not in it" in result.stderr
+    copy = tmp_path / "cases-copy.db"
+    assert mode(copy) == 0o600 and len(_stored(copy)) == 2
+    assert REF.encode() not in copy.read_bytes()
+
+
+def test_backup_casework_without_a_casework_file_says_so(desk, tmp_path):
+    one_line_error(desk("backup", "--casework", str(tmp_path / "x.db"), code=1), "no casework")
+
+
+# -- start-up cost ---------------------------------------------------------------------------
+def test_near_does_not_load_the_cryptography_package(tmp_path):
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    for extra in ([], ["--with-outcomes"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "assetmap", "--db", str(tmp_path / "c.db"), "-q", "near",
+             "ST4 7QB", "-n", "1", "--format", "json", *extra],
+            env=env, capture_output=True,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr[-500:]
+        assert b"cryptography" not in proc.stderr
+
+
+def test_purge_of_many_records_compacts_the_file(desk):
+    """Enough introductions to fill many pages, written through the library (the CLI one at a
+    time would be slow): after purge no free page is left holding old records."""
+    from assetmap.casework import keys
+    from assetmap.casework.introductions import add
+    from assetmap.casework.store import open_casework
+    from assetmap.catalogue.store import open_catalogue
+
+    cat = open_catalogue(desk.db)
+    cw = open_casework(desk.casework, catalogue=desk.db, create=True)
+    key = keys.unlock(cw, desk.key, create=True)
+    for i in range(300):
+        add(cw, key, cat, ref=f"OLD{i:04d}", asset_id="gym-a", on=ago(900), went_with="nobody",
+            weeks=[4, 12])  # fmt: skip
+    cw.close()
+    old = _stored(desk.casework)
+    desk("intro", "add", "walk-b", "--case", REF)
+    assert "300 introductions" in desk("casework", "purge", "--yes").stderr
+    with sqlite3.connect(desk.casework) as conn:
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    disk = _all_bytes(desk.casework)
+    assert not [b for b in old if b in disk]
+    assert mode(desk.casework) == 0o600  # VACUUM keeps the file's mode
+
+
+# -- the README's examples -------------------------------------------------------------------
+def _section() -> str:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    return readme.split("## Introductions and follow-ups", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_examples_run_in_order(tmp_path):
+    import re
+    import shlex
+
+    env = {**os.environ, "ASSETMAP_HOME": str(tmp_path / "home")}
+    [block] = re.findall(r"```bash\n(.*?)```", _section(), re.S)
+    for line in block.strip().splitlines():
+        args = shlex.split(line)
+        assert args[0] == "assetmap"
+        proc = subprocess.run([sys.executable, "-m", "assetmap", *args[1:]], env=env,
+                              capture_output=True, timeout=120)  # fmt: skip
+        assert proc.returncode == 0, (line, proc.stderr)
+        if "intro list" in line:
+            assert b"X123456" in proc.stdout and b"stopped (moved)" in proc.stdout
+    assert list((tmp_path / "home").glob("*.casework.db"))
+
+
+def test_the_readme_crontab_line_really_works(tmp_path, desk):
+    """As cron would run it (sh, the crontab's variables), with the paths moved to tmp_path."""
+    import re
+
+    block = re.search(r"```cron\n(.*?)```", _section(), re.S).group(1)
+    srv = tmp_path / "srv" / "assetmap"
+    srv.mkdir(parents=True)
+    env = {**os.environ}
+    for line in block.splitlines():
+        if re.match(r"^[A-Z_]+=", line):
+            name, value = line.split("=", 1)
+            env[name] = value.replace("/srv/assetmap", str(srv))
+    desk("backup", str(srv / "catalogue.db"))
+    [job] = [ln for ln in block.splitlines() if ln and ln[0].isdigit()]
+    command = " ".join(job.split()[5:]).replace(
+        "/opt/assetmap/.venv/bin/assetmap", f"'{sys.executable}' -m assetmap"
+    )
+    run = lambda: subprocess.run(["sh", "-c", command], env=env, capture_output=True, timeout=120)  # noqa: E731
+    first = run()  # before anything is recorded: a header, no error, no key made
+    assert first.returncode == 0 and first.stdout.decode().startswith("case,asset,"), first.stderr
+    subprocess.run([sys.executable, "-m", "assetmap", "intro", "add", "gym-a", "--case", REF,
+                    "--on", ago(29)], env=env, check=True, capture_output=True)  # fmt: skip
+    second = run()
+    assert second.returncode == 0 and second.stderr == b"", second.stderr
+    assert second.stdout.decode().splitlines()[1].startswith(f"{REF},gym-a,Gym-A,")
