@@ -46,11 +46,12 @@ def test_readme_crontab_lines_really_work(tmp_path):
     import subprocess
     import sys
 
-    # Every cron block of the README, in order (Scripts and cron, For partnership managers).
+    # Every cron block of the README, in order (Scripts and cron, Introductions and follow-ups,
+    # For partnership managers).
     lines = [ln for block in re.findall(r"```cron\n(.*?)```", README, re.S) for ln in block.splitlines()]  # fmt: skip
     env_lines = [ln for ln in lines if re.match(r"^[A-Z_]+=", ln)]
     jobs = [ln for ln in lines if ln and ln[0].isdigit()]
-    assert len(jobs) == 4
+    assert len(jobs) == 5
     jobs.sort(key=lambda job: (int(job.split()[1]), int(job.split()[0])))  # as a day runs them
     srv = tmp_path / "srv" / "assetmap"
     (srv / "feeds").mkdir(parents=True)
@@ -78,6 +79,8 @@ def test_readme_crontab_lines_really_work(tmp_path):
     assert [ln for ln in outputs["partners"].splitlines() if "council-gym" in ln], outputs
     assert "2020-01-06" in outputs["partners"]
     assert (srv / "catalogue.db").exists()
+    # Introductions: nothing recorded yet, so a header only, and no key made for it.
+    assert outputs["intro"].startswith("case,asset,name,")
 
 
 # Files the README's examples name, made for the test: a partners' list to import, and an

@@ -43,7 +43,7 @@ def formula_csv(rows: list[dict]) -> str:
 # must be added here (test_every_csv_command_is_driven fails until it is).
 DRIVEN = {
     "list", "show", "near", "search", "stale", "check", "stats", "goals", "categories",
-    "locate", "export", "import", "sources", "partners",
+    "locate", "export", "import", "sources", "partners", "intro",
 }  # fmt: skip
 
 formula = st.builds(
@@ -92,6 +92,11 @@ def test_every_command_that_writes_csv_writes_no_live_formula(
     for args in (["partners"], ["partners", "due"]):
         result = cli("--db", db, *args, "--format", "csv")
         outputs[" ".join(args)] = assert_inert(result.stdout, " ".join(args))
+    # Casework listings name the asset (its name and area come from the catalogue).
+    cli("--db", db, "intro", "add", asset_id, "--case", "X123456", "--on", "2026-01-05")
+    for args in (["due"], ["list", "--case", "X123456"], ["report"], ["report", "--by", "area"]):
+        result = cli("--db", db, "intro", args[0], "--format", "csv", *args[1:])
+        outputs[" ".join(["intro", *args])] = assert_inert(result.stdout, f"intro {args}")
     cli("--db", db, "export", str(tmp / "out.csv"))
     outputs["export FILE"] = assert_inert((tmp / "out.csv").read_text("utf-8"), "export FILE")
     outputs["rejects"] = assert_inert(rejects.read_text("utf-8-sig"), "rejects")
@@ -100,9 +105,10 @@ def test_every_command_that_writes_csv_writes_no_live_formula(
         outputs[table.name] = assert_inert(table.read_text("utf-8"), table.name)
     # Not vacuous: the formula-like values are there, made inert.
     for where in ("list", "show", "near", "search", "stale", "check", "export", "export FILE",
-                  "partners", "partners due"):  # fmt: skip
+                  "partners", "partners due", "intro due", "intro list --case X123456",
+                  "intro report"):  # fmt: skip
         assert "'" + base["name"] in outputs[where], where
-    assert "'" + area in outputs["stats"]
+    assert "'" + area in outputs["stats"] and "'" + area in outputs["intro report --by area"]
     assert "'" + text in outputs["sources"]  # the row named its own source
     assert any(c.startswith("'" + goal[0]) for c in outputs["goals"])  # stored lower-cased
     assert "'" + name in outputs["rejects"]
