@@ -46,8 +46,8 @@ def test_readme_crontab_lines_really_work(tmp_path):
     import subprocess
     import sys
 
-    # Every cron block of the README, in order (Scripts and cron, Introductions and follow-ups,
-    # For partnership managers).
+    # Every cron block of the README, in order (For partnership managers, Scripts and cron,
+    # Introductions and follow-ups).
     lines = [ln for block in re.findall(r"```cron\n(.*?)```", README, re.S) for ln in block.splitlines()]  # fmt: skip
     env_lines = [ln for ln in lines if re.match(r"^[A-Z_]+=", ln)]
     jobs = [ln for ln in lines if ln and ln[0].isdigit()]

@@ -75,7 +75,8 @@ def test_every_command_that_writes_csv_writes_no_live_formula(
     rejects = tmp / "rejects.csv"
     cli("--db", db, "import", "-", "--skip-invalid", "--rejects", str(rejects),
         input=formula_csv([base, bad]), code=3)  # fmt: skip
-    cli("--db", db, "goals", "add", "--tags", "fitness", "--", goal)
+    # " zebra": a new goal's name must not be an existing goal or synonym ('-social' is one).
+    cli("--db", db, "goals", "add", "--tags", "fitness", "--", goal + " zebra")
     cli("--db", db, "categories", "add", "x" + goal)
     stored = json.loads(cli("--db", db, "list", "--format", "json").stdout)
     assert stored[0]["name"] == base["name"]  # JSON is data: exact
