@@ -135,6 +135,12 @@ def processes(args, baseline: Path | None) -> None:
         "python -c 'import typer' (the framework floor)": [py, "-c", "import typer"],
         "a minimal Typer app with two commands": [py, "-c", MINIMAL_TYPER_APP, "hello", "x"],
         "assetmap near ST4 7QB --tag gym --format json": [*command, *db, "ST4 7QB", "--tag", "gym", "--format", "json"],
+        # A goal of the vocabulary beside goals in the person's own words (the lexicon file is
+        # opened only for these): the difference is what free text costs a whole process.
+        "near --goal 'get fit' (vocabulary)": [*command, *db, "ST4 7QB", "--goal", "get fit", "--format", "json"],
+        "near --goal 'wants to be outside, in nature'": [*command, *db, "ST4 7QB", "--goal", "wants to be outside, in nature", "--format", "json"],
+        "near --goal 'used to go fly fishing with his dad'": [*command, *db, "ST4 7QB", "--goal", "used to go fly fishing with his dad", "--format", "json"],
+        "near --goal 'excercise' (a typo: difflib)": [*command, *db, "ST4 7QB", "--goal", "excercise", "--format", "json"],
     }  # fmt: skip
     versions = {"": command}
     if baseline:

@@ -176,6 +176,7 @@ def test_about_carries_the_attributions(cli):
     text = cli("about").stdout
     assert "Contains OS data © Crown copyright" in text
     assert "GeoNames" in text and "Open Government Licence" in text
+    assert "WordNet 3.0 Copyright 2006 by Princeton University" in text
 
 
 def test_terminal_tables_show_data_literally_not_as_markup(monkeypatch, capsys):

@@ -53,7 +53,7 @@ def brute_force(conn, q: engine.Query):
     """Every asset in the catalogue, exact distances, the engine's own rules for each asset,
     sorted by the engine's key: what `near` must give."""
     f = q.filters
-    known, free_text, _ = engine._goal_plan(conn, q.goals)
+    known, readings, free_text, _ = engine._goal_plan(conn, q.goals)
     hits = {t: set(engine._fts_pks(conn, t)) for t in free_text}
     fresh_since = (q.today - dt.timedelta(days=engine.STALE_AFTER_DAYS)).isoformat()
     kept, excluded = [], []
@@ -66,7 +66,7 @@ def brute_force(conn, q: engine.Query):
             continue
         if not f.include_closed and row["status"] != "active":
             continue
-        met = engine._goals_met(row, known, free_text, hits)
+        met = engine._goals_met(row, known, readings, free_text, hits)
         if q.goals and not met:
             continue
         reason, cautions = engine._left_out(row, f)
@@ -74,9 +74,11 @@ def brute_force(conn, q: engine.Query):
             excluded.append((row["id"], row["name"], reason))
             continue
         fresh = row["verified_on"] >= fresh_since
-        score = engine._score(q, d, len(met), fresh)
+        points = engine._goal_points(met)
+        score = engine._score(q, d, points, fresh)
         why = engine._why(row, met, d, cautions, fresh)
-        kept.append((engine._key(q, row, d, len(met), fresh), row["id"], d, score, met, why))
+        names = [m[0] for m in met]
+        kept.append((engine._key(q, row, d, points, fresh), row["id"], d, score, names, why))
     kept.sort(key=lambda k: k[0])
     return [k[1:] for k in kept], sorted(excluded)
 
@@ -125,7 +127,7 @@ query = st.fixed_dictionaries({
     "lat": st.one_of(st.floats(49.9, 58.7), st.floats(-75, 75)),
     "lon": st.one_of(st.floats(-7.6, 1.8), st.floats(-170, 170)),
     "radius": st.sampled_from([0.03, 0.2, 1.0, 5.0, 30.0, 150.0]),
-    "goals": st.lists(st.sampled_from(["get fit", "meet people", "woodwork", "pottery", "be outdoors"]), max_size=2, unique=True),
+    "goals": st.lists(st.sampled_from(["get fit", "meet people", "woodwork", "pottery", "be outdoors", "wants to be outside, in nature", "oak trees", "fretwork"]), max_size=2, unique=True),
     "tags": st.one_of(st.just([]), st.lists(st.sampled_from(["gym", "walking", "social"]), max_size=1)),
     "categories": st.one_of(st.just([]), st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True)),
     "free": st.booleans(),

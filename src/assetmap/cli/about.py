@@ -23,6 +23,12 @@ Gazetteer (postcodes, sectors, districts, councils, towns):
     LibrariesHacked); Greater Manchester food banks (2018, GM Poverty Action) and libraries
     (DCMS list amended by GM councils) via Trafford Data Lab
 
+Goal lexicon (src/assetmap/data/lexicon; its NOTICE has the full WordNet licence):
+  Word table derived from WordNet 3.0. WordNet 3.0 Copyright 2006 by Princeton University.
+    All rights reserved. Provided "as is", without warranty (https://wordnet.princeton.edu/license-and-commercial-use)
+  Stems computed with the Snowball English stemmer (snowballstemmer 3.1.1, BSD 3-Clause)
+  The British cue lexicon (cues.txt) is this project's own.
+
 Open Government Licence v3.0: https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/
 CC BY 4.0: https://creativecommons.org/licenses/by/4.0/
 """

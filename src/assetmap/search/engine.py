@@ -19,6 +19,7 @@ from assetmap.places.distance import HAVERSINE_MARGIN, distance_km, haversine_km
 from assetmap.places.resolve import Place
 from assetmap.search import goals as goals_mod
 from assetmap.search.candidates import rings
+from assetmap.search.strength import CLEAR, level
 
 STALE_AFTER_DAYS = 365
 HIDDEN_STATUSES = ("closed", "temporarily-closed")
@@ -141,12 +142,13 @@ class Outcome:
         self.complete = complete
 
 
-def _goal_plan(conn, texts: list[str]) -> tuple[list, list[str], list[str]]:
-    """Split goal phrases into vocabulary goals and free-text ones (searched with FTS)."""
+def _goal_plan(conn, texts: list[str]) -> tuple[list, list, list[str], list[str]]:
+    """Split goal phrases into vocabulary goals, phrases read in the person's own words (the
+    lexicon: search/understand.py) and, when neither reads them, full-text searches."""
     if not texts:
-        return [], [], []
+        return [], [], [], []
     vocabulary = goals_mod.load(conn)
-    known, free_text, notes = [], [], []
+    known, readings, free_text, notes = [], [], [], []
     for text in texts:
         goal = goals_mod.match(text, vocabulary)
         if goal:
@@ -154,10 +156,19 @@ def _goal_plan(conn, texts: list[str]) -> tuple[list, list[str], list[str]]:
                 known.append(goal)
             if goal.name != " ".join(text.lower().split()):
                 notes.append(f"goal '{text}' read as '{goal.name}'")
-        elif text.strip():
+            continue
+        if not text.strip():
+            continue
+        from assetmap.search import understand  # the lexicon is opened only for free text
+
+        reading = understand.read(text, vocabulary)
+        if reading.understood():
+            readings.append(reading)
+            notes.append(reading.note())
+        else:
             free_text.append(text.strip())
-            notes.append(f"'{text}' is not a known goal (`assetmap goals`); searching names, descriptions and tags for it")  # fmt: skip
-    return known, free_text, notes
+            notes.append(f"'{text}' is not a known goal and the lexicon does not read it; searching names, descriptions and tags for it (`assetmap goals explain` shows how a phrase is read)")  # fmt: skip
+    return known, readings, free_text, notes
 
 
 def fts_query(text: str) -> str:
@@ -254,10 +265,22 @@ def _left_out(row, f: Filters) -> tuple[str | None, list[str]]:
     return reason, cautions
 
 
+def _goal_words(met) -> list[str]:
+    """'fits "get fit" and "meet people"'; 'loosely fits "into boats" -> be outdoors (boats)'."""
+    clear, loose = [], []
+    for name, strength, read_as in met:
+        said = f'"{name}"' + (f" -> {read_as}" if read_as else "")
+        (clear if strength >= CLEAR else loose).append(said)
+    out = []
+    if clear:
+        out.append("fits " + " and ".join(clear))
+    if loose:
+        out.append("loosely fits " + " and ".join(loose))
+    return out
+
+
 def _why(row, goals_met, distance, cautions, fresh: bool) -> str:
-    parts = []
-    if goals_met:
-        parts.append("meets " + ", ".join(goals_met))
+    parts = _goal_words(goals_met)
     if distance is not None:
         parts.append(f"{distance:.1f} km")
     if NO_TIMES not in cautions:
@@ -300,7 +323,7 @@ def near(conn, q: Query) -> Outcome:
     reach. With q.complete, or when fewer than `limit` match, the whole circle is read, so
     the total and the list of what was left out are exact."""
     f = q.filters
-    known_goals, free_goals, notes = _goal_plan(conn, q.goals)
+    known_goals, readings, free_goals, notes = _goal_plan(conn, q.goals)
     fts_hits = {text: set(_fts_pks(conn, text)) for text in free_goals}
     extra_sql, params = _sql_filters(q)
     radius, limit = f.within_km, q.limit
@@ -308,7 +331,7 @@ def near(conn, q: Query) -> Outcome:
     plat, plon = q.place.lat, q.place.lon
     fresh_since = (q.today - dt.timedelta(days=STALE_AFTER_DAYS)).isoformat()
     by_distance = q.sort == "distance"
-    goals_possible = len(known_goals) + len(free_goals)
+    goals_possible = len(known_goals) + len(readings) + len(free_goals)
     kept, excluded = [], []
     worst_top: list[float] = []  # min-heap: the `limit` best worst-case ranks so far
     complete = True
@@ -327,7 +350,7 @@ def near(conn, q: Query) -> Outcome:
                 d = distance_km(plat, plon, row["lat"], row["lon"])
                 if d > radius:
                     continue
-            met = _goals_met(row, known_goals, free_goals, fts_hits)
+            met = _goals_met(row, known_goals, readings, free_goals, fts_hits)
             if q.goals and not met:
                 continue
             reason, cautions = _left_out(row, f)
@@ -340,7 +363,8 @@ def near(conn, q: Query) -> Outcome:
             if by_distance:
                 worst, best = -far, -close
             else:
-                worst, best = _score(q, far, len(met), fresh), _score(q, close, len(met), fresh)
+                points = _goal_points(met)
+                worst, best = _score(q, far, points, fresh), _score(q, close, points, fresh)
             kept.append((best, row, met, cautions, fresh))
             if len(worst_top) < limit:
                 heapq.heappush(worst_top, worst)
@@ -361,10 +385,11 @@ def near(conn, q: Query) -> Outcome:
     for best, row, met, cautions, fresh in kept:
         if best >= cutoff:
             d = distance_km(plat, plon, row["lat"], row["lon"])
-            shortlist.append((_key(q, row, d, len(met), fresh), row, d, met, cautions, fresh))
+            shortlist.append((_key(q, row, d, _goal_points(met), fresh), row, d, met, cautions, fresh))
     shortlist.sort(key=lambda k: k[0])
     results = [
-        Result(row, d, met, _score(q, d, len(met), fresh), _why(row, met, d, c, fresh))
+        Result(row, d, [m[0] for m in met], _score(q, d, _goal_points(met), fresh),
+               _why(row, met, d, c, fresh))  # fmt: skip
         for _key_, row, d, met, c, fresh in shortlist[:limit]
     ]
     if q.place.precision in ("district", "place", "council") or q.place.radius_km >= 1:
@@ -376,12 +401,36 @@ def near(conn, q: Query) -> Outcome:
     return Outcome(results, excluded, notes, total=len(kept), complete=complete)
 
 
-def _goals_met(row, known_goals, free_goals, fts_hits) -> list[str]:
-    if not known_goals and not free_goals:
+def _goals_met(row, known_goals, readings, free_goals, fts_hits) -> list[tuple[str, float, str]]:
+    """[(goal as the user gave it, strength 0-1, what it was read as)] for the goals the asset meets."""
+    if not known_goals and not readings and not free_goals:
         return []
     tags = [t for t in row["tags"].split(";") if t]
-    met = [g.name for g in known_goals if g.serves(tags, row["category"])]
-    return met + [t for t in free_goals if row["pk"] in fts_hits[t]]
+    met = [(g.name, 1.0, "") for g in known_goals if g.serves(tags, row["category"])]
+    for reading in readings:
+        strength, read_as, said = reading.meets(tags, row["category"])
+        if strength > 0:
+            met.append((reading.text, strength, f"{read_as} ({said})"))
+    return met + [(t, 1.0, "") for t in free_goals if row["pk"] in fts_hits[t]]
+
+
+# The score, in one place (issue 18 bounds it to stop searching outward; issue 16 adds to it):
+#   score = LEVEL_POINTS x (sum over the goals of how strongly each is met, in tenths: 0-10)
+#         + NEAR_POINTS x decay(distance)          (decay in (0, 1], 1 at the point)
+#         + FRESH_POINTS if verified within a year
+#         + other bounded terms, together at most EXTRA_MAX
+# One tenth of strength (2.0) is more than nearness, freshness and EXTRA_MAX together (0.9 +
+# 0.09 + 1.0), so a goal met more strongly always outranks a nearer or fresher asset, and a weak
+# reading never outranks a clear one. Upper bound at distance d with g goals:
+#   LEVEL_POINTS x 10g + NEAR_POINTS x decay(d) + FRESH_POINTS (+ EXTRA_MAX)  (_ceiling below)
+LEVEL_POINTS = 2.0
+NEAR_POINTS = 0.9
+FRESH_POINTS = 0.09
+EXTRA_MAX = 1.0
+
+
+def _goal_points(met) -> float:
+    return LEVEL_POINTS * sum(level(strength) for _name, strength, _read in met)
 
 
 def _decay(q: Query, distance: float) -> float:
@@ -389,22 +438,23 @@ def _decay(q: Query, distance: float) -> float:
     return math.exp(-distance / max(q.filters.within_km / 2, 0.1))
 
 
-def _score(q: Query, distance: float, goals_met: int, fresh: bool) -> float:
-    """Goals met, then nearness, then freshness: a goal always outweighs distance."""
-    return goals_met + 0.9 * _decay(q, distance) + (0.09 if fresh else 0.0)
+def _score(q: Query, distance: float, goal_points: float, fresh: bool) -> float:
+    """See the comment above: goals met (by how clearly), then nearness, then freshness."""
+    return goal_points + NEAR_POINTS * _decay(q, distance) + (FRESH_POINTS if fresh else 0.0)
 
 
 def _ceiling(q: Query, distance: float, goals_possible: int) -> float:
     """The best score any asset at `distance` or further could reach: _score with every
-    goal met and fresh, at that distance (the score never rises with distance). Change it
-    with _score; the property test in tests/test_near_fast.py guards the pair."""
-    return _score(q, distance, goals_possible, True)
+    goal met at full strength and fresh, at that distance (the score never rises with
+    distance). Change it with _score (a term added there within EXTRA_MAX is added here too);
+    the property test in tests/test_near_fast.py guards the pair."""
+    return _score(q, distance, LEVEL_POINTS * 10 * goals_possible, True)
 
 
-def _key(q: Query, row, distance: float, goals_met: int, fresh: bool):
+def _key(q: Query, row, distance: float, goal_points: float, fresh: bool):
     if q.sort == "distance":
         return (distance, row["id"])
-    return (-_score(q, distance, goals_met, fresh), row["id"])
+    return (-_score(q, distance, goal_points, fresh), row["id"])
 
 
 # At most this many stemmed matches are re-ranked by whole words (bm25 order picks which).

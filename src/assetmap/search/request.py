@@ -156,3 +156,25 @@ def add_goal(catalogue, name, tags, categories, synonyms) -> goals_mod.Goal:
 def remove_goal(catalogue, name: str) -> None:
     with catalogue.transaction() as conn:
         goals_mod.remove(conn, name)
+
+
+def explain_goal(catalogue, text: str) -> tuple[list[dict], str]:
+    """How `near --goal TEXT` reads a phrase: one row per reading, and a one-line summary."""
+    if not text.strip():
+        raise InvalidValue("give a phrase to explain, e.g. 'wants to be outside, in nature'")
+    vocabulary = goals_mod.load(catalogue.conn)
+    goal = goals_mod.match(text, vocabulary)
+    if goal:
+        row = {"phrase": " ".join(text.split()), "words": " ".join(text.split()),
+               "read_as": goal.name, "kind": "goal", "weight": 1.0,
+               "reason": "your goals vocabulary (the whole phrase)"}  # fmt: skip
+        return [row], f"'{row['phrase']}' is the goal '{goal.name}'"
+    from assetmap.search import understand
+
+    reading = understand.read(text, vocabulary)
+    if not reading.understood():
+        return reading.explain(), (
+            f"'{reading.text}' is not read as any goal; near searches names, descriptions and "
+            "tags for its words, and a tag or category named as typed counts"
+        )
+    return reading.explain(), reading.note()

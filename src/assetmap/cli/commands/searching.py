@@ -80,6 +80,22 @@ def goals_add(
     print(nearby.add_goal(get_state(ctx).catalogue(), name, tags, categories, synonyms).name)
 
 
+@goals_app.command("explain")
+def goals_explain(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="A goal as the person said it, in quotes.")],
+    fmt: FormatOpt = "table",
+) -> None:
+    """Show how a goal in the person's own words is read, with reasons and weights."""
+    from assetmap.search import request as nearby
+
+    fmt = check_format(fmt)
+    state = get_state(ctx)
+    rows, summary = nearby.explain_goal(state.catalogue(), text)
+    state.messages.info(summary)
+    emit_records(rows, fmt, columns=["phrase", "words", "read_as", "kind", "weight", "reason"])
+
+
 @goals_app.command("remove")
 def goals_remove(ctx: typer.Context, name: str) -> None:
     """Remove a goal from the vocabulary."""
