@@ -385,11 +385,18 @@ def near(conn, q: Query) -> Outcome:
     for best, row, met, cautions, fresh in kept:
         if best >= cutoff:
             d = distance_km(plat, plon, row["lat"], row["lon"])
-            shortlist.append((_key(q, row, d, _goal_points(met), fresh), row, d, met, cautions, fresh))
+            shortlist.append(
+                (_key(q, row, d, _goal_points(met), fresh), row, d, met, cautions, fresh)
+            )
     shortlist.sort(key=lambda k: k[0])
     results = [
-        Result(row, d, [m[0] for m in met], _score(q, d, _goal_points(met), fresh),
-               _why(row, met, d, c, fresh))  # fmt: skip
+        Result(
+            row,
+            d,
+            [m[0] for m in met],
+            _score(q, d, _goal_points(met), fresh),
+            _why(row, met, d, c, fresh),
+        )  # fmt: skip
         for _key_, row, d, met, c, fresh in shortlist[:limit]
     ]
     if q.place.precision in ("district", "place", "council") or q.place.radius_km >= 1:
