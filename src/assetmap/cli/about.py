@@ -29,6 +29,15 @@ Goal lexicon (src/assetmap/data/lexicon; its NOTICE has the full WordNet licence
   Stems computed with the Snowball English stemmer (snowballstemmer 3.1.1, BSD 3-Clause)
   The British cue lexicon (cues.txt) is this project's own.
 
+Council boundaries drawn on plan maps (data/boundaries):
+  England: Source: Office for National Statistics licensed under the Open Government Licence
+    v.3.0; contains OS data © Crown copyright and database right 2024 (LAD May 2024 BUC)
+  Scotland: OGL v3; contains OS data © Crown copyright and database right (via nptscot/npw
+    and a-b-street/ltn)
+  Wales and Northern Ireland: "GeoJSON and TopoJSON UK Boundary Data" by Martin Chorley
+    (github.com/martinjc/UK-GeoJSON), CC BY 4.0; contains OS data © Crown copyright and
+    database right 2014
+
 Open Government Licence v3.0: https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/
 CC BY 4.0: https://creativecommons.org/licenses/by/4.0/
 """

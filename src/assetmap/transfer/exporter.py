@@ -27,6 +27,14 @@ def write_file(
     cat, path: str, fmt: str, *, encoding: str = "utf-8", public: bool = False, **filters
 ) -> int:
     """Export to a file, written beside it and moved into place: never half a file."""
+    return write_atomically(
+        path, lambda out: write(cat, out, fmt, public=public, **filters), encoding=encoding
+    )
+
+
+def write_atomically(path: str, fill, *, encoding="utf-8", prefix=".assetmap-export-"):
+    """Call fill(text stream) on a new file beside `path`, then move it into place; on any
+    error remove it, so `path` is the whole new file or untouched. Returns what fill returns."""
     import os
     import tempfile
 
@@ -36,15 +44,15 @@ def write_file(
         raise InvalidValue(
             f"the directory {folder} does not exist; create it or choose another file"
         )
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".assetmap-export-")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
-            n = write(cat, out, fmt, public=public, **filters)
+            result = fill(out)
         os.replace(tmp, target)
     except BaseException:
         os.unlink(tmp)
         raise
-    return n
+    return result
 
 
 def write(cat, out: TextIO, fmt: str, *, public: bool = False, **filters) -> int:

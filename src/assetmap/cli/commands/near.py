@@ -20,7 +20,8 @@ Repeat = list[str] | None
 
 
 REFS_HINT = (
-    "`assetmap show REF ...` shows every detail; a ref is the start of an id, enough to name it"
+    "copy a ref: `assetmap show REF ...` for every detail, "
+    "`assetmap plan REF ... --from PLACE` for a plan to take home"
 )
 NEAR_EXAMPLES = """\b
 Examples:

@@ -1,0 +1,75 @@
+"""`plan`: the chosen places as a one-page plan the person takes home (HTML for A4, with a
+map) or text for case notes (Markdown)."""
+
+from typing import Annotated
+
+import typer
+
+from assetmap.cli.app import app, get_state
+
+PLAN_EXAMPLES = """\b
+Examples:
+  assetmap plan shelton hanley-park --from "ST4 7QB" --out plan.html
+  assetmap plan shelton hanley-park --from "ST4 7QB" --format md
+"""
+
+
+@app.command(epilog=PLAN_EXAMPLES)
+def plan(
+    ctx: typer.Context,
+    refs: Annotated[
+        list[str],
+        typer.Argument(metavar="ID...", help="The places: ids, or the refs near and search print."),
+    ],
+    from_: Annotated[
+        str,
+        typer.Option(
+            "--from", help="Where the person starts: postcode, sector, town or 'lat,lon'."
+        ),
+    ],
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", help="Write the plan to this file (default: stdout)."),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="html (prints on one A4 page) or md (for case notes)."),
+    ] = "html",
+    by: Annotated[
+        str,
+        typer.Option("--by", help="The practitioner's name and contact, printed on the plan."),
+    ] = "",
+    show_from: Annotated[
+        bool,
+        typer.Option(
+            "--show-from",
+            help="Print the place given to --from (e.g. the full postcode) on the plan.",
+        ),
+    ] = False,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="The plan's date (default today): next dates count from it."),
+    ] = None,
+) -> None:
+    """A one-page plan for the person: for each place, when, where, how far, who to contact.
+
+    The person's full postcode and exact point are never written, unless --show-from: the map
+    draws their postcode sector's area instead. The plan holds no case reference."""
+    import datetime as dt
+
+    from assetmap.catalogue.models import parse_date
+    from assetmap.plan import make
+
+    fmt = make.check_format(fmt)
+    state = get_state(ctx)
+    made_on = parse_date(on) if on else dt.date.today()
+    built = make.make_plan(
+        state.catalogue(), state.gazetteer(), state.find_place, refs, from_,
+        made_on=made_on, by=by, show_from=show_from, warn=state.messages.warn,
+    )  # fmt: skip
+    text = make.render(built, fmt)
+    if out:
+        make.save(out, text)
+        state.messages.info(f"plan of {len(built.items)} places written to {out}")
+    else:
+        typer.echo(text, nl=False)

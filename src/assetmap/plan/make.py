@@ -1,0 +1,65 @@
+"""What the `plan` command calls: the chosen assets and the place they are measured from in,
+a rendered page out, written whole or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assetmap.errors import InvalidValue
+from assetmap.plan import model
+from assetmap.plan.area import from_words, person_area
+
+FORMATS = ("html", "md")
+MAX_PLACES = 9  # numbers on the map stay one digit
+ONE_PAGE = 3
+
+
+def make_plan(catalogue, gazetteer, find_place, refs: list[str], from_text: str, *,
+              made_on: dt.date, by: str = "", show_from: bool = False,
+              warn=lambda text: None) -> model.Plan:  # fmt: skip
+    refs = list(dict.fromkeys(r.strip() for r in refs if r.strip()))
+    if not refs:
+        raise InvalidValue("give the ids (or refs) of the places to put in the plan")
+    if len(refs) > MAX_PLACES:
+        raise InvalidValue(f"a plan holds up to {MAX_PLACES} places; {len(refs)} were given")
+    assets = []
+    for ref in refs:
+        asset = catalogue.find(ref)
+        if asset.status == "closed":
+            raise InvalidValue(f"{asset.id} ({asset.name}) is closed; leave it out of the plan")
+        if any(a.id == asset.id for a in assets):
+            continue
+        assets.append(asset)
+    if len(assets) > ONE_PAGE:
+        warn(f"{len(assets)} places may not fit on one printed page (three do)")
+    place = find_place(from_text)
+    for warning in place.warnings:
+        warn(warning)
+    area = person_area(place, gazetteer)
+    return model.build(assets, (place.lat, place.lon), area,
+                       from_words(place, area, show_from), made_on, by)  # fmt: skip
+
+
+def render(plan: model.Plan, fmt: str) -> str:
+    if fmt == "md":
+        from assetmap.plan import markdown
+
+        return markdown.render(plan)
+    from assetmap.plan import html
+
+    return html.render(plan)
+
+
+def check_format(fmt: str) -> str:
+    fmt = {"markdown": "md"}.get(fmt.lower(), fmt.lower())
+    if fmt not in FORMATS:
+        raise InvalidValue(f"--format: '{fmt}' is not one of html, md")
+    return fmt
+
+
+def save(path: str, text: str) -> None:
+    """Write the plan whole or not at all, readable by its owner only (it names the person's
+    area): the file is made beside the target (mode 0600) and moved into place."""
+    from assetmap.transfer.exporter import write_atomically
+
+    write_atomically(path, lambda out: out.write(text), prefix=".assetmap-plan-")

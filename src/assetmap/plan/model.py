@@ -1,0 +1,133 @@
+"""The plan: for each chosen asset, what the person needs to go there, in plain words.
+
+Built from catalogue records only (the public fields: never the team's named contact or staff
+notes), the distance from the place given, and the plan's date. Holds no case reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assetmap.catalogue.schedule import DAY_NAMES, fmt_time
+from assetmap.places.distance import distance_km
+from assetmap.plan import walking
+from assetmap.plan.area import PersonArea
+
+NEXT_DATES = 3
+WHAT_CHARS = 200  # a long description would push the plan onto a second page
+LOOK_AHEAD_DAYS = 21
+
+FLAG_WORDS = {
+    "welcomes_convictions": {
+        "yes": "Welcomes people with convictions.",
+        "no": "Not marked as welcoming people with convictions: check first.",
+        "unknown": "Not known whether it welcomes people with convictions: check first.",
+    },
+    "dbs_required": {
+        "yes": "Needs a DBS check.",
+        "no": "No DBS check needed.",
+        "unknown": "Not known whether a DBS check is needed.",
+    },
+    "involves_children": {
+        "yes": "Children are there or take part.",
+        "no": "No contact with children.",
+        "unknown": "Not known whether children are there.",
+    },
+}
+REFERRAL_WORDS = {
+    "drop-in": "Just turn up.",
+    "self-referral": "Get in touch yourself first.",
+    "referral-needed": "Needs a referral or voucher: your worker can arrange it.",
+    "membership": "Needs a membership.",
+}
+COST_WORDS = {"free": "Free", "low": "Low cost", "paid": "Paid"}
+MENTOR_WORDS = {
+    "yes": "Yes: a peer mentor or worker can come with you the first time.",
+    "no": "They ask that you come on your own.",
+    "unknown": "Ask them whether someone can come with you the first time.",
+}
+
+
+class PlanItem:
+    """One asset as the plan shows it."""
+
+    __slots__ = ("number", "asset", "distance_km", "walk", "next_dates", "when_note", "flags",
+                 "cost", "referral", "going_along", "contact", "status_note", "what")  # fmt: skip
+
+    def __init__(self, number: int, asset, origin: tuple[float, float], today: dt.date) -> None:
+        self.number = number
+        self.asset = asset
+        self.what = clamp(asset.description, WHAT_CHARS)
+        if asset.lat is None:
+            self.distance_km = None
+            self.walk = "distance not known (no position recorded)"
+        else:
+            self.distance_km = distance_km(origin[0], origin[1], asset.lat, asset.lon)
+            self.walk = walking.describe(self.distance_km)
+        self.next_dates = next_dates(asset.sessions, today)
+        self.when_note = "" if self.next_dates else "Times not recorded: get in touch first."
+        self.flags = [FLAG_WORDS[f][getattr(asset, f) or "unknown"] for f in FLAG_WORDS]
+        self.cost = COST_WORDS.get(asset.cost, "Cost not known")
+        self.referral = REFERRAL_WORDS.get(asset.referral, "")
+        if asset.referral_details:
+            self.referral = f"{self.referral} {asset.referral_details}".strip()
+        self.going_along = MENTOR_WORDS[asset.welcomes_mentor or "unknown"]
+        self.contact = [c for c in (asset.phone, asset.email, asset.website) if c]
+        self.status_note = (
+            "Temporarily closed when last checked: get in touch before going."
+            if asset.status == "temporarily-closed"
+            else ""
+        )
+
+    @property
+    def distance_text(self) -> str:
+        if self.distance_km is None:
+            return ""
+        return f"{self.distance_km:.1f} km in a straight line"
+
+
+class Plan:
+    __slots__ = ("items", "area", "from_words", "made_on", "by")
+
+    def __init__(self, items, area: PersonArea, from_words: str, made_on: dt.date, by: str):
+        self.items = items
+        self.area = area
+        self.from_words = from_words
+        self.made_on = made_on
+        self.by = by
+
+    @property
+    def date_text(self) -> str:
+        return long_date(self.made_on)
+
+
+def build(assets, origin: tuple[float, float], area: PersonArea, from_words: str,
+          made_on: dt.date, by: str = "") -> Plan:  # fmt: skip
+    items = [PlanItem(i, a, origin, made_on) for i, a in enumerate(assets, 1)]
+    return Plan(items, area, from_words, made_on, by.strip())
+
+
+def next_dates(sessions, today: dt.date, n: int = NEXT_DATES) -> list[str]:
+    """The next `n` sessions from today on, as 'Wed 3 Dec, 18:00-19:00'."""
+    found = []
+    for offset in range(LOOK_AHEAD_DAYS):
+        day = today + dt.timedelta(days=offset)
+        for s in sorted(sessions, key=lambda s: s.start):
+            if s.day == day.weekday():
+                found.append(f"{DAY_NAMES[s.day].title()} {day.day} {day:%b}, "
+                             f"{fmt_time(s.start)}-{fmt_time(s.end)}")  # fmt: skip
+                if len(found) == n:
+                    return found
+    return found
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def clamp(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(",;:. ") + "…"

@@ -1,0 +1,44 @@
+"""The words both renderings share: each place's facts in order, and the plan's small print."""
+
+from __future__ import annotations
+
+PRIVACY = "This plan holds no case reference."
+MAP_PRIVACY = (
+    "The map shows your area as a circle round the centre of your postcode sector, not your "
+    "address."
+)
+ATTRIBUTION = (
+    "Maps and places: Contains OS data © Crown copyright and database right 2025; Contains "
+    "National Statistics data © Crown copyright and database right 2025 (OGL v3); Wales and "
+    'Northern Ireland boundaries: "GeoJSON and TopoJSON UK Boundary Data", Martin Chorley, '
+    "CC BY 4.0."
+)
+
+
+def facts(item) -> list[tuple[str, str, bool]]:
+    """(label, text, spans both columns) for one place, in the order the plan shows them."""
+    a = item.asset
+    when = "; ".join(item.next_dates) or item.when_note
+    if item.status_note:
+        when = f"{item.status_note} {when}"
+    where = ", ".join(p for p in (a.address, a.postcode) if p) or a.area or "Address not recorded"
+    how_far = "; ".join(p for p in (item.distance_text, item.walk) if p)
+    contact = " · ".join(_short_web(c) for c in item.contact) or "No contact details recorded"
+    cost = " ".join(p for p in (f"{item.cost}.", item.referral) if p)
+    return [
+        ("When", when, True),
+        ("Where", where, False),
+        ("How far", how_far, False),
+        ("Contact", contact, True),
+        ("Cost", cost, False),
+        ("Can someone go with you", item.going_along, False),
+        ("Good to know", " ".join(item.flags), True),
+    ]
+
+
+def _short_web(contact: str) -> str:
+    """A web address as a person types it: without 'https://' and 'www.'."""
+    for prefix in ("https://", "http://", "www."):
+        if contact.startswith(prefix):
+            contact = contact[len(prefix) :]
+    return contact.rstrip("/")

@@ -1,0 +1,186 @@
+"""`assetmap plan`: the HTML and Markdown a person takes home, its map, the walking estimate and
+the privacy rules (never the person's full postcode or point unless --show-from)."""
+
+import json
+import os
+import re
+import stat
+
+import pytest
+
+from assetmap.plan import walking
+from assetmap.plan.area import MIN_RADIUS_KM, person_area
+
+FROM = "ST4 7QB"
+CHOSEN = ["shelton", "hanley-park", "burslem"]  # refs from `near ST4 7QB --goal "get fit"`
+
+
+def _postcode_forms(pc: str) -> list[str]:
+    return [pc, pc.replace(" ", ""), pc.lower(), pc.replace(" ", "").lower()]
+
+
+def _home_point(cli) -> tuple[float, float]:
+    located = json.loads(cli("locate", FROM, "--format", "json").stdout)
+    located = located[0] if isinstance(located, list) else located
+    return located["lat"], located["lon"]
+
+
+def test_html_plan_has_each_place_with_everything_the_person_needs(cli):
+    html = cli("plan", *CHOSEN, "--from", FROM, "--by", "Sam Jones, 01782 000000").stdout
+    assert "@page { size: A4" in html
+    assert html.count('<li class="item">') == 3
+    for n, name in enumerate(
+        ["Shelton Recovery Running", "Hanley Park Walking Group", "Burslem Recovery Café"], 1
+    ):
+        assert re.search(rf'<span class="num">{n}</span>{name}', html)
+    assert "Wed " in html and ", 18:00-19:00" in html  # next dates of a Wed 18:00-19:00 group
+    assert "km in a straight line" in html and "walk (estimate)" in html
+    assert "further than a comfortable walk" in html  # Burslem is 4.2 km away
+    assert "Welcomes people with convictions" in html and "DBS" in html
+    assert "Can someone go with you" in html and "My notes" in html
+    assert "Made on " in html and "Sam Jones, 01782 000000" in html
+    assert "<script" not in html  # prints and opens offline, nothing runs
+
+
+def test_plan_never_writes_the_persons_postcode_or_point_unless_asked(cli):
+    lat, lon = _home_point(cli)
+    for fmt in ("html", "md"):
+        text = cli("plan", *CHOSEN, "--from", FROM, "--format", fmt).stdout
+        for form in _postcode_forms(FROM):
+            assert form not in text, (fmt, form)
+        assert f"{lat:.4f}"[:-1] not in text and f"{lon:.4f}"[:-1] not in text
+        assert "your home area (ST4 7)" in text  # the sector only
+        shown = cli("plan", *CHOSEN, "--from", FROM, "--format", fmt, "--show-from").stdout
+        assert FROM in shown
+    point = cli("plan", *CHOSEN, "--from", f"{lat},{lon}").stdout
+    assert f"{lat}" not in point and f"{lon}" not in point
+    assert "your home area (ST" in point
+
+
+def test_the_persons_area_is_their_sector_at_least_500_m_across(cli, tmp_path):
+    from assetmap.places.gazetteer import open_gazetteer
+    from assetmap.places.resolve import resolve
+
+    gaz = open_gazetteer()
+    sector = gaz.sector("ST4 7")
+    area = person_area(resolve(FROM, gaz), gaz)
+    assert (area.lat, area.lon, area.label) == (sector["lat"], sector["lon"], "ST4 7")
+    assert area.radius_km >= MIN_RADIUS_KM
+    # Coordinates (a home point) give the nearest sector's centre, not the point.
+    lat, lon = _home_point(cli)
+    area = person_area(resolve(f"{lat},{lon}", gaz), gaz)
+    nearest = gaz.nearest_sector(lat, lon)
+    assert (area.lat, area.lon) == (nearest["lat"], nearest["lon"]) != (lat, lon)
+    assert area.radius_km >= MIN_RADIUS_KM
+    # The circle drawn is the sector's, never smaller than 500 m across.
+    html = cli("plan", *CHOSEN, "--from", FROM).stdout
+    circle = re.search(
+        r'<circle class="person-area" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', html
+    )
+    assert circle and float(circle.group(3)) > 6
+    # A town is not personal: it is named and drawn as it is.
+    town = cli("plan", *CHOSEN, "--from", "Hanley").stdout
+    assert "Distances are from Hanley" in town
+
+
+def test_markdown_plan_for_case_notes(cli):
+    md = cli("plan", *CHOSEN, "--from", FROM, "--format", "md").stdout
+    assert md.startswith("# Your plan\n")
+    assert "## 1. Shelton Recovery Running \\[example\\] (running group)" in md
+    assert "- **When:** Wed " in md and "- **My notes:**" in md
+    assert "walk (estimate)" in md and walking.SOURCES in md
+    assert "<svg" not in md
+
+
+def test_catalogue_text_is_escaped_in_html_and_markdown(cli):
+    new_id = cli(
+        "add", "--name", "<b>Bold</b> & *stars* Club", "--category", "gym",
+        "--postcode", "ST1 5SH", "--description", "<script>alert(1)</script> [link](http://x)",
+    ).stdout.strip()  # fmt: skip
+    html = cli("plan", new_id, "--from", FROM).stdout
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+    assert "<b>Bold</b>" not in html and "&lt;b&gt;Bold&lt;/b&gt; &amp; *stars* Club" in html
+    md = cli("plan", new_id, "--from", FROM, "-f", "md").stdout
+    assert "\\*stars\\*" in md and "\\[link\\]" in md
+
+
+def test_walking_estimate_from_the_stated_factor_and_speed():
+    # 1 km straight: 1.22 km on foot at 4.8 km/h is 15.25 minutes: "about 15".
+    assert walking.walking_minutes(1.0) == 15
+    assert walking.walking_minutes(0.05) == 5
+    assert walking.walking_minutes(3.0) == 45
+    assert walking.walking_minutes(3.01) is None
+    assert walking.describe(3.5) == "further than a comfortable walk"
+    assert "estimate" in walking.describe(1.0)
+
+
+def test_plan_written_to_a_file_whole_and_private(cli, tmp_path):
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "plan.html"
+    result = cli("plan", *CHOSEN, "--from", FROM, "--out", str(out))
+    assert result.stdout == ""
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600  # it names the person's area
+    assert [p.name for p in out.parent.iterdir()] == ["plan.html"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["no-such-place-at-all", "--from", FROM], "no asset with id 'no-such-place-at-all'"),
+        (["s", "--from", FROM], "start of several ids"),
+        (["shelton", "--from", FROM, "--format", "pdf"], "'pdf' is not one of html, md"),
+        (["shelton", "--from", "Nowhereville Zzz"], "Nowhereville"),
+        (["shelton", "--from", FROM, "--out", "/no/such/dir/plan.html"], "does not exist"),
+        (["shelton", "--from", FROM, "--on", "31/02/2026"], "31/02/2026"),
+    ],
+)
+def test_bad_input_gets_one_line_naming_the_fix(cli, args, message):
+    result = cli("plan", *args, code=1)
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_closed_place_is_refused_and_a_long_list_warned_about(cli):
+    found = json.loads(cli("near", FROM, "-n", "5", "-f", "json").stdout)
+    ids = [a["id"] for a in found]
+    cli("edit", ids[0], "--status", "closed")
+    assert "is closed" in cli("plan", ids[0], "--from", FROM, code=1).stderr
+    result = cli("plan", *ids[1:], "--from", FROM)
+    assert "may not fit on one printed page" in result.stderr
+    assert result.stdout.count('<li class="item">') == 4
+
+
+def test_next_dates_count_from_the_plans_date(cli):
+    # 2026-12-05 is a Saturday; Shelton meets on Wednesdays 18:00-19:00.
+    md = cli("plan", "shelton", "--from", FROM, "-f", "md", "--on", "2026-12-05").stdout
+    assert "Made on Saturday 5 December 2026" in md
+    assert (
+        "**When:** Wed 9 Dec, 18:00-19:00; Wed 16 Dec, 18:00-19:00; Wed 23 Dec, 18:00-19:00" in md
+    )
+
+
+def test_about_and_the_notice_carry_the_boundaries_attribution(cli):
+    from importlib.resources import files
+
+    about = cli("about").stdout
+    assert "Council boundaries drawn on plan maps" in about and "Martin Chorley" in about
+    notice = files("assetmap").joinpath("data/boundaries/NOTICE").read_text(encoding="utf-8")
+    assert "Open Government Licence" in notice and "CC BY 4.0" in notice
+
+
+def test_an_online_answer_is_personal_and_only_its_sector_is_shown():
+    """An address found by an online geocoder comes back as precision 'place' labelled with the
+    address: the plan must treat it as the person's home, not as a town."""
+    from assetmap.places.gazetteer import open_gazetteer
+    from assetmap.places.resolve import Place
+    from assetmap.plan.area import from_words, is_personal
+
+    gaz = open_gazetteer()
+    home = Place("1 Any Street", 53.00469, -2.18406, "place", 0.05, "", "nominatim",
+                 "1 Any Street, Stoke-on-Trent ST4 7QB")  # fmt: skip
+    assert is_personal(home)
+    area = person_area(home, gaz)
+    assert (area.lat, area.lon) != (home.lat, home.lon) and area.radius_km >= MIN_RADIUS_KM
+    words = from_words(home, area, show_from=False)
+    assert "Any Street" not in words and "ST4 7QB" not in words and words.startswith("your home")

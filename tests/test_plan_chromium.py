@@ -1,0 +1,173 @@
+"""The plan as a person sees it: rendered by headless Chromium, printed to PDF and screenshot.
+Three places with every detail filled in must fit one A4 page, the map must be drawn, no text
+may overflow its box, and the person's postcode must be nowhere on the page.
+
+The screenshot and PDF are kept as CI artefacts under $ASSETMAP_TEST_ARTEFACTS (default: a
+temporary directory), never in the repository."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import browser
+import pytest
+
+FROM = "ST4 7QB"
+# Places with long names, descriptions, addresses and web addresses: the most a plan has to
+# hold. Real postcodes near ST4 7QB (one beyond a comfortable walk).
+FULL = {
+    "--category": "peer support",
+    "--description": (
+        "A friendly weekly group for anyone rebuilding their life: a cup of tea, a chat and a "
+        "walk, with volunteers who have been through the justice system themselves and know "
+        "how hard the first visit can be. No need to book; bring a friend if you like. We "
+        "also help with forms, benefits and finding volunteering or work placements nearby."
+    ),
+    "--address": "The Old Methodist Chapel Community Rooms, 123 Longest Street Name Road",
+    "--phone": "01782 123456",
+    "--email": "hello.newstarts.community@example-organisation.org.uk",
+    "--website": "https://www.example-organisation.org.uk/groups/new-starts/weekly-meetings",
+    "--schedule": "Mon 10:00-12:00; Wed 18:30-20:30; Sat 09:00-11:00",
+    "--cost": "free",
+    "--referral": "referral-needed",
+    "--referral-details": "Your worker emails the coordinator; a voucher comes by post.",
+    "--welcomes-convictions": "yes",
+    "--dbs-required": "no",
+    "--involves-children": "unknown",
+    "--welcomes-mentor": "yes",
+}
+PLACES = [
+    ("New Starts Peer Support and Community Walking Group of Shelton", "ST1 5SH"),
+    ("Hanley Park Pavilion Wellbeing, Gardening and Conversation Club", "ST1 3EB"),
+    ("Burslem Mother Town Recovery Café and Mutual Aid Meeting Rooms", "ST6 3AA"),
+]
+
+CHECK_SCRIPT = """
+<script>
+const out = {overflow: []};
+const svg = document.querySelector('svg.map');
+const box = svg.getBoundingClientRect();
+out.map = [box.width, box.height];
+out.councils = [...svg.querySelectorAll('path.council')]
+  .filter(p => { const b = p.getBBox(); return b.width > 0 && b.height > 0; }).length;
+out.assetsInside = [...svg.querySelectorAll('g.asset circle')].filter(c => {
+  const b = c.getBoundingClientRect();
+  return b.left >= box.left && b.right <= box.right && b.top >= box.top && b.bottom <= box.bottom;
+}).length;
+out.areaPx = svg.querySelector('circle.person-area').getBoundingClientRect().width;
+for (const el of document.body.querySelectorAll('*')) {
+  if (el.closest('svg') || getComputedStyle(el).display === 'inline') continue;
+  if (el.scrollWidth > el.clientWidth + 1) out.overflow.push(el.tagName + '.' + el.className);
+}
+for (const li of document.querySelectorAll('li.item')) {
+  const lb = li.getBoundingClientRect();
+  for (const el of li.querySelectorAll('*')) {
+    const b = el.getBoundingClientRect();
+    if (b.right > lb.right + 0.5 || b.bottom > lb.bottom + 0.5) out.overflow.push('outside ' + el.className);
+  }
+}
+out.text = document.body.innerText;
+document.body.setAttribute('data-check', JSON.stringify(out));
+</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path, why = browser.ensure()
+    if path is None:
+        pytest.skip(f"headless Chromium test skipped: {why}")
+    return path
+
+
+@pytest.fixture
+def artefacts(tmp_path) -> Path:
+    folder = Path(os.environ.get("ASSETMAP_TEST_ARTEFACTS") or tmp_path / "artefacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def plan_page(cli, tmp_path) -> Path:
+    ids = []
+    for name, postcode in PLACES:
+        args = [x for kv in FULL.items() for x in kv]
+        ids.append(cli("add", "--name", name, "--postcode", postcode, *args).stdout.strip())
+    page = tmp_path / "plan.html"
+    cli("plan", *ids, "--from", FROM, "--by", "Sam Jones, Probation Service, 01782 000000",
+        "--out", str(page))  # fmt: skip
+    return page
+
+
+def _pdf_pages(pdf: bytes, path: Path) -> int:
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+        return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf))
+
+
+def test_three_full_places_print_on_one_a4_page_with_the_map_and_no_postcode(
+    chromium, plan_page, artefacts
+):
+    pdf_path = artefacts / "plan.pdf"
+    pdf = browser.print_pdf(chromium, plan_page, pdf_path)
+    assert pdf.startswith(b"%PDF")
+    assert _pdf_pages(pdf, pdf_path) == 1
+    box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert box and abs(float(box.group(1)) - 595) < 2 and abs(float(box.group(2)) - 842) < 2
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True
+        ).stdout
+        assert "New Starts Peer Support" in text and "Your plan" in text
+        assert FROM not in text and FROM.replace(" ", "") not in text
+    if shutil.which("pdftoppm"):
+        # The printed page as pixels: the three numbered markers (#1f4e79) are drawn.
+        ppm = subprocess.run(["pdftoppm", "-r", "60", str(pdf_path)], capture_output=True).stdout
+        width, height, pixels = _ppm(ppm)
+        blue = sum(
+            1 for i in range(0, len(pixels), 3)
+            if abs(pixels[i] - 31) < 30 and abs(pixels[i + 1] - 78) < 30 and abs(pixels[i + 2] - 121) < 30
+        )  # fmt: skip
+        assert blue > 60, blue
+
+
+def test_rendered_page_has_the_map_drawn_and_no_overflowing_text(chromium, plan_page, artefacts):
+    checked = plan_page.with_name("plan-checked.html")
+    checked.write_text(plan_page.read_text().replace("</body>", CHECK_SCRIPT + "</body>"))
+    dom = browser.dump_dom(chromium, checked)
+    found = re.search(r'data-check="([^"]*)"', dom)
+    assert found, dom[-2000:]
+    import html
+
+    check = json.loads(html.unescape(found.group(1)))
+    width, height = check["map"]
+    assert width > 500 and height > 150  # the map fills the page's width
+    assert check["councils"] >= 1  # council boundaries drawn
+    assert check["assetsInside"] == 3  # every place numbered inside the map
+    assert check["areaPx"] >= 10  # the person's area is a visible circle
+    assert check["overflow"] == []
+    assert (
+        FROM not in check["text"] and "Distances are from your home area (ST4 7)" in check["text"]
+    )
+    for name, _ in PLACES:
+        assert name in check["text"]
+    shot = artefacts / "plan.png"
+    browser.screenshot(chromium, plan_page, shot)
+    png = shot.read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+
+
+def _ppm(data: bytes) -> tuple[int, int, bytes]:
+    """Width, height and RGB bytes of the first page of a binary PPM (P6)."""
+    fields, pos = [], 0
+    while len(fields) < 4:
+        match = re.compile(rb"\s*(#[^\n]*\n\s*)*(\S+)").match(data, pos)
+        fields.append(match.group(2))
+        pos = match.end()
+    width, height = int(fields[1]), int(fields[2])
+    start = pos + 1
+    return width, height, data[start : start + width * height * 3]
