@@ -120,16 +120,17 @@ _DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 
 def schedule_text(text: str) -> str:
     """Published opening text, tidied so the schedule parser reads it as meant."""
-    t = re.sub(r"^\s*open\s+", "", text, flags=re.I)
-    t = t.replace("&", ",").replace(" and ", ", ")
+    t = re.sub(r"^\s*open\s+", "", text, flags=re.I).strip().rstrip(".")
+    t = t.replace("&", ",").replace(" and ", ", ").replace("\u2013", "-").replace("\u2014", "-")
+    t = re.sub(r"\b12\s+noon\b", "12noon", t, flags=re.I)
     # "2-4pm": the pm belongs to both times (else it reads as 02:00-16:00).
     t = re.sub(
         r"\b(\d{1,2}(?:[.:]\d{2})?)\s*-\s*(\d{1,2}(?:[.:]\d{2})?)\s*pm\b",
         lambda m: f"{m.group(1)}pm-{m.group(2)}pm" if _pm_both(m.group(1), m.group(2)) else m.group(0),
         t, flags=re.I,
     )  # fmt: skip
-    # "Monday 1-3pm, Thursday 2-4pm": a comma before a day starts another session.
-    t = re.sub(rf",\s*(?={_DAY}\s+\d)", "; ", t, flags=re.I)
+    # "Monday 1-3pm, Thursday 2-4pm": a comma after a time, before a day, starts a session.
+    t = re.sub(rf"(?<=[\dmn])\s*,\s*(?={_DAY}\s+\d)", "; ", t, flags=re.I)
     return t
 
 
@@ -146,7 +147,15 @@ def try_schedule(text: str) -> tuple[str, str]:
     try:
         return schedule.normalise(schedule_text(text)), ""
     except InvalidValue:
-        return "", f"Opening times as published: {text}"
+        pass
+    # Keep the parts that read as sessions; the whole text stays in the notes.
+    parsed = []
+    for part in re.split(r"[;\n]", schedule_text(text)):
+        try:
+            parsed.append(schedule.normalise(part.strip().rstrip(".")))
+        except InvalidValue:
+            continue
+    return "; ".join(parsed), f"Opening times as published: {text}"
 
 
 def charge_in(text: str) -> bool:

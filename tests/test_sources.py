@@ -153,3 +153,31 @@ def test_a_catalogue_made_by_cron_says_what_it_was_loaded_with(tmp_path):
     assert "created a new catalogue" in said
     assert "libraries" in said and "active-places" in said
     assert "sources remove examples" in said  # the invented examples are named as such
+
+
+def test_the_seed_records_named_in_the_issue_are_fixed_at_their_mapping(cli, national_db):
+    from assetmap.catalogue import schedule
+
+    conn = sqlite3.connect(national_db)
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute("SELECT * FROM assets").fetchall()
+    conn.close()
+    by_name = {}
+    for r in rows:
+        by_name.setdefault(r["name"], []).append(r)
+    assert by_name["New Bury UCAN Food Pantry"][0]["cost"] == "low"  # "£2.50 membership"
+    restore = by_name["Restore Food Bank Arise & Shine Christian Ministries"][0]
+    assert restore["phone"] == "07872 611770"  # published as O7872611770
+    assert restore["schedule"] == "Tue 15:00-17:00"  # "Tuesday 3 - 5pm", not 03:00-17:00
+    oxford_road = [r for r in by_name["Trussell Trust"] if r["postcode"] == "M13 9PG"][0]
+    assert oxford_road["schedule"] == "Tue,Wed,Fri 10:00-12:00"
+    early = [r["name"] for r in rows if any(s.start < 360 for s in schedule.parse(r["schedule"]))]
+    assert early == []
+    letter_o = [r["name"] for r in rows if r["phone"][:1] in "oO" and r["phone"]]
+    assert letter_o == []
+    found = json.loads(
+        cli("--db", str(national_db), "near", "M13 9PG", "--goal", "food", "--within", "1km",
+            "--format", "json").stdout
+    )  # fmt: skip
+    trussell = [r for r in found if r["name"] == "Trussell Trust"]
+    assert trussell and "voucher needed" in trussell[0]["why"]

@@ -40,6 +40,10 @@ class EmptyResult(AssetmapError):
     """Nothing matched and the caller asked for that to fail (--fail-if-empty)."""
 
 
+class FeedError(AssetmapError):
+    """An online feed could not be read in full (nothing of it was written)."""
+
+
 class PartialImport(AssetmapError):
     """Some rows were skipped; the rest were written."""
 

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 
-from assetmap.catalogue import schedule
+from assetmap.catalogue import phones, schedule
 from assetmap.catalogue.vocab import (  # noqa: F401 (re-exported for callers)
     CAPITAL,
     COLUMNS,
@@ -363,7 +363,8 @@ _CHECKS = {
     "category": (_category, _REQUIRED),
     "id": (_id, ""),
     "tags": (lambda v: list(_tags(v)), _EMPTY_LIST),
-    **{n: (_text, "") for n in ("description", "address", "area", "accessibility", "source", "notes", "phone")},
+    **{n: (_text, "") for n in ("description", "address", "area", "accessibility", "source", "notes")},
+    "phone": (_cached(lambda v: phones.normalise(_text(v))[0]), ""),
     "email": (_email, ""),
     "website": (_website, ""),
     "postcode": (_cached(postcodes.normalise), ""),

@@ -43,18 +43,25 @@ def spaced(digits: str) -> str:
         if digits.startswith(("011", "03", "08", "09")) or digits[3] == "1":
             return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
         return f"{digits[:5]} {digits[5:]}"  # 01xxx and 07xxx
-    if len(digits) == 10:
-        return f"{digits[:5]} {digits[5:]}"  # small exchanges (01xxxx xxxx) and 0800 xxxxxx
+    if len(digits) == 10:  # 0800 xxxxxx, and the few small exchanges (016977 xxxx)
+        return (
+            f"{digits[:4]} {digits[4:]}"
+            if digits.startswith("08")
+            else f"{digits[:6]} {digits[6:]}"
+        )
     return digits
 
 
 def normalise(text: str) -> tuple[str, str | None]:
     """(the number as stored, a warning or None). A number that lost its leading 0 gets it
-    back, with a warning; a valid UK number is spaced; anything else is kept as written (the
-    `check` command reports it)."""
+    back, with a warning; a valid UK number written nationally is spaced; anything else (an
+    international +44 form, an extension, words) is kept as written, and `check` reports a
+    number that is not a valid UK one."""
     text = text.strip()
     if not text:
         return "", None
+    if text.startswith("+"):
+        return text, None  # the international form is dialled as written: kept
     warning = None
     if lost_leading_zero(text):
         text = "0" + digits_of(text)

@@ -27,14 +27,23 @@ def parse_age(text: str) -> dt.timedelta:
     return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30.44, "y": 365.25}[unit])
 
 
-def stale(cat, older_than: str, today: dt.date) -> list[dict]:
-    """Assets never verified, or verified before the limit: never-verified first, then oldest."""
+def stale(
+    cat, older_than: str, today: dt.date, *, include_closed: bool = False, area: str | None = None
+) -> list[dict]:
+    """Assets never verified, or verified before the limit: never-verified first, then oldest.
+    Closed assets are left out (nobody needs to check them) unless include_closed."""
     cutoff = (today - parse_age(older_than)).isoformat()
-    rows = cat.conn.execute(
+    sql = (
         "SELECT id, name, category, area, verified_on, phone, email, website, status "
-        "FROM assets WHERE verified_on = '' OR verified_on < ? ORDER BY verified_on, id",
-        (cutoff,),
-    ).fetchall()
+        "FROM assets WHERE (verified_on = '' OR verified_on < ?)"
+    )
+    params: list = [cutoff]
+    if not include_closed:
+        sql += " AND status != 'closed'"
+    if area:
+        sql += " AND area = ? COLLATE NOCASE"
+        params.append(" ".join(area.split()))
+    rows = cat.conn.execute(sql + " ORDER BY verified_on, id", params).fetchall()
     return [dict(r) for r in rows]
 
 
@@ -45,8 +54,11 @@ def verify(cat, asset_id: str, on: str | None, today: dt.date) -> str:
     day = parse_date(on).isoformat() if on else today.isoformat()
     if day > (today + dt.timedelta(days=1)).isoformat():
         raise InvalidValue(f"--on {day} is in the future")
+    from assetmap.catalogue import ownership
+
     with cat.transaction() as conn:
         conn.execute("UPDATE assets SET verified_on = ? WHERE id = ?", (day, asset_id))
+        ownership.mark(conn, asset_id, ["verified_on"], ownership.VERIFY)
     return day
 
 
@@ -99,11 +111,20 @@ def check(cat, today: dt.date | None = None) -> list[dict]:
                 add("partner not contacted", a, "no contact on record; assetmap partners log records one")  # fmt: skip
             elif a.last_contact < contact_since:
                 add("partner not contacted", a, f"last contact {a.last_contact}, over a year ago")  # fmt: skip
+        for kind, detail in record_problems(a):
+            add(kind, a, detail)
         by_name[slug(a.name)].append(a)
         if key := _phone_key(a.phone):
             by_phone[key].append(a)
         if key := _site_key(a.website):
             by_site[key].append(a)
+    for r in cat.conn.execute(
+        "SELECT id, name, local_edits FROM assets WHERE status = 'active' "
+        "AND local_edits LIKE '%!status=closed%' ORDER BY id"
+    ):
+        problems.append({"problem": "source says closed", "id": r["id"], "name": r["name"],
+                         "detail": "its source now says closed; the status was kept as changed here "
+                                   "(check, then edit --status closed)"})  # fmt: skip
     reported: set[tuple[str, str]] = set()
 
     def pair(kind, a, b, detail):
@@ -129,6 +150,49 @@ def check(cat, today: dt.date | None = None) -> list[dict]:
                     if d <= SHARED_CONTACT_WITHIN_KM:
                         pair("likely duplicate", a, b, f"same {label}, {d * 1000:.0f} m away,")
     return problems
+
+
+_CHARGE = re.compile(
+    r"£\s*\d|\b\d+(\.\d\d)?p\b|\b(membership fee|per (week|session|visit)|a week)\b", re.I
+)
+_TIMES_IN_TEXT = re.compile(
+    r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b.{0,40}?\b\d{1,2}([:.]\d{2})?\s*(am|pm|noon)?\s*[-\u2013]",
+    re.I | re.S,
+)
+EARLIEST = 6 * 60  # sessions before 06:00 are more often a misread pm time than a real one
+
+
+def record_problems(a: Asset) -> list[tuple[str, str]]:
+    """Problems one record shows on its own: odd times, times left in the notes, a `free`
+    asset whose text asks for money, a phone that is not a UK number."""
+    from assetmap.catalogue import phones
+
+    out = []
+    try:
+        sessions = schedule.parse(a.schedule)
+    except InvalidValue:
+        sessions = []
+    for s in sessions:
+        # A late session may run past midnight (22:00-02:00); one that runs on past 06:00
+        # the next day (20:00-08:00), or starts in the small hours, was probably misread.
+        if s.start < EARLIEST or s.end > schedule.DAY + EARLIEST:
+            why = (
+                "starts before 06:00"
+                if s.start < EARLIEST
+                else "runs past midnight into the morning"
+            )
+            out.append(("odd times", f"{s} {why}: a '2-4pm' read as 02:00-16:00? write 14:00-16:00"))  # fmt: skip
+            break
+    if not a.schedule and _TIMES_IN_TEXT.search(a.notes):
+        out.append(("times in notes", "the notes give opening times but schedule is blank; copy them into schedule"))  # fmt: skip
+    if a.cost == "free" and _CHARGE.search(f"{a.name} {a.description} {a.notes}"):
+        out.append(("free but charges", "cost is free but its text mentions a charge; low or paid?"))  # fmt: skip
+    if a.phone:
+        if phones.has_letter_o(a.phone):
+            out.append(("bad phone", f"'{a.phone}' has a letter O where a 0 should be"))
+        elif not phones.is_valid_uk(a.phone):
+            out.append(("bad phone", f"'{a.phone}' is not a valid UK phone number"))
+    return out
 
 
 def stats(cat, today: dt.date) -> dict:

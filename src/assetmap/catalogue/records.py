@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assetmap.catalogue import ownership
 from assetmap.catalogue.locating import locate
 from assetmap.catalogue.models import Asset
 from assetmap.catalogue.store import Catalogue
@@ -33,5 +34,8 @@ def edit(cat: Catalogue, asset_id: str, fields: dict[str, str]) -> tuple[Asset, 
             row["lat"] = row["lon"] = ""
     asset = Asset.from_row(row, categories=cat.categories())
     warnings = locate(asset)
-    counts = cat.write([asset])
+    with cat.transaction() as conn:
+        counts = cat.write([asset])
+        # A person's change: a re-import of the asset's source will leave these alone.
+        ownership.mark(conn, asset.id, ownership.changed_fields(current, asset), ownership.EDIT)
     return asset, counts.updated > 0, warnings

@@ -286,6 +286,9 @@ def _why(row, goals_met, distance, cautions, fresh: bool) -> str:
     if NO_TIMES not in cautions:
         parts.append(row["schedule"] or "times not recorded")
     parts.append(row["cost"] or "cost unknown")
+    if row["referral"] == "referral-needed":
+        # A foodbank that needs a referral (Trussell Trust) needs a voucher from an agency.
+        parts.append("voucher needed" if row["category"] == "foodbank" else "referral needed")
     if row["welcomes_convictions"] == "yes":
         parts.append("welcomes people with convictions")
     if row["dbs_required"] == "yes":

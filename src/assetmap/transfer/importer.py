@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from assetmap import safecsv
+from assetmap.catalogue import ownership
 from assetmap.catalogue.models import COLUMNS, Asset, make_id
+from assetmap.catalogue.store import asset_from_db
 from assetmap.catalogue.vocab import PARTNERSHIP_FIELDS
 from assetmap.errors import InvalidRecord, InvalidValue, PlaceError
 from assetmap.transfer import csvio
@@ -74,12 +76,16 @@ class ImportReport:
     dry_run: bool = False
     index_rebuild_s: float | None = None  # bulk loads: time spent rebuilding search indexes
     source: str = ""  # the source this import's rows belong to (unless a row names its own)
+    overwrite_local: bool = False  # --overwrite-local: the file wins over local changes
+    kept: list = field(default_factory=list)  # ownership.Kept: local changes left in place
 
     def summary(self) -> str:
         verb = "would be " if self.dry_run else ""
         text = f"{self.added} {verb}added, {self.updated} {verb}updated, {self.unchanged} unchanged"
         if self.skipped:
             text += f", {self.skipped} skipped (invalid)"
+        if self.kept:
+            text += f"; kept {len(self.kept)} local changes (--overwrite-local lets the file win)"
         if self.index_rebuild_s is not None and not self.dry_run:
             text += f"; search indexes rebuilt in {self.index_rebuild_s:.1f} s"
         return text
@@ -114,12 +120,15 @@ def map_header(names: list[str], *, ignore_extra: bool) -> tuple[dict[str, str],
 
 
 def _phone_warning(row_no: int, phone: str) -> str | None:
-    digits = re.sub(r"\s", "", phone)
-    if digits.isdigit() and len(digits) in (9, 10) and not digits.startswith("0"):
+    from assetmap.catalogue import phones
+
+    if phones.lost_leading_zero(phone):
         return (
             f"row {row_no}, column phone: '{phone}' looks like a UK number that lost its leading 0 "
-            "(Excel does this to numbers); check it"
+            f"(Excel does this to numbers); stored as {phones.normalise(phone)[0]}"
         )
+    if phones.has_letter_o(phone):
+        return f"row {row_no}, column phone: '{phone}' has a letter O where a 0 should be; check it"
     return None
 
 
@@ -170,6 +179,7 @@ def import_csv(
     report = ImportReport(dry_run=dry_run)
     source = source or Source("import")
     report.source = source.name
+    report.overwrite_local = source.overwrite_local
     fp = csvio.spool(stream)
     report.encoding = encoding or csvio.detect_encoding(fp)
     if report.encoding == "cp1252" and not encoding:
@@ -180,11 +190,17 @@ def import_csv(
         raise InvalidValue(
             "the file is empty; it needs a header row with at least name and category"
         )
-    mapping, unknown = map_header(names, ignore_extra=ignore_extra)
-    if unknown:
-        report.warnings.append(f"left out unknown columns: {', '.join(unknown)}")
     rejects = Rejects(rejects_path, names, dialect)
-    records = _csv_records(fp, report, dialect, mapping, progress)
+    from assetmap.transfer import givefood
+
+    if givefood.matches(names):
+        report.warnings.append(givefood.RECOGNISED)
+        records = _layout_records(fp, report, dialect, givefood.to_fields, progress)
+    else:
+        mapping, unknown = map_header(names, ignore_extra=ignore_extra)
+        if unknown:
+            report.warnings.append(f"left out unknown columns: {', '.join(unknown)}")
+        records = _csv_records(fp, report, dialect, mapping, progress)
     return run_import(
         cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
         locate=locate,
@@ -199,8 +215,26 @@ def import_package(cat, path: str, *, source: Source | None = None, skip_invalid
     report = ImportReport(dry_run=dry_run)
     source = source or Source("import")
     report.source = source.name
+    report.overwrite_local = source.overwrite_local
     rejects = Rejects(rejects_path, COLUMNS, csv.excel)
     records = read_package(path, cat.categories())
+    return run_import(
+        cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
+        locate=locate,
+    )  # fmt: skip
+
+
+def import_feed(cat, client, *, source: Source, skip_invalid=False, rejects_path=None,
+                dry_run=False, locate=None) -> ImportReport:  # fmt: skip
+    """Import an Open Referral UK API (openreferral_api.Client). The whole feed is read
+    before the write transaction starts: a feed that fails part-way writes nothing."""
+    from assetmap.transfer.openreferral_api import read_feed
+
+    report = ImportReport(dry_run=dry_run)
+    report.source = source.name
+    report.overwrite_local = source.overwrite_local
+    records = read_feed(client, cat.categories())
+    rejects = Rejects(rejects_path, COLUMNS, csv.excel)
     return run_import(
         cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
         locate=locate,
@@ -211,8 +245,10 @@ class Source:
     """The source an import writes into. `forced`: its name goes on every row (--source);
     otherwise a row that names a source of its own (an export read back) keeps it."""
 
-    def __init__(self, name: str, *, forced: bool = False, kind: str = "file", origin: str = ""):
+    def __init__(self, name: str, *, forced: bool = False, kind: str = "file", origin: str = "",
+                 overwrite_local: bool = False):  # fmt: skip
         self.name, self.forced, self.kind, self.origin = name, forced, kind, origin
+        self.overwrite_local = overwrite_local
 
     def claim(self, asset: Asset) -> None:
         if self.forced or not asset.source:
@@ -275,6 +311,15 @@ def _csv_records(fp, report, dialect, mapping, progress):
                 value = csvio.uninert(value)
             fields[column] = value
         yield row_no, raw, fields, []
+
+
+def _layout_records(fp, report, dialect, to_fields, progress):
+    """Rows of a publisher's own layout (Give Food), mapped by `to_fields`."""
+    for index, raw in enumerate(csvio.read_rows(fp, report.encoding, dialect)):
+        if progress and index % 1000 == 0:
+            progress(fp.tell())
+        raw.pop("_extra", None)
+        yield index + 2, raw, to_fields(raw), []
 
 
 BATCH = 1000
@@ -372,11 +417,20 @@ def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str, keep
         report.warnings.append(f"{_where(row_no)}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
     if repeated:
         report.warnings.append(f"{_where(row_no)}: repeats an earlier row of this file (id {asset.id}); the later row wins")  # fmt: skip
-    if exists and keep:
-        stored = cat.get(asset.id)
+    marks = None
+    if exists:
+        row = cat.conn.execute("SELECT * FROM assets WHERE id = ?", (asset.id,)).fetchone()
+        stored = asset_from_db(row)
         for name in keep:
             setattr(asset, name, getattr(stored, name))
+        old = ownership.parse(row["local_edits"])
+        marks, kept = ownership.merge(stored, old, asset, overwrite=report.overwrite_local)
+        report.kept.extend(kept)
+        if marks == old:
+            marks = None
     counts = cat.write([asset])
+    if marks is not None:
+        ownership.save(cat.conn, asset.id, marks)
     report.added += counts.added
     report.updated += counts.updated
     report.unchanged += counts.unchanged

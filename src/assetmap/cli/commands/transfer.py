@@ -18,7 +18,8 @@ def import_(
     file: Annotated[
         str,
         typer.Argument(
-            help="CSV file, - for standard input, or an Open Referral UK folder (or its datapackage.json)."
+            help="CSV file, - for standard input, an Open Referral UK folder (or its "
+            "datapackage.json), or the http(s) URL of an Open Referral UK API."
         ),
     ],
     source: Annotated[
@@ -59,6 +60,24 @@ def import_(
         bool,
         typer.Option("--dry-run", help="Validate and report what would change; write nothing."),
     ] = False,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="An Open Referral URL: seconds to wait for each answer.")
+    ] = 20.0,
+    retries: Annotated[
+        int, typer.Option(min=0, help="An Open Referral URL: tries again after a failure.")
+    ] = 3,
+    rate: Annotated[
+        float,
+        typer.Option(min=0.1, help="An Open Referral URL: at most this many requests a second."),
+    ] = 5.0,
+    overwrite_local: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite-local",
+            help="Let the file win over fields changed locally (by edit, verify or another "
+            "source) since this source set them. verified_on still never moves back.",
+        ),
+    ] = False,
 ) -> None:
     """Import assets from a CSV file (as Excel writes it) or an Open Referral UK folder;
     all-or-nothing by default."""
@@ -67,10 +86,31 @@ def import_(
 
     if fmt is not None and fmt.lower() not in ("csv", "openreferral"):
         raise typer.BadParameter(f"'{fmt}' is not one of csv, openreferral", param_hint="--format")
+    from assetmap.transfer import openreferral_api
+
+    state = get_state(ctx)
+    if openreferral_api.is_url(file):
+        # A URL is the opt-in to the network: an Open Referral UK API, read in full first.
+        into = _source(
+            source, file, file, overwrite_local, default=openreferral_api.source_name(file)
+        )
+        into.kind = "feed"
+        client = openreferral_api.Client(
+            file, timeout=timeout, retries=retries, min_interval=1 / rate,
+            progress=None if state.quiet else lambda text: state.messages.info(f"feed: {text}"),
+        )  # fmt: skip
+        cat = state.catalogue()
+        state.gazetteer()
+        report = importer.import_feed(
+            cat, client, source=into, skip_invalid=skip_invalid, rejects_path=rejects,
+            dry_run=dry_run, locate=locator(),
+        )  # fmt: skip
+        state.messages.info(f"feed: {client.requests} requests to {file}")
+        _import_summary(state, report, dry_run, rejects)
+        return
     package = fmt.lower() == "openreferral" if fmt else _is_package(file)
     origin = os.path.abspath(file) if file != "-" else "standard input"
-    into = _source(source, file, origin)
-    state = get_state(ctx)
+    into = _source(source, file, origin, overwrite_local)
     cat = state.catalogue()
     state.gazetteer()
     locate = locator()
@@ -94,14 +134,18 @@ def import_(
     _import_summary(state, report, dry_run, rejects)
 
 
-def _source(name: str | None, file: str, origin: str):
+def _source(
+    name: str | None, file: str, origin: str, overwrite_local: bool = False, default: str = ""
+):
     from assetmap.catalogue import sources
     from assetmap.transfer.importer import Source
 
     if name is not None:
-        return Source(sources.check_name(name), forced=True, origin=origin)
-    default = "stdin" if file == "-" else sources.name_for_path(file)
-    return Source(default, origin=origin)
+        return Source(
+            sources.check_name(name), forced=True, origin=origin, overwrite_local=overwrite_local
+        )
+    default = default or ("stdin" if file == "-" else sources.name_for_path(file))
+    return Source(default, origin=origin, overwrite_local=overwrite_local)
 
 
 def _is_package(file: str) -> bool:
@@ -113,6 +157,10 @@ def _import_summary(state: State, report, dry_run: bool, rejects: str | None) ->
 
     for w in report.warnings:
         state.messages.warn(w)
+    for kept in report.kept[:200]:
+        state.messages.info(str(kept))
+    if len(report.kept) > 200:
+        state.messages.info(f"... and {len(report.kept) - 200} more local changes kept")
     if report.skipped:
         for p in report.problems[:200]:
             state.messages.info(f"skipped {p}")

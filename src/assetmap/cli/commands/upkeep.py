@@ -16,6 +16,10 @@ def stale(
     fail_if_any: Annotated[
         bool, typer.Option("--fail-if-any", help="Exit 1 when any asset is stale (for cron mail).")
     ] = False,
+    area: Annotated[str | None, typer.Option(help="Only this area (council).")] = None,
+    include_closed: Annotated[
+        bool, typer.Option("--include-closed", help="List closed assets too.")
+    ] = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Assets not verified within the limit (or never), oldest first, with contact details."""
@@ -25,7 +29,9 @@ def stale(
 
     fmt = check_format(fmt)
     state = get_state(ctx)
-    rows = quality.stale(state.catalogue(), older_than, dt.date.today())
+    rows = quality.stale(
+        state.catalogue(), older_than, dt.date.today(), include_closed=include_closed, area=area
+    )
     columns = ["id", "name", "verified_on", "phone", "email", "website", "area", "status"]
     if rows or fmt != "table":
         emit_records(rows, fmt, columns=columns)
@@ -61,7 +67,9 @@ def check(
     fmt: FormatOpt = "table",
 ) -> None:
     """Report data problems: no or coarse coordinates, likely duplicates, closed-sounding
-    active assets, schedules that do not parse, partners with no contact or none for a year."""
+    active assets (or whose source says closed), schedules that do not parse or look misread,
+    times left in notes, free assets that mention a charge, phones that are not UK numbers,
+    partners with no contact or none for a year."""
     import datetime as dt
 
     from assetmap.catalogue import quality

@@ -1,0 +1,91 @@
+"""Data quality: phones repaired and spaced, `check` finding what a person would trip over,
+`stale` leaving closed assets out."""
+
+import json
+
+from assetmap.catalogue import phones
+
+
+def test_phones_get_their_zero_back_and_are_stored_spaced(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    f = tmp_path / "p.csv"
+    f.write_text(
+        "name,category,postcode,phone\n"
+        "Lost Zero,gym,M1 1AD,1782123456\n"
+        "Squashed,gym,M1 1AD,01612345678\n"
+        "Letter O,gym,M1 1AD,O7872611770\n"
+        "Abroad,gym,M1 1AD,+44 161 234 5678\n"
+    )
+    out = cli(*db, "import", str(f))
+    assert "'1782123456' looks like a UK number that lost its leading 0" in out.stderr
+    assert "stored as 01782 123456" in out.stderr
+    assert "'O7872611770' has a letter O where a 0 should be" in out.stderr
+    shown = {a["name"]: a["phone"] for a in json.loads(cli(*db, "list", "--format", "json").stdout)}
+    assert shown == {"Lost Zero": "01782 123456", "Squashed": "0161 234 5678",
+                     "Letter O": "O7872611770", "Abroad": "+44 161 234 5678"}  # fmt: skip
+    exported = cli(*db, "export").stdout
+    assert ",01782 123456," in exported  # spaced: Excel keeps it as text
+    problems = json.loads(cli(*db, "check", "--format", "json").stdout)
+    bad = {p["name"]: p["detail"] for p in problems if p["problem"] == "bad phone"}
+    assert bad == {"Letter O": "'O7872611770' has a letter O where a 0 should be"}
+
+
+def test_phone_forms():
+    assert phones.normalise("020 7946 0000")[0] == "020 7946 0000"
+    assert phones.normalise("07700900123")[0] == "07700 900123"
+    assert phones.normalise("0800 123 4567")[0] == "0800 123 4567"
+    assert phones.normalise("ext 5")[0] == "ext 5" and not phones.is_valid_uk("ext 5")
+    assert not phones.is_valid_uk("0161 234")
+
+
+def test_check_finds_misread_times_notes_charges_and_closed_sources(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "name,category,postcode,schedule,cost,notes,phone\n"
+        'Misread,foodbank,M1 1AD,"Mon,Wed 2-4pm",free,,0161 234 5678\n'
+        "Late Club,sports club,M1 1AD,Fri 22:00-02:00,,,\n"
+        'Times In Notes,foodbank,M1 1AD,,free,"Opening times as published: Tuesday, Wednesday & Friday 10am - 12noon.",\n'
+        "Pantry,foodbank,M1 1AD,Thu 10:30-12:30,free,£2.50 membership for £10 of food,\n"
+        "Not A Number,gym,M1 1AD,,,,0161 234\n"
+    )
+    cli(*db, "import", str(f))
+    problems = json.loads(cli(*db, "check", "--format", "json").stdout)
+    found = {(p["problem"], p["name"]) for p in problems}
+    assert ("odd times", "Misread") in found
+    assert ("odd times", "Late Club") not in found  # a real late session
+    assert ("times in notes", "Times In Notes") in found
+    assert ("free but charges", "Pantry") in found
+    assert ("bad phone", "Not A Number") in found
+    assert ("bad phone", "Misread") not in found
+    # A feed that now says closed, while someone here kept it active.
+    feed = tmp_path / "feed.csv"
+    feed.write_text("name,category,postcode,status\nClub,gym,M2 1AA,temporarily-closed\n")
+    cli(*db, "import", str(feed))
+    cli(*db, "edit", "club-m2-1aa", "--status", "active")  # reopened, as someone here knows
+    feed.write_text("name,category,postcode,status\nClub,gym,M2 1AA,closed\n")
+    kept = cli(*db, "import", str(feed))
+    assert "kept your status for club-m2-1aa (active" in kept.stderr
+    problems = json.loads(cli(*db, "check", "--format", "json").stdout)
+    assert ("source says closed", "Club") in {(p["problem"], p["name"]) for p in problems}
+    strict = cli(*db, "check", "--strict", code=1)
+    assert "problems" in strict.stderr
+
+
+def test_stale_leaves_closed_out_and_takes_an_area(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    f = tmp_path / "s.csv"
+    f.write_text(
+        "name,category,postcode,status,verified_on\n"
+        "Open Gym,gym,M1 1AD,active,2020-01-01\n"
+        "Shut Gym,gym,M1 1AD,closed,2020-01-01\n"
+        "Stoke Gym,gym,ST4 7QB,active,\n"
+    )
+    cli(*db, "import", str(f))
+
+    def names(*args):
+        return {r["name"] for r in json.loads(cli(*db, "stale", "--format", "json", *args).stdout)}
+
+    assert names() == {"Open Gym", "Stoke Gym"}
+    assert names("--include-closed") == {"Open Gym", "Shut Gym", "Stoke Gym"}
+    assert names("--area", "manchester") == {"Open Gym"}
