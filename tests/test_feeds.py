@@ -9,6 +9,17 @@ GARDEN = "Ford Green Garden,gardening,ST6 1HG,01782 000222,fordgreen.example,Tue
 WALKERS_ID = "hanley-walkers-st1-3eb"
 
 
+def _rows(db_file) -> list:
+    """Every stored value of every asset, local_edits included."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_file)
+    try:
+        return conn.execute("SELECT * FROM assets ORDER BY pk").fetchall()
+    finally:
+        conn.close()
+
+
 def _show(cli, db, asset_id):
     return json.loads(cli(*db, "show", asset_id, "--format", "json").stdout)
 
@@ -79,8 +90,8 @@ def test_a_dry_run_reports_what_it_would_keep_and_writes_nothing(cli, db_file, t
     feed.write_text(HEADER + WALKERS)
     cli(*db, "import", str(feed))
     cli(*db, "edit", WALKERS_ID, "--website", "mine.example")
-    before = db_file.read_bytes()
+    before = _rows(db_file)
     dry = cli(*db, "import", str(feed), "--dry-run", "--overwrite-local")
     assert "1 would be updated" in dry.stderr
-    assert db_file.read_bytes() == before
+    assert _rows(db_file) == before
     assert _show(cli, db, WALKERS_ID)["website"] == "https://mine.example"
