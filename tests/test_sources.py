@@ -181,3 +181,9 @@ def test_the_seed_records_named_in_the_issue_are_fixed_at_their_mapping(cli, nat
     )  # fmt: skip
     trussell = [r for r in found if r["name"] == "Trussell Trust"]
     assert trussell and "voucher needed" in trussell[0]["why"]
+
+
+def test_stats_show_coverage_by_council_and_source(cli, national_db):
+    figures = json.loads(cli("--db", str(national_db), "stats", "--format", "json").stdout)
+    assert figures["by_source"]["libraries"] > 3000
+    assert figures["by_area"]["Cornwall"] > 10 and figures["by_area"]["Cardiff"] > 5

@@ -219,7 +219,8 @@ def stats(cat, today: dt.date) -> dict:
     return {
         "assets": total,
         "by_category": counts("category"),
-        "by_area": counts("area"),
+        "by_area": counts("area"),  # the council: coverage at a glance
+        "by_source": counts("source"),
         "by_status": counts("status"),
         "by_partnership_status": counts("partnership_status"),
         "partners_by_area": {(k or "(blank)"): n for k, n in partner_rows},

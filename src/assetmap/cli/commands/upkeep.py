@@ -86,7 +86,8 @@ def check(
 
 @app.command()
 def stats(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
-    """Counts by category, area, status, verification age, and partners by status and area."""
+    """Counts by category, area (council: the coverage), source, status, verification age,
+    and partners by status and area."""
     import datetime as dt
 
     from assetmap.catalogue import quality
@@ -97,7 +98,7 @@ def stats(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
         emit_object(figures, fmt)
         return
     records = [{"group": "all", "value": "assets", "count": figures["assets"]}]
-    for group in ("by_category", "by_area", "by_status", "by_verification_age",
+    for group in ("by_category", "by_area", "by_source", "by_status", "by_verification_age",
                   "by_partnership_status", "partners_by_area"):  # fmt: skip
         name = group[3:] if group.startswith("by_") else group
         records += [{"group": name, "value": k, "count": n} for k, n in figures[group].items()]
