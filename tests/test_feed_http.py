@@ -181,3 +181,11 @@ def test_requests_are_spaced_by_the_rate_limit(cli, db_file, feed):
     # 3 pages and 7 services: 10 requests, at least 9 gaps of 1/20 s.
     assert time.monotonic() - start >= 9 / 20
     assert len(feed.hits) == 10
+
+
+def test_a_feed_source_never_records_a_password_or_key():
+    from assetmap.transfer import openreferral_api as api
+
+    url = "https://me:secret@api.example.org/oruk?api_key=k123"
+    assert api.source_name(url) == "api.example.org"
+    assert api.public_url(url) == "https://api.example.org/oruk"

@@ -16,7 +16,7 @@ import urllib.parse
 import urllib.request
 
 from assetmap.catalogue.models import COLUMNS
-from assetmap.errors import FeedError
+from assetmap.errors import FeedError, InvalidValue
 from assetmap.transfer.openreferral import (
     ATTRIBUTE_FIELDS,
     LIST_FIELDS,
@@ -37,7 +37,21 @@ def is_url(text: str) -> bool:
 
 def source_name(url: str) -> str:
     """A feed's source is named after its host (and port): the same feed is the same source."""
-    return urllib.parse.urlsplit(url).netloc.lower()
+    host = urllib.parse.urlsplit(url).netloc.lower().rpartition("@")[2]  # never a password
+    if not host:
+        raise InvalidValue(
+            f"'{url}' has no host; give the Open Referral API's address, e.g. "
+            "https://api.example.org/oruk"
+        )
+    return host
+
+
+def public_url(url: str) -> str:
+    """The URL as recorded on the source: no user, password or query (an API key)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(
+        (parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", "")
+    )
 
 
 class Client:
@@ -84,8 +98,10 @@ class Client:
                     raise FeedError(f"{url} did not answer with JSON; nothing was written") from None  # fmt: skip
             if attempt < self.retries:
                 time.sleep(min(delay, 30.0))
+        tries = self.retries + 1
         raise FeedError(
-            f"could not read {url} ({problem}) after {self.retries + 1} tries; nothing was written"
+            f"could not read {url} ({problem}) after {tries} {'try' if tries == 1 else 'tries'}; "
+            "nothing was written"
         )
 
 

@@ -92,8 +92,9 @@ def import_(
     if openreferral_api.is_url(file):
         # A URL is the opt-in to the network: an Open Referral UK API, read in full first.
         into = _source(
-            source, file, file, overwrite_local, default=openreferral_api.source_name(file)
-        )
+            source, file, openreferral_api.public_url(file), overwrite_local,
+            default=openreferral_api.source_name(file),
+        )  # fmt: skip
         into.kind = "feed"
         client = openreferral_api.Client(
             file, timeout=timeout, retries=retries, min_interval=1 / rate,
@@ -105,7 +106,7 @@ def import_(
             cat, client, source=into, skip_invalid=skip_invalid, rejects_path=rejects,
             dry_run=dry_run, locate=locator(),
         )  # fmt: skip
-        state.messages.info(f"feed: {client.requests} requests to {file}")
+        state.messages.info(f"feed: {client.requests} requests to {into.origin}")
         _import_summary(state, report, dry_run, rejects)
         return
     package = fmt.lower() == "openreferral" if fmt else _is_package(file)
