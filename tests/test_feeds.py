@@ -95,3 +95,17 @@ def test_a_dry_run_reports_what_it_would_keep_and_writes_nothing(cli, db_file, t
     assert "1 would be updated" in dry.stderr
     assert _rows(db_file) == before
     assert _show(cli, db, WALKERS_ID)["website"] == "https://mine.example"
+
+
+def test_import_takes_format_openreferral_for_a_folder(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    feed = tmp_path / "council.csv"
+    feed.write_text(HEADER + WALKERS + GARDEN)
+    cli(*db, "import", str(feed))
+    out = tmp_path / "oruk"
+    cli(*db, "export", "--format", "openreferral", str(out))
+    copy = ["--db", str(tmp_path / "copy.db")]
+    cli(*copy, "init", "--empty")
+    done = cli(*copy, "import", "--format", "openreferral", str(out), "--source", "oruk-copy")
+    assert "2 added" in done.stderr and "(source oruk-copy)" in done.stderr
+    assert _show(cli, copy, WALKERS_ID)["schedule"] == "Sat 10:00-12:00"
