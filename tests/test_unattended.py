@@ -46,6 +46,9 @@ def test_verify_changes_only_verified_on(cli, small, db_file):
     after = dict(conn.execute("SELECT * FROM assets WHERE id = 'old-gym-m1-1ad'").fetchone())
     assert after.pop("verified_on") == "2026-11-01"
     before.pop("verified_on")
+    # Bookkeeping, not an edit: a re-import of the source will not move it back.
+    assert after.pop("local_edits") == "verified_on=verify"
+    before.pop("local_edits")
     assert after == before  # updated_at included: a confirmation is not an edit
     cli(*small, "verify", "never-walk-m1-1ae")
     assert conn.execute("SELECT verified_on FROM assets WHERE id = 'never-walk-m1-1ae'").fetchone()[0] == TODAY.isoformat()  # fmt: skip
