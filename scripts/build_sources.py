@@ -112,6 +112,9 @@ def uk_phone(text: str) -> str:
     text = clean(text)
     if phones.has_letter_o(text):
         text = re.sub(r"[oO]", "0", text)
+    digits = phones.digits_of(text) or ""
+    if digits and (len(digits) < 9 or not digits.strip("0")):
+        return ""  # '07', '00000 000000': a placeholder, not a number
     return phones.normalise(text)[0]
 
 
@@ -193,7 +196,8 @@ def gm_food_banks(base: Path):
             postcode=r["postcode"], area=r["area_name"], lat=r["lat"], lon=r["lon"],
             website=first_url(r["website"]), email=first_email(r["contact"]),
             phone="" if "@" in r["contact"] else uk_phone(r["contact"][:40]),
-            schedule=sched, cost="low" if charge_in(how) else "free", referral=referral_from(how),
+            schedule=sched, cost="low" if charge_in(f"{how} {r['opening_times']}") else "free",
+            referral=referral_from(how),
             capital="bonding", status=status, source="gm-foodbanks", notes=notes,
         )  # fmt: skip
 

@@ -152,9 +152,8 @@ def check(cat, today: dt.date | None = None) -> list[dict]:
     return problems
 
 
-_CHARGE = re.compile(
-    r"£\s*\d|\b\d+(\.\d\d)?p\b|\b(membership fee|per (week|session|visit)|a week)\b", re.I
-)
+# Money asked for: '£2.50', '50p', 'a membership fee' ('5 days a week' is not a charge).
+_CHARGE = re.compile(r"£\s*\d|\b\d+(\.\d\d)?p\b|\b(membership fee|small charge|charge of)\b", re.I)
 _TIMES_IN_TEXT = re.compile(
     r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b.{0,40}?\b\d{1,2}([:.]\d{2})?\s*(am|pm|noon)?\s*[-\u2013]",
     re.I | re.S,
