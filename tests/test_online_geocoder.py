@@ -117,6 +117,13 @@ def test_live_postcodes_never_leave_the_machine(cli, nominatim):
     assert nominatim.requests == []
 
 
+def test_postcode_districts_and_sectors_are_answered_offline(cli, nominatim):
+    # An online geocoder may read 'M16' as anything; an --avoid M16 must be the district.
+    for text, precision in (("M16", "district"), ("m1 3", "sector"), ("M139", "sector")):
+        assert json.loads(cli("locate", text, "-f", "json").stdout)["precision"] == precision
+    assert nominatim.requests == []
+
+
 def test_geocode_fills_missing_coordinates_and_is_idempotent(cli, db_file, nominatim):
     import sqlite3
 

@@ -123,14 +123,15 @@ def online_lookup(query: str, name: str, cat, conf: dict) -> Place | None:
 def find_place(text: str, *, geocoder: str, catalogue_opener, warn: Warn) -> Place:
     """Resolve a place the way the user chose.
 
-    Coordinates and live full postcodes are always answered offline: they are exact there,
-    and a person's postcode then never leaves the machine. Anything else goes to the online
+    Coordinates, live full postcodes and known postcode sectors and districts are always
+    answered offline: they are exact there, and a person's postcode then never leaves the
+    machine. Anything else goes to the online
     geocoder when one was chosen, falling back to the gazetteer (with a warning) when the
     network fails.
     """
     gaz = open_gazetteer()
     name = (geocoder or OFFLINE).lower()
-    if name == OFFLINE or parse_coordinates(text or "") or _live_postcode(text, gaz):
+    if name == OFFLINE or parse_coordinates(text or "") or _postcode_area(text or "", gaz):
         return resolve(text, gaz)
     from geopy.exc import GeopyError
 
@@ -148,8 +149,16 @@ def find_place(text: str, *, geocoder: str, catalogue_opener, warn: Warn) -> Pla
     return place
 
 
-def _live_postcode(text: str, gaz: Gazetteer) -> bool:
-    return postcodes.is_full(text or "") and gaz.postcode(postcodes.normalise(text)) is not None
+def _postcode_area(text: str, gaz: Gazetteer) -> bool:
+    """A live postcode, or a postcode sector or district the gazetteer has: exact offline,
+    whereas an online geocoder may read 'M16' as a motorway (and an exclusion zone must land
+    on the district)."""
+    if postcodes.is_full(text):
+        return gaz.postcode(postcodes.normalise(text)) is not None
+    token, sector = postcodes.squash(text), postcodes.as_sector(text)
+    return bool(
+        (postcodes.is_outcode(token) and gaz.district(token)) or (sector and gaz.sector(sector))
+    )
 
 
 def _fill_area(place: Place, gaz: Gazetteer) -> None:

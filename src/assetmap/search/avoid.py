@@ -34,9 +34,9 @@ def avoid_zone(text: str, find_place: Callable[[str], Place]):
     except PlaceError as exc:
         raise PlaceError(f"--avoid '{text}': {exc}") from None
     if place.alternatives:
-        choices = "; ".join(f"'{a}'" for a in place.alternatives)
+        choices = "; ".join(f"'{a}'" for a in [place.label, *place.alternatives])
         raise PlaceError(
-            f"--avoid '{text}': '{where}' could be more than one place ({place.label}; {choices}) "
+            f"--avoid '{text}': '{where}' could be more than one place ({choices}) "
             f"and an exclusion zone is never guessed: say which, e.g. --avoid '{place.label}', "
             "or give a postcode"
         )
