@@ -464,3 +464,33 @@ def test_the_readme_crontab_line_really_works(tmp_path, desk):
     second = run()
     assert second.returncode == 0 and second.stderr == b"", second.stderr
     assert second.stdout.decode().splitlines()[1].startswith(f"{REF},gym-a,Gym-A,")
+
+
+def test_files_that_are_not_casework_or_not_a_key_are_refused_and_left_as_they_are(
+    desk, tmp_path, monkeypatch
+):
+    desk("intro", "add", "gym-a", "--case", REF)
+    key_text = desk.key.read_bytes()
+    desk.key.write_text("garbage\n")
+    one_line_error(desk("intro", "list", "--case", REF, code=1), "not an assetmap casework key")
+    desk.key.write_bytes(key_text)
+    other = tmp_path / "other.db"
+    desk("backup", str(other))  # a catalogue, not a casework file
+    other.chmod(0o600)
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database\n")
+    text.chmod(0o600)
+    for path, words in ((other, "is an assetmap catalogue"), (text, "not an assetmap casework")):
+        before = path.read_bytes()
+        monkeypatch.setenv("ASSETMAP_CASEWORK", str(path))
+        one_line_error(desk("intro", "add", "gym-a", "--case", REF, code=1), words)
+        one_line_error(desk("intro", "report", code=1), words)
+        assert path.read_bytes() == before
+    monkeypatch.delenv("ASSETMAP_CASEWORK")
+    one_line_error(desk("intro", "due", "--within", "soon", code=1), "--within")
+    one_line_error(desk("casework", "purge", "--older-than", "old", code=1), "--older-than")
+    monkeypatch.setenv("ASSETMAP_CASEWORK_RETENTION", "forever")
+    one_line_error(desk("intro", "due", code=1), "ASSETMAP_CASEWORK_RETENTION")
+    one_line_error(desk("intro", "add", "walk-b", "--case", REF, "--follow-ups", "0w", code=1))
+    one_line_error(desk("intro", "report", "--since", "2999-01-01", code=1), "future")
+    assert [r["asset"] for r in desk.json("intro", "list", "--case", REF)] == ["gym-a"]

@@ -69,6 +69,16 @@ def follow_up_weeks(text: str | None = None) -> list[int]:
     return sorted(set(weeks))
 
 
+def period(text: str, option: str):
+    """'7d', '2w', '24m', '1y' given to `option` -> a timedelta."""
+    from assetmap.catalogue.quality import parse_age
+
+    try:
+        return parse_age(text)
+    except InvalidValue as exc:
+        raise InvalidValue(f"{option}: {exc}") from None
+
+
 def retention() -> str:
     """How long introductions are kept: $ASSETMAP_CASEWORK_RETENTION, else 24 months."""
     return os.environ.get("ASSETMAP_CASEWORK_RETENTION") or DEFAULT_RETENTION

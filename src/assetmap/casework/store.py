@@ -112,7 +112,10 @@ def open_casework(path: Path, *, catalogue: Path, create: bool) -> Casework | No
     except OSError as exc:
         raise CaseworkError(f"could not read the {WHAT} {path}: {exc.strerror}") from None
     if header and header != _SQLITE_MAGIC:
-        raise CaseworkError(f"{path} is not an assetmap casework file; check ASSETMAP_CASEWORK")
+        raise CaseworkError(
+            f"{path} is not an assetmap casework file; check ASSETMAP_CASEWORK, or restore the "
+            "file from its backup (backup --casework)"
+        )
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")

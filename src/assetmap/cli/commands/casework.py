@@ -152,12 +152,13 @@ def intro_due(
     """Follow-ups due within the window and overdue, with their case references (for the
     practitioner or a cron job). Warns about introductions kept past the retention period."""
     from assetmap.casework import codes, introductions
-    from assetmap.catalogue.quality import parse_age
 
     fmt = check_format(fmt)
     state = get_state(ctx)
     today = dt.date.today()
-    days = parse_age(within).days
+    days = codes.period(within, "--within").days
+    keep = codes.retention()
+    cutoff = today - codes.period(keep, "ASSETMAP_CASEWORK_RETENTION")
     cw = _casework(ctx, create=False)
     key = _key(ctx, cw, create=False) if cw else None
     records = introductions.due(cw, key, state.catalogue(), today, days) if key else []
@@ -165,8 +166,7 @@ def intro_due(
         emit_records(records, fmt, columns=DUE_COLUMNS)
     state.messages.info(f"intro due: {len(records)} follow-ups due within {within} or overdue")
     if cw:
-        keep = codes.retention()
-        old = introductions.older_than(cw, (today - parse_age(keep)).isoformat())
+        old = introductions.older_than(cw, cutoff.isoformat())
         if old:
             state.messages.warn(
                 f"{old} introductions are older than the {keep} retention period; delete them "
@@ -213,11 +213,11 @@ def casework_purge(
     """Delete old introductions and their follow-ups outright, then compact the file so they
     leave no trace."""
     from assetmap.casework import codes, introductions
-    from assetmap.catalogue.quality import parse_age
 
     state = get_state(ctx)
     keep = older_than or codes.retention()
-    cutoff = (dt.date.today() - parse_age(keep)).isoformat()
+    option = "--older-than" if older_than else "ASSETMAP_CASEWORK_RETENTION"
+    cutoff = (dt.date.today() - codes.period(keep, option)).isoformat()
     cw = _casework(ctx, create=False)
     n = introductions.older_than(cw, cutoff) if cw else 0
     if n and not yes:
