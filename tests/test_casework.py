@@ -180,7 +180,7 @@ def test_without_the_key_nothing_can_be_listed_and_no_new_key_replaces_it(desk, 
     # Another key does not open it either.
     from assetmap.casework.keys import create_key
 
-    create_key(desk.key)
+    assert create_key(desk.key)[1]
     one_line_error(desk("intro", "list", "--case", REF, code=1), "not the one")
     # The right key, restored from its backup, opens it again.
     (tmp_path / "kept.key").replace(desk.key)
@@ -494,3 +494,36 @@ def test_files_that_are_not_casework_or_not_a_key_are_refused_and_left_as_they_a
     one_line_error(desk("intro", "add", "walk-b", "--case", REF, "--follow-ups", "0w", code=1))
     one_line_error(desk("intro", "report", "--since", "2999-01-01", code=1), "future")
     assert [r["asset"] for r in desk.json("intro", "list", "--case", REF)] == ["gym-a"]
+
+
+def test_first_uses_at_once_make_one_key_and_one_file(desk):
+    """Four practitioners' first `intro add` at the same moment (real processes): one key, one
+    casework file, every introduction kept."""
+    env = {**os.environ}
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "assetmap",
+                "--db",
+                str(desk.db),
+                "intro",
+                "add",
+                "gym-a",
+                "--case",
+                f"R{i}000",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        for i in range(4)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    assert sum(b"created the casework key" in err for _, err in results) == 1
+    assert list(desk.key.parent.iterdir()) == [desk.key]  # no temporary file left behind
+    assert mode(desk.casework) == 0o600
+    for i in range(4):
+        assert desk.json("intro", "list", "--case", f"R{i}000")[0]["asset"] == "gym-a"

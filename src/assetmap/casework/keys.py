@@ -72,9 +72,9 @@ def load(path: Path) -> Key | None:
     return Key(secret, path)
 
 
-def create_key(path: Path) -> Key:
+def create_key(path: Path) -> tuple[Key, bool]:
     """Make a new key, mode 0600 whatever the umask, written whole or not at all; when another
-    process made one meanwhile, that one is used."""
+    process made one meanwhile, that one is used. Returns the key and whether it is new."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -93,10 +93,10 @@ def create_key(path: Path) -> Key:
     try:
         os.link(tmp, path)  # fails if a key appeared meanwhile: never replace a key
     except FileExistsError:
-        return load(path)
+        return load(path), False
     finally:
         tmp.unlink(missing_ok=True)
-    return Key(secret, path)
+    return Key(secret, path), True
 
 
 def unlock(cw, path: Path, *, create: bool, info=None) -> Key | None:
@@ -105,9 +105,11 @@ def unlock(cw, path: Path, *, create: bool, info=None) -> Key | None:
     With no key yet: a new one when `create` (saying so through `info`), else None. A file that
     holds introductions is never given a new key: without its own key it cannot be read.
     """
-    key = load(path)
+    # The file first, then the key: a key is always written before the fingerprint that names
+    # it, so a process starting alongside a first use never sees a fingerprint without its key.
     stored = cw.meta("key_fingerprint")
     held = cw.count() if stored else 0
+    key = load(path)
     if key is None:
         if held:
             raise CaseworkError(
@@ -117,8 +119,8 @@ def unlock(cw, path: Path, *, create: bool, info=None) -> Key | None:
             )
         if not create:
             return None
-        key = create_key(path)
-        if info:
+        key, made = create_key(path)
+        if made and info:
             info(
                 f"assetmap: created the casework key {path}; back it up apart from the casework "
                 "file: without it the case references cannot be read"
