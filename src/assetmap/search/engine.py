@@ -334,7 +334,7 @@ def near(conn, q: Query) -> Outcome:
     plat, plon = q.place.lat, q.place.lon
     fresh_since = (q.today - dt.timedelta(days=STALE_AFTER_DAYS)).isoformat()
     by_distance = q.sort == "distance"
-    goals_possible = len(known_goals) + len(readings) + len(free_goals)
+    best_points = _best_goal_points(known_goals, readings, free_goals)
     kept, excluded = [], []
     worst_top: list[float] = []  # min-heap: the `limit` best worst-case ranks so far
     complete = True
@@ -377,7 +377,7 @@ def near(conn, q: Query) -> Outcome:
         wider = 1.2 * (limit / max(len(kept), 0.5)) ** 0.5
         if q.complete or len(worst_top) < limit or floor_km == math.inf:
             continue
-        ceiling = -floor_km if by_distance else _ceiling(q, floor_km, goals_possible)
+        ceiling = -floor_km if by_distance else _ceiling(q, floor_km, best_points)
         if worst_top[0] > ceiling:
             complete = False
             break
@@ -453,12 +453,24 @@ def _score(q: Query, distance: float, goal_points: float, fresh: bool) -> float:
     return goal_points + NEAR_POINTS * _decay(q, distance) + (FRESH_POINTS if fresh else 0.0)
 
 
-def _ceiling(q: Query, distance: float, goals_possible: int) -> float:
+def _best_goal_points(known_goals, readings, free_goals) -> float:
+    """The most goal points an asset can earn for this query: a vocabulary goal or a
+    full-text match at full strength, a reading at its strongest term (a phrase read only
+    loosely can never be met clearly)."""
+    tenths = 10 * (len(known_goals) + len(free_goals))
+    return LEVEL_POINTS * (tenths + sum(level(r.best()) for r in readings))
+
+
+def _ceiling(q: Query, distance: float, best_points: float) -> float:
     """The best score any asset at `distance` or further could reach: _score with every
-    goal met at full strength and fresh, at that distance (the score never rises with
-    distance). Change it with _score (a term added there within EXTRA_MAX is added here too);
-    the property test in tests/test_near_fast.py guards the pair."""
-    return _score(q, distance, LEVEL_POINTS * 10 * goals_possible, True)
+    goal met as strongly as it can be and fresh, at that distance (the score never rises with
+    distance). Change it with _score; the property test in tests/test_near_fast.py guards the
+    pair.
+
+    Keep it tight: each term at the most it can be for this query, not room for terms that
+    may come. A bound above what any asset can score never lets the rings stop early, and
+    `near` then reads the whole circle (test_rings_stop_early... catches that)."""
+    return _score(q, distance, best_points, True)
 
 
 def _key(q: Query, row, distance: float, goal_points: float, fresh: bool):

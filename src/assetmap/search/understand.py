@@ -66,6 +66,10 @@ class Reading:
         understood = [p for p in parts if p.source != "tag"]
         self.strength = max((w for p in understood for _t, w in p.targets), default=0.0)
 
+    def best(self) -> float:
+        """The most strongly any asset can meet this reading (meets() never gives more)."""
+        return max((hit[0] for hit in self.exact.values()), default=0.0)
+
     def understood(self) -> bool:
         return any(p.source != "tag" for p in self.parts)
 
