@@ -91,10 +91,13 @@ def assert_same(conn, q: engine.Query):
     assert got == expected[: q.limit]
     if out.complete:
         assert out.total == len(expected)
-        assert out.excluded == excluded
     else:
         assert q.limit <= out.total <= len(expected)
+    if out.all_excluded:
+        assert out.excluded == excluded
+    else:
         assert set(out.excluded) <= set(excluded)
+    assert out.all_excluded or not q.complete
     return out
 
 
@@ -137,6 +140,9 @@ def make_asset(drawn, *, crowd: bool = False) -> dict:
         "flags": tuple(d.pick(["yes", "no", "unknown"]) for _ in range(3)),
         # Any term the score gains (a partner's boost) must be in the bound too: vary it.
         "partnership": d.pick(["", "", "partner", "known", "lapsed"]),
+        "accessibility": d.pick(["ramp", "", " "]),
+        "referral": d.pick(["drop-in", "self-referral", "referral-needed", ""]),
+        "capital": d.pick(["bonding", "bridging;linking", ""]),
     }
     if crowd:  # one that most filters keep
         asset.update(status="active", cost="free", gender="any", ages=(None, None),
@@ -160,7 +166,10 @@ query = st.fixed_dictionaries({
     "free": st.booleans(),
     "time": st.sampled_from([{}, {}, {}, {"day": 5}, {"at": 600}, {"after": 1080}, {"day": 2, "at": 1140}]),
     "who": st.sampled_from([{}, {}, {}, {"age": 16}, {"gender": "women"}, {"welcomes_convictions": True},
-                            {"no_dbs": True}, {"no_children": True, "strict_flags": True}]),
+                            {"no_dbs": True}, {"no_children": True, "strict_flags": True},
+                            {"women_only": True}, {"accessible": True},
+                            {"referral": ["drop-in", "self-referral"]}, {"capital": ["linking"]},
+                            {"welcomes_convictions": True, "age": 30, "no_dbs": True}]),
     "include_closed": st.booleans(),
     "zone": st.one_of(st.none(), st.tuples(st.floats(0, 1), st.floats(0, 360), st.floats(0.05, 0.8))),
     "sort": st.sampled_from(["score", "score", "distance"]),
@@ -196,7 +205,7 @@ def test_near_gives_what_a_full_scan_gives(conn, q, assets, crowd):
         rows.append((
             f"a{i:02d}", f"Asset {i}", a["category"], ";".join(a["tags"]), f"about {' '.join(a['tags'])}",
             lat, lon, a["cost"], a["status"], a["verified_on"], a["schedule"], gender, lo, hi,
-            conv, dbs, kids, "ramp" if i % 2 else "", "drop-in", "bonding", "2026-01-01", "2026-01-01",
+            conv, dbs, kids, a["accessibility"], a["referral"], a["capital"], "2026-01-01", "2026-01-01",
             a["partnership"],
         ))  # fmt: skip
     fill(conn, rows)
@@ -215,7 +224,7 @@ def test_near_gives_what_a_full_scan_gives(conn, q, assets, crowd):
                               limit=q["limit"], today=TODAY, complete=complete)  # fmt: skip
         out = assert_same(conn, query_)
         if complete:
-            assert out.complete
+            assert out.complete and out.all_excluded
         else:
             event("stopped early" if not out.complete else "read the whole circle")
 
@@ -249,5 +258,12 @@ def test_rings_stop_early_where_assets_are_dense_and_say_so(conn, cli, tmp_path)
     explained = cli("--db", db, "near", f"{lat},{lon}", "--age", "18", "--show-excluded")
     assert "showing 10 of 300" in explained.stderr
     assert "left out: Far away (far): ages 25-" in explained.stderr
+    # Filters tested in SQL on the fast path: when nothing is found, the hint cannot count
+    # what they left out, so it says where to look; --show-excluded counts and lists it all.
+    nothing = cli("--db", db, "near", f"{lat},{lon}", "--women-only")
+    assert "or fewer filters (--show-excluded lists what they left out" in nothing.stderr
+    counted = cli("--db", db, "near", f"{lat},{lon}", "--women-only", "--show-excluded")
+    assert "(301 nearby left out: --show-excluded says why)" in counted.stderr
+    assert "left out: Far away (far): not women-only" in counted.stderr
     as_json = json.loads(cli("--db", db, "near", f"{lat},{lon}", "--format", "json").stdout)
     assert [r["id"] for r in as_json] == [r[0] for r in brute_force(conn, q)[0][:10]]

@@ -127,19 +127,22 @@ class Result:
 
 
 class Outcome:
-    __slots__ = ("results", "excluded", "notes", "total", "complete")
+    __slots__ = ("results", "excluded", "notes", "total", "complete", "all_excluded")
 
     def __init__(
         self, results: list[Result], excluded: list[tuple[str, str, str]], notes: list[str],
-        total: int, complete: bool = True,
+        total: int, complete: bool = True, all_excluded: bool = True,
     ) -> None:  # fmt: skip
         self.results = results
         self.excluded = excluded  # (id, name, reason)
         self.notes = notes  # how goals were understood, uncertainty, etc.
         self.total = total  # matches before --limit (at least this many when not complete)
         # False when the search stopped before the radius (the best were certain): `total`
-        # and `excluded` then count only the part read.
+        # then counts only the part read.
         self.complete = complete
+        # False when `excluded` lists only some of what was left out: the search stopped
+        # early, or tested filters in SQL (Query.complete does neither).
+        self.all_excluded = all_excluded
 
 
 def _goal_plan(conn, texts: list[str]) -> tuple[list, list, list[str], list[str]]:
@@ -317,6 +320,38 @@ def _sql_filters(q: Query) -> tuple[str, list]:
     return sql, params
 
 
+def _sql_exclusions(f: Filters) -> tuple[str, list]:
+    """SQL that every asset _exclusion and _flag_check keep passes (it may pass more: Python
+    still decides). On the fast path, so that in a city a rare filter such as --women-only
+    reads thousands of rows in SQL rather than in Python; never with Query.complete, which
+    must say why each asset was left out."""
+    sql, params = "", []
+    for on, test in ((f.free, "a.cost = 'free'"), (f.women_only, "a.gender = 'women'"),
+                     (f.welcomes_convictions, "a.welcomes_convictions = 'yes'"),
+                     (f.accessible, "a.accessibility != ''")):  # fmt: skip
+        if on:
+            sql += f" AND {test}"
+    if f.age is not None:
+        sql += (
+            " AND (a.min_age IS NULL OR a.min_age <= ?) AND (a.max_age IS NULL OR a.max_age >= ?)"
+        )
+        params += [f.age, f.age]
+    if f.gender:
+        sql += " AND a.gender IN ('any', ?)"
+        params.append(f.gender)
+    if f.referral:
+        sql += f" AND a.referral IN ({','.join('?' * len(f.referral))})"
+        params += f.referral
+    if f.capital:
+        sql += " AND (" + " OR ".join(["(';' || a.capital || ';') LIKE ?"] * len(f.capital)) + ")"
+        params += [f"%;{c};%" for c in f.capital]
+    dropped = "('yes', 'unknown')" if f.strict_flags else "('yes')"
+    for on, column in ((f.no_dbs, "dbs_required"), (f.no_children, "involves_children")):
+        if on:
+            sql += f" AND a.{column} NOT IN {dropped}"
+    return sql, params
+
+
 def near(conn, q: Query) -> Outcome:
     """The best `limit` matches within the radius, in the order a full scan would give.
 
@@ -329,6 +364,8 @@ def near(conn, q: Query) -> Outcome:
     known_goals, readings, free_goals, notes = _goal_plan(conn, q.goals)
     fts_hits = {text: set(_fts_pks(conn, text)) for text in free_goals}
     extra_sql, params = _sql_filters(q)
+    more_sql, more = ("", []) if q.complete else _sql_exclusions(f)
+    extra_sql, params = extra_sql + more_sql, params + more
     radius, limit = f.within_km, q.limit
     lo_edge, hi_edge = radius * (1 - HAVERSINE_MARGIN), radius * (1 + HAVERSINE_MARGIN)
     plat, plon = q.place.lat, q.place.lon
@@ -408,7 +445,10 @@ def near(conn, q: Query) -> Outcome:
             f"they may be out by up to {q.place.radius_km:.1f} km"
         )
     excluded.sort(key=lambda e: e[0])
-    return Outcome(results, excluded, notes, total=len(kept), complete=complete)
+    return Outcome(
+        results, excluded, notes, total=len(kept), complete=complete,
+        all_excluded=complete and not more_sql,
+    )  # fmt: skip
 
 
 def _goals_met(row, known_goals, readings, free_goals, fts_hits) -> list[tuple[str, float, str]]:

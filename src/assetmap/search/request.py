@@ -127,10 +127,12 @@ def empty_message(
                 "`assetmap sources`"
             )
     hint = "try a wider --within (e.g. --within 10km)"
-    if outcome.excluded:
+    if outcome.excluded and outcome.all_excluded:
         hint += (
             f" or fewer filters ({len(outcome.excluded)} nearby left out: --show-excluded says why)"
         )
+    elif not outcome.all_excluded:
+        hint += " or fewer filters (--show-excluded lists what they left out, and why)"
     elif narrowed:
         hint += " or other goals"
     return f"nothing found within {within} of {place.label}; {hint}"
