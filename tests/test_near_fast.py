@@ -20,7 +20,18 @@ from assetmap.search import engine
 
 TODAY = dt.date(2026, 12, 1)
 CATEGORIES = ["gym", "walking group", "book club", "library", "community centre"]
-TAGS = ["gym", "fitness", "walking", "books", "social", "woodwork", "pottery"]
+TAGS = [
+    "gym",
+    "fitness",
+    "walking",
+    "books",
+    "social",
+    "woodwork",
+    "pottery",
+    "nature",
+    "craft",
+    "fishing",
+]
 SCHEDULES = ["", "Sat 10:00-12:00", "Mon-Fri 09:00-17:00", "Wed 18:30-20:00", "Sun 22:00-23:30"]
 COLUMNS = ("id, name, category, tags, description, lat, lon, cost, status, verified_on, "
            "schedule, gender, min_age, max_age, welcomes_convictions, dbs_required, "
@@ -160,7 +171,7 @@ query = st.fixed_dictionaries({
     "lat": st.one_of(st.floats(49.9, 58.7), st.floats(-75, 75)),
     "lon": st.one_of(st.floats(-7.6, 1.8), st.floats(-170, 170)),
     "radius": st.sampled_from([0.03, 0.2, 1.0, 5.0, 30.0, 150.0]),
-    "goals": st.lists(st.sampled_from(["get fit", "meet people", "woodwork", "pottery", "be outdoors", "wants to be outside, in nature", "oak trees", "fretwork"]), max_size=2, unique=True),
+    "goals": st.lists(st.sampled_from(["get fit", "meet people", "woodwork", "pottery", "be outdoors", "wants to be outside, in nature", "oak trees", "fretwork", "used to fish"]), max_size=2, unique=True),
     "tags": st.one_of(st.just([]), st.lists(st.sampled_from(["gym", "walking", "social"]), max_size=1)),
     "categories": st.one_of(st.just([]), st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True)),
     "free": st.booleans(),
