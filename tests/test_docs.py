@@ -96,8 +96,9 @@ EXAMPLE_FILES = {
 
 def readme_examples() -> list[str]:
     """Every `assetmap ...` line in the README's bash blocks (the Quick start's after its
-    install step) and in `near --help`, without trailing comments."""
+    install step) and in `near --help` and `plan --help`, without trailing comments."""
     from assetmap.cli.commands.near import NEAR_EXAMPLES
+    from assetmap.cli.commands.plan import PLAN_EXAMPLES
 
     lines = []
     for block in re.findall(r"```bash\n(.*?)```", README, re.S):
@@ -105,7 +106,8 @@ def readme_examples() -> list[str]:
             found = re.search(r"(?:^|&& )(?:\.venv/bin/)?(assetmap .*)$", line.strip())
             if found:
                 lines.append(found.group(1))
-    lines += [ln.strip() for ln in NEAR_EXAMPLES.splitlines() if ln.strip().startswith("assetmap")]
+    for epilog in (NEAR_EXAMPLES, PLAN_EXAMPLES):
+        lines += [ln.strip() for ln in epilog.splitlines() if ln.strip().startswith("assetmap")]
     return [re.sub(r"\s+#.*$", "", ln) for ln in lines]
 
 

@@ -184,3 +184,20 @@ def test_an_online_answer_is_personal_and_only_its_sector_is_shown():
     assert (area.lat, area.lon) != (home.lat, home.lon) and area.radius_km >= MIN_RADIUS_KM
     words = from_words(home, area, show_from=False)
     assert "Any Street" not in words and "ST4 7QB" not in words and words.startswith("your home")
+
+
+def test_a_place_without_a_position_is_listed_but_not_drawn():
+    import datetime as dt
+
+    from assetmap.catalogue.models import Asset
+    from assetmap.plan import html, model, svgmap
+    from assetmap.plan.area import PersonArea
+
+    nowhere = Asset(id="x", name="Phone Befriending", category="peer support", phone="0800 000")
+    plan = model.build([nowhere], (53.0, -2.18), PersonArea(53.0, -2.18, 0.1, "ST4 7"),
+                       "your home area (ST4 7)", dt.date(2026, 12, 1))  # fmt: skip
+    assert plan.area.radius_km == MIN_RADIUS_KM  # never less than 500 m across
+    assert svgmap.draw(plan) == ""
+    page = html.render(plan)
+    assert "<svg" not in page and "Phone Befriending" in page
+    assert "distance not known (no position recorded)" in page
