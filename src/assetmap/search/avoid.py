@@ -64,8 +64,9 @@ def describe(zone, place: Place) -> str:
     centre = f"centre {zone.lat:.5f},{zone.lon:.5f}"
     r = f"{zone.radius_km:.2f}".rstrip("0").rstrip(".")
     if isinstance(zone, AreaZone):
+        extent = "its full extent" if zone.radius_km > MIN_ZONE_RADIUS_KM else "the least a zone is"
         covers = (
-            f"radius {r} km (its full extent); covers assets whose postcode is in {zone.code}, "
+            f"radius {r} km ({extent}); covers assets whose postcode is in {zone.code}, "
             f"and assets with coordinates only within {r} km of the centre"
         )
     else:
