@@ -187,3 +187,12 @@ def test_stats_show_coverage_by_council_and_source(cli, national_db):
     figures = json.loads(cli("--db", str(national_db), "stats", "--format", "json").stdout)
     assert figures["by_source"]["libraries"] > 3000
     assert figures["by_area"]["Cornwall"] > 10 and figures["by_area"]["Cardiff"] > 5
+
+
+def test_welcomes_convictions_says_when_only_invented_examples_answer(cli, national_db):
+    out = cli("--db", str(national_db), "near", "ST1", "--welcomes-convictions", "--format", "json")
+    found = json.loads(out.stdout)
+    assert found and all(r["name"].endswith("[example]") for r in found)
+    assert "every result is an invented [example]" in out.stderr
+    real = cli("--db", str(national_db), "near", "ST1", "--format", "json")
+    assert "invented" not in real.stderr

@@ -213,6 +213,13 @@ def near(
             f"Near {found.label} ({found.precision}, {found.area or 'area unknown'}), within "
             f"{within}: showing {nearby.shown_of(len(records), outcome)}"
         )
+    if welcomes_convictions and records and all(r["name"].endswith("[example]") for r in records):
+        # Open data never says a place welcomes people with convictions: say so plainly.
+        state.messages.info(
+            "note: every result is an invented [example]: no real asset here is marked as "
+            "welcoming people with convictions; mark the partners you know with "
+            "`assetmap edit ID --welcomes-convictions yes`"
+        )
     if fmt == "table" and records:
         add_table_cells(records, state.catalogue())
     if records or fmt != "table":
