@@ -527,3 +527,21 @@ def test_first_uses_at_once_make_one_key_and_one_file(desk):
     assert mode(desk.casework) == 0o600
     for i in range(4):
         assert desk.json("intro", "list", "--case", f"R{i}000")[0]["asset"] == "gym-a"
+
+
+# -- the plan the person takes home ----------------------------------------------------------
+def test_the_plan_says_who_went_along_but_never_the_case_reference(desk):
+    desk("intro", "add", "gym-a", "--case", REF, "--with", "peer mentor", "--on", "2026-11-03")
+    desk("intro", "add", "walk-b", "--case", REF, "--with", "nobody", "--on", "2026-11-04")
+    plan = ("plan", "gym-a", "walk-b", "choir-c", "--from", "53.41,-2.21", "--format", "md")
+    text = desk(*plan, "--case", REF.lower()).stdout
+    sections = text.split("\n## ")
+    assert "Went along: a peer mentor (3 Nov 2026)." in sections[1]
+    assert "Went along: nobody: you went on your own (4 Nov 2026)." in sections[2]
+    assert "Went along" not in sections[3]  # no introduction to the choir
+    assert REF not in text and REF.lower() not in text
+    html = desk(*plan[:-1], "html", "--case", REF).stdout
+    assert "Went along: a peer mentor" in html and REF not in html
+    assert "Went along" not in desk(*plan).stdout
+    unknown = desk(*plan, "--case", "Z42424")
+    assert "no introductions" in unknown.stderr and "Went along" not in unknown.stdout

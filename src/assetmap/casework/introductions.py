@@ -108,6 +108,17 @@ def of_case(cw, key, cat, ref: str) -> list[dict]:
     return records
 
 
+def went_with(cw, key, ref: str) -> dict[str, tuple[str, str]]:
+    """asset id -> (who went along, the day) of this case's latest introduction to each asset;
+    empty when the case has none."""
+    rows = cw.conn.execute(
+        "SELECT asset_id, went_with, introduced_on FROM introductions WHERE case_lookup = ? "
+        "ORDER BY introduced_on",
+        (key.lookup(ref),),
+    )
+    return {asset_id: (role, on) for asset_id, role, on in rows}
+
+
 def _row(key, names, blob, asset_id, on, went_with) -> dict:
     """The columns every listing of introductions starts with."""
     return {

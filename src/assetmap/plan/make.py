@@ -16,7 +16,7 @@ ONE_PAGE = 3
 
 def make_plan(catalogue, gazetteer, find_place, refs: list[str], from_text: str, *,
               made_on: dt.date, by: str = "", show_from: bool = False,
-              warn=lambda text: None) -> model.Plan:  # fmt: skip
+              warn=lambda text: None, went_with: dict | None = None) -> model.Plan:  # fmt: skip
     refs = list(dict.fromkeys(r.strip() for r in refs if r.strip()))
     if not refs:
         raise InvalidValue("give the ids (or refs) of the places to put in the plan")
@@ -37,7 +37,7 @@ def make_plan(catalogue, gazetteer, find_place, refs: list[str], from_text: str,
         warn(warning)
     area = person_area(place, gazetteer)
     return model.build(assets, (place.lat, place.lon), area,
-                       from_words(place, area, show_from), made_on, by)  # fmt: skip
+                       from_words(place, area, show_from), made_on, by, went_with)  # fmt: skip
 
 
 def render(plan: model.Plan, fmt: str) -> str:

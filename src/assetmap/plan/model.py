@@ -48,11 +48,21 @@ MENTOR_WORDS = {
 }
 
 
+# Who went along to the introduction (from the casework file, with `plan --case`).
+WENT_WORDS = {
+    "peer-mentor": "a peer mentor",
+    "practitioner": "your worker",
+    "volunteer": "a volunteer",
+    "nobody": "nobody: you went on your own",
+}
+
+
 class PlanItem:
     """One asset as the plan shows it."""
 
     __slots__ = ("number", "asset", "distance_km", "walk", "next_dates", "when_note", "flags",
-                 "cost", "referral", "going_along", "contact", "status_note", "what")  # fmt: skip
+                 "cost", "referral", "going_along", "contact", "status_note", "what",
+                 "went_along")  # fmt: skip
 
     def __init__(self, number: int, asset, origin: tuple[float, float], today: dt.date) -> None:
         self.number = number
@@ -72,6 +82,7 @@ class PlanItem:
         if asset.referral_details:
             self.referral = f"{self.referral} {asset.referral_details}".strip()
         self.going_along = MENTOR_WORDS[asset.welcomes_mentor or "unknown"]
+        self.went_along = ""
         self.contact = [c for c in (asset.phone, asset.email, asset.website) if c]
         self.status_note = (
             "Temporarily closed when last checked: get in touch before going."
@@ -102,8 +113,13 @@ class Plan:
 
 
 def build(assets, origin: tuple[float, float], area: PersonArea, from_words: str,
-          made_on: dt.date, by: str = "") -> Plan:  # fmt: skip
+          made_on: dt.date, by: str = "", went_with: dict | None = None) -> Plan:  # fmt: skip
     items = [PlanItem(i, a, origin, made_on) for i, a in enumerate(assets, 1)]
+    for item in items:
+        if item.asset.id in (went_with or {}):
+            role, on = went_with[item.asset.id]
+            day = dt.date.fromisoformat(on)
+            item.went_along = f"Went along: {WENT_WORDS[role]} ({day.day} {day:%b %Y})."
     return Plan(items, area, from_words, made_on, by.strip())
 
 

@@ -31,7 +31,11 @@ def facts(item) -> list[tuple[str, str, bool]]:
         ("How far", how_far, False),
         ("Contact", contact, True),
         ("Cost", cost, False),
-        ("Can someone go with you", item.going_along, False),
+        (
+            "Can someone go with you",
+            " ".join(p for p in (item.went_along, item.going_along) if p),
+            False,
+        ),
         ("Good to know", " ".join(item.flags), True),
     ]
 

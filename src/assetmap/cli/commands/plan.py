@@ -50,6 +50,14 @@ def plan(
         str | None,
         typer.Option("--on", help="The plan's date (default today): next dates count from it."),
     ] = None,
+    case: Annotated[
+        str | None,
+        typer.Option(
+            "--case",
+            help="Say who went along to each place this case was introduced to (from the "
+            "casework file; needs its key). The reference itself is not printed.",
+        ),
+    ] = None,
 ) -> None:
     """A one-page plan for the person: for each place, when, where, how far, who to contact.
 
@@ -63,9 +71,11 @@ def plan(
     fmt = make.check_format(fmt)
     state = get_state(ctx)
     made_on = parse_date(on) if on else dt.date.today()
+    went_with = _went_with(ctx, case) if case else None
     built = make.make_plan(
         state.catalogue(), state.gazetteer(), state.find_place, refs, from_,
         made_on=made_on, by=by, show_from=show_from, warn=state.messages.warn,
+        went_with=went_with,
     )  # fmt: skip
     text = make.render(built, fmt)
     if out:
@@ -73,3 +83,19 @@ def plan(
         state.messages.info(f"plan of {len(built.items)} places written to {out}")
     else:
         typer.echo(text, nl=False)
+
+
+def _went_with(ctx: typer.Context, case: str) -> dict:
+    """Who went along, per asset, from this case's introductions (none recorded: a warning)."""
+    from assetmap import config
+    from assetmap.casework import codes, introductions, keys
+    from assetmap.casework.store import open_for
+
+    state = get_state(ctx)
+    ref = codes.case_ref(case)
+    cw = open_for(state.db, create=False)
+    key = keys.unlock(cw, config.casework_key_path(), create=False) if cw else None
+    found = introductions.went_with(cw, key, ref) if key else {}
+    if not found:
+        state.messages.warn("no introductions are recorded for that case reference")
+    return found
