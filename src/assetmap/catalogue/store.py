@@ -123,7 +123,7 @@ class Catalogue:
             )
         raise NotFound(f"no asset with id '{ref}'; `assetmap list` shows the ids")
 
-    def short_refs(self, ids: list[str], longest: int = 16) -> dict[str, str]:
+    def short_refs(self, ids: list[str], longest: int = 20) -> dict[str, str]:
         """For each id, a short start of it that names no other asset: whole words where that
         is short enough ('puregym-altrincham' for 'puregym-altrincham-wa14-1ej'), else the
         fewest characters ('longford-park-s'), never longer than the id. One indexed range
