@@ -78,6 +78,8 @@ def brute_force(conn, q: engine.Query):
             continue
         if not f.include_closed and row["status"] != "active":
             continue
+        if f.partners_only and row["partnership_status"] != "partner":
+            continue
         met = engine._goals_met(row, known, readings, free_text, hits)
         if q.goals and not met:
             continue
@@ -87,7 +89,7 @@ def brute_force(conn, q: engine.Query):
             continue
         fresh = row["verified_on"] >= fresh_since
         points = engine._goal_points(met)
-        score = engine._score(q, d, points, fresh)
+        score = engine._score(q, d, points, fresh, row["partnership_status"] == "partner")
         why = engine._why(row, met, d, cautions, fresh)
         names = [m[0] for m in met]
         kept.append((engine._key(q, row, d, points, fresh), row["id"], d, score, names, why))
@@ -185,6 +187,7 @@ query = st.fixed_dictionaries({
     "zone": st.one_of(st.none(), st.tuples(st.floats(0, 1), st.floats(0, 360), st.floats(0.05, 0.8))),
     "sort": st.sampled_from(["score", "score", "distance"]),
     "limit": st.one_of(st.integers(1, 3), st.integers(1, 12)),
+    "partners_only": st.sampled_from([False, False, False, True]),
 })  # fmt: skip
 
 
@@ -227,7 +230,8 @@ def test_near_gives_what_a_full_scan_gives(conn, q, assets, crowd):
         zones.append(CircleZone("z", z_lat, z_lon, zone_km * radius))
     filters = engine.Filters(
         within_km=radius, tags=q["tags"], categories=q["categories"], free=q["free"],
-        include_closed=q["include_closed"], zones=zones, **q["time"], **q["who"],
+        include_closed=q["include_closed"], zones=zones, partners_only=q["partners_only"],
+        **q["time"], **q["who"],
     )  # fmt: skip
     place = Place("p", q["lat"], q["lon"], "coordinates", 0.0, "", "coordinates", "p")
     for complete in (False, True):
@@ -278,3 +282,25 @@ def test_rings_stop_early_where_assets_are_dense_and_say_so(conn, cli, tmp_path)
     assert "left out: Far away (far): not women-only" in counted.stderr
     as_json = json.loads(cli("--db", db, "near", f"{lat},{lon}", "--format", "json").stdout)
     assert [r["id"] for r in as_json] == [r[0] for r in brute_force(conn, q)[0][:10]]
+
+
+def test_rings_do_not_stop_before_a_partner_the_boost_lifts_into_the_top(conn):
+    """300 assets within 100 m, and one partner 250 m out: its boost (0.1) lifts it above the
+    tenth nearest, so the rings must not stop where they would without partners."""
+    lat, lon = 51.5246, -0.1120
+    rows = []
+    for i in range(300):
+        p = offset(lat, lon, 0.1 * (i / 300) ** 0.5, i * 137.5)
+        rows.append((f"n{i:03d}", f"Near {i}", "gym", "gym", "", *p, "paid", "active",
+                     "2026-10-01", "", "any", None, None, "yes", "no", "no", "", "", "",
+                     "2026-01-01", "2026-01-01", ""))  # fmt: skip
+    p = offset(lat, lon, 0.25, 45)
+    rows.append(("partner", "Partner", "gym", "gym", "", *p, "paid", "active", "2026-10-01",
+                 "", "any", None, None, "yes", "no", "no", "", "", "", "2026-01-01", "2026-01-01",
+                 "partner"))  # fmt: skip
+    fill(conn, rows)
+    place = Place("p", lat, lon, "coordinates", 0.0, "", "coordinates", "p")
+    out = assert_same(conn, engine.Query(place, today=TODAY))
+    assert out.results[0].row["id"] == "partner"
+    only = assert_same(conn, engine.Query(place, filters=engine.Filters(partners_only=True), today=TODAY))  # fmt: skip
+    assert [r.row["id"] for r in only.results] == ["partner"]

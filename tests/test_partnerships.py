@@ -408,3 +408,65 @@ def test_check_finds_partners_with_no_contact_or_none_for_a_year(cli, db_file):
         ("partner not contacted", "never"),
     }
     assert any("2020-01-01, over a year ago" in p["detail"] for p in problems)
+
+
+# -- near: --partners-only, the partner boost, why --------------------------------------------
+def _at(cli, db, asset_id, category, km_north, *extra):
+    """An asset `km_north` km due north of 53.48,-2.24 (1 degree of latitude: 111.2 km)."""
+    lat = f"{53.48 + km_north / 111.2:.6f}"
+    cli(*db, "add", "--id", asset_id, "--name", asset_id.title(), "--category", category,
+        "--lat", lat, "--lon", "-2.24", *extra)  # fmt: skip
+
+
+def _near(cli, db, *args):
+    out = cli(*db, "near", "53.48,-2.24", "--format", "json", *args).stdout
+    return json.loads(out)
+
+
+def test_near_prefers_a_partner_a_little(cli, db_file):
+    db = ["--db", str(db_file)]
+    _at(cli, db, "plain-gym", "gym", 0.1)
+    _at(cli, db, "partner-gym", "gym", 0.3, "--partnership-status", "partner")
+    _at(cli, db, "far-partner-gym", "gym", 1.5, "--partnership-status", "partner")
+    ranked = [r["id"] for r in _near(cli, db, "--goal", "get fit")]
+    # 200 m further, the partner comes first; 1.4 km further, it does not.
+    assert ranked == ["partner-gym", "plain-gym", "far-partner-gym"]
+    # --sort distance is distance only.
+    by_distance = [r["id"] for r in _near(cli, db, "--goal", "get fit", "--sort", "distance")]
+    assert by_distance == ["plain-gym", "partner-gym", "far-partner-gym"]
+
+
+def test_the_partner_boost_never_outweighs_a_goal(cli, db_file):
+    """The best a partner can do without a goal (at the point itself, verified, welcoming a
+    mentor) stays below an asset meeting one goal more at the radius's edge, never verified."""
+    db = ["--db", str(db_file)]
+    _at(cli, db, "partner-gym", "gym", 0.0, "--partnership-status", "partner",
+        "--verified-on", "2026-11-01", "--welcomes-mentor", "yes")  # fmt: skip
+    _at(cli, db, "far-walkers", "walking group", 4.95)
+    ranked = _near(cli, db, "--goal", "get fit", "--goal", "meet people", "--within", "5km")
+    assert [r["id"] for r in ranked] == ["far-walkers", "partner-gym"]
+    assert ranked[0]["goals_met"] == ["get fit", "meet people"]
+    assert ranked[0]["score"] > ranked[1]["score"]
+
+
+def test_near_partners_only_and_why(cli, db_file):
+    db = ["--db", str(db_file)]
+    _at(cli, db, "plain-gym", "gym", 0.1)
+    _at(cli, db, "partner-gym", "gym", 0.5, "--partnership-status", "partner",
+        "--contact-name", "Sam", "--referral-route", "phone", "--referral-details", "Tue-Thu",
+        "--welcomes-mentor", "yes")  # fmt: skip
+    _at(cli, db, "known-gym", "gym", 0.2, "--partnership-status", "known",
+        "--referral-route", "form", "--referral-details", "https://known.example/refer")  # fmt: skip
+    only = _near(cli, db, "--partners-only")
+    assert [r["id"] for r in only] == ["partner-gym"]
+    [partner] = only
+    assert "partner, referral by phone to Sam (Tue-Thu)" in partner["why"]
+    assert "a mentor can come along" in partner["why"]
+    assert partner["partnership_status"] == "partner" and partner["welcomes_mentor"] == "yes"
+    everyone = {r["id"]: r["why"] for r in _near(cli, db)}
+    assert "referral by form (https://known.example/refer)" in everyone["known-gym"]
+    assert "partner" not in everyone["known-gym"] and "mentor" not in everyone["known-gym"]
+    assert "referral" not in everyone["plain-gym"] and "partner" not in everyone["plain-gym"]
+    # Nothing to show is not an error.
+    cli(*db, "edit", "partner-gym", "--partnership-status", "lapsed")
+    assert _near(cli, db, "--partners-only") == []

@@ -171,11 +171,19 @@ def _build():
             "FROM assets WHERE source != ''"
         )
 
+    @migrations()
+    def m007_partners_index(db: Database) -> None:
+        # `near` asks whether any partner exists (its ranking bound adds the partner boost
+        # only then); stats counts partners by area. Both read this small index, not assets.
+        db.execute(
+            "CREATE INDEX assets_partners ON assets(area) WHERE partnership_status = 'partner'"
+        )
+
     return migrations
 
 
 # The number of migrations above: stored in PRAGMA user_version once they are applied.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def apply(db: Database) -> None:

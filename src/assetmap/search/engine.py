@@ -23,6 +23,9 @@ from assetmap.search.strength import CLEAR, level
 
 STALE_AFTER_DAYS = 365
 HIDDEN_STATUSES = ("closed", "temporarily-closed")
+# How `why` words a referral route: "referral by phone to Sam (Tue-Thu)".
+ROUTE_WORDS = {"phone": "by phone", "email": "by email", "form": "by form",
+               "drop-in": "at a drop-in", "other": ""}  # fmt: skip
 
 
 # The classes here are plain classes, not dataclasses: creating a dataclass costs about 1 ms,
@@ -34,6 +37,7 @@ class Filters:
         "within_km", "tags", "categories", "free", "day", "at", "after", "age", "gender",
         "women_only", "accessible", "referral", "welcomes_convictions", "no_dbs",
         "no_children", "strict_flags", "capital", "include_closed", "zones", "times",
+        "partners_only",
     )  # fmt: skip
 
     def __init__(
@@ -46,6 +50,7 @@ class Filters:
         capital: Sequence[str] = (), include_closed: bool = False,
         zones: Sequence = (),  # CircleZone | PolygonZone | AreaZone
         times=None,  # times.Times; `day`, `at` and `after` are the short way to make one
+        partners_only: bool = False,
     ) -> None:  # fmt: skip
         self.within_km = within_km
         self.tags = list(tags)
@@ -66,6 +71,7 @@ class Filters:
         self.capital = list(capital)
         self.include_closed = include_closed
         self.zones = list(zones)
+        self.partners_only = partners_only
         if times is None and (day is not None or at is not None or after is not None):
             from assetmap.search.times import Times
 
@@ -122,7 +128,10 @@ class Result:
             "welcomes_convictions": r["welcomes_convictions"], "dbs_required": r["dbs_required"],
             "involves_children": r["involves_children"], "phone": r["phone"],
             "email": r["email"], "website": r["website"], "status": r["status"],
-            "verified_on": r["verified_on"],
+            "verified_on": r["verified_on"], "partnership_status": r["partnership_status"],
+            "referral_route": r["referral_route"], "referral_details": r["referral_details"],
+            "welcomes_mentor": r["welcomes_mentor"], "contact_name": r["contact_name"],
+            "contact_phone": r["contact_phone"],
         }  # fmt: skip
 
 
@@ -286,6 +295,10 @@ def _why(row, goals_met, distance, cautions, fresh: bool) -> str:
     parts = _goal_words(goals_met)
     if distance is not None:
         parts.append(f"{distance:.1f} km")
+    if relation := _relationship(row):
+        parts.append(relation)
+    if row["welcomes_mentor"] == "yes":
+        parts.append("a mentor can come along")
     if NO_TIMES not in cautions:
         parts.append(row["schedule"] or "times not recorded")
     parts.append(row["cost"] or "cost unknown")
@@ -306,6 +319,21 @@ def _why(row, goals_met, distance, cautions, fresh: bool) -> str:
     return "; ".join(parts)
 
 
+def _relationship(row) -> str:
+    """'partner, referral by phone to Sam (Tue-Thu)': the status when it is partner, and how
+    to refer, to whom, with the route's details."""
+    parts = ["partner"] if row["partnership_status"] == "partner" else []
+    route = row["referral_route"]
+    if route or row["referral_details"]:
+        text = " ".join(w for w in ("referral", ROUTE_WORDS.get(route, "")) if w)
+        if row["contact_name"]:
+            text += f" to {row['contact_name']}"
+        if row["referral_details"]:
+            text += f" ({row['referral_details']})"
+        parts.append(text)
+    return ", ".join(parts)
+
+
 def _sql_filters(q: Query) -> tuple[str, list]:
     """Filters cheap to test in SQL, pushed down so fewer rows reach Python."""
     f, sql, params = q.filters, "", []
@@ -317,6 +345,8 @@ def _sql_filters(q: Query) -> tuple[str, list]:
         params.extend(" ".join(c.lower().split()) for c in f.categories)
     if not f.include_closed:
         sql += " AND a.status = 'active'"
+    if f.partners_only:
+        sql += " AND a.partnership_status = 'partner'"
     return sql, params
 
 
@@ -372,6 +402,8 @@ def near(conn, q: Query) -> Outcome:
     fresh_since = (q.today - dt.timedelta(days=STALE_AFTER_DAYS)).isoformat()
     by_distance = q.sort == "distance"
     best_points = _best_goal_points(known_goals, readings, free_goals)
+    # The partner boost raises the bound only where some asset further out could have it.
+    boost_possible = not by_distance and (f.partners_only or _any_partner(conn))
     kept, excluded = [], []
     worst_top: list[float] = []  # min-heap: the `limit` best worst-case ranks so far
     complete = True
@@ -403,8 +435,9 @@ def near(conn, q: Query) -> Outcome:
             if by_distance:
                 worst, best = -far, -close
             else:
-                points = _goal_points(met)
-                worst, best = _score(q, far, points, fresh), _score(q, close, points, fresh)
+                points, partner = _goal_points(met), _partner(row)
+                worst = _score(q, far, points, fresh, partner)
+                best = _score(q, close, points, fresh, partner)
             kept.append((best, row, met, cautions, fresh))
             if len(worst_top) < limit:
                 heapq.heappush(worst_top, worst)
@@ -414,7 +447,7 @@ def near(conn, q: Query) -> Outcome:
         wider = 1.2 * (limit / max(len(kept), 0.5)) ** 0.5
         if q.complete or len(worst_top) < limit or floor_km == math.inf:
             continue
-        ceiling = -floor_km if by_distance else _ceiling(q, floor_km, best_points)
+        ceiling = -floor_km if by_distance else _ceiling(q, floor_km, best_points, boost_possible)
         if worst_top[0] > ceiling:
             complete = False
             break
@@ -434,7 +467,7 @@ def near(conn, q: Query) -> Outcome:
             row,
             d,
             [m[0] for m in met],
-            _score(q, d, _goal_points(met), fresh),
+            _score(q, d, _goal_points(met), fresh, _partner(row)),
             _why(row, met, d, c, fresh),
         )  # fmt: skip
         for _key_, row, d, met, c, fresh in shortlist[:limit]
@@ -468,15 +501,22 @@ def _goals_met(row, known_goals, readings, free_goals, fts_hits) -> list[tuple[s
 #   score = LEVEL_POINTS x (sum over the goals of how strongly each is met, in tenths: 0-10)
 #         + NEAR_POINTS x decay(distance)          (decay in (0, 1], 1 at the point)
 #         + FRESH_POINTS if verified within a year
-#         + other bounded terms, together at most EXTRA_MAX
+#         + PARTNER_BOOST if the group's partnership_status is `partner`
+#         (+ any other bounded terms: PARTNER_BOOST and they together at most EXTRA_MAX)
 # One tenth of strength (2.0) is more than nearness, freshness and EXTRA_MAX together (0.9 +
-# 0.09 + 1.0), so a goal met more strongly always outranks a nearer or fresher asset, and a weak
-# reading never outranks a clear one. Upper bound at distance d with g goals:
-#   LEVEL_POINTS x 10g + NEAR_POINTS x decay(d) + FRESH_POINTS (+ EXTRA_MAX)  (_ceiling below)
+# 0.09 + 1.0), so a goal met more strongly always outranks a nearer, fresher or partner asset,
+# and a weak reading never outranks a clear one. Upper bound at distance d with g goals:
+#   LEVEL_POINTS x 10g + NEAR_POINTS x decay(d) + FRESH_POINTS
+#   + PARTNER_BOOST if any asset is a partner                               (_ceiling below)
 LEVEL_POINTS = 2.0
 NEAR_POINTS = 0.9
 FRESH_POINTS = 0.09
 EXTRA_MAX = 1.0
+# A small preference for a partner (a referral there is known to work): about a ninth of
+# nearness, so at 5 km a partner up to about 300 m further than another asset near the point
+# comes first. One of the bounded extra terms: it never outweighs a tenth of a goal's strength.
+PARTNER_BOOST = 0.1
+assert PARTNER_BOOST <= EXTRA_MAX
 
 
 def _goal_points(met) -> float:
@@ -488,9 +528,19 @@ def _decay(q: Query, distance: float) -> float:
     return math.exp(-distance / max(q.filters.within_km / 2, 0.1))
 
 
-def _score(q: Query, distance: float, goal_points: float, fresh: bool) -> float:
-    """See the comment above: goals met (by how clearly), then nearness, then freshness."""
-    return goal_points + NEAR_POINTS * _decay(q, distance) + (FRESH_POINTS if fresh else 0.0)
+def _partner(row) -> bool:
+    return row["partnership_status"] == "partner"
+
+
+def _score(
+    q: Query, distance: float, goal_points: float, fresh: bool, partner: bool = False
+) -> float:
+    """See the comment above: goals met (by how clearly), then nearness, then freshness and
+    the partner boost."""
+    return (
+        goal_points + NEAR_POINTS * _decay(q, distance) + (FRESH_POINTS if fresh else 0.0)
+        + (PARTNER_BOOST if partner else 0.0)
+    )  # fmt: skip
 
 
 def _best_goal_points(known_goals, readings, free_goals) -> float:
@@ -501,22 +551,28 @@ def _best_goal_points(known_goals, readings, free_goals) -> float:
     return LEVEL_POINTS * (tenths + sum(level(r.best()) for r in readings))
 
 
-def _ceiling(q: Query, distance: float, best_points: float) -> float:
+def _ceiling(q: Query, distance: float, best_points: float, partner: bool) -> float:
     """The best score any asset at `distance` or further could reach: _score with every
-    goal met as strongly as it can be and fresh, at that distance (the score never rises with
-    distance). Change it with _score; the property test in tests/test_near_fast.py guards the
-    pair.
+    goal met as strongly as it can be, fresh, a partner when `partner` (some asset is one), at
+    that distance (the score never rises with distance). Change it with _score; the property
+    test in tests/test_near_fast.py guards the pair.
 
     Keep it tight: each term at the most it can be for this query, not room for terms that
     may come. A bound above what any asset can score never lets the rings stop early, and
     `near` then reads the whole circle (test_rings_stop_early... catches that)."""
-    return _score(q, distance, best_points, True)
+    return _score(q, distance, best_points, True, partner)
+
+
+def _any_partner(conn) -> bool:
+    # Read from the partial index assets_partners: no scan, however large the catalogue.
+    sql = "SELECT 1 FROM assets WHERE partnership_status = 'partner' LIMIT 1"
+    return conn.execute(sql).fetchone() is not None
 
 
 def _key(q: Query, row, distance: float, goal_points: float, fresh: bool):
     if q.sort == "distance":
         return (distance, row["id"])
-    return (-_score(q, distance, goal_points, fresh), row["id"])
+    return (-_score(q, distance, goal_points, fresh, _partner(row)), row["id"])
 
 
 # At most this many stemmed matches are re-ranked by whole words (bm25 order picks which).

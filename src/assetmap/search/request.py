@@ -47,7 +47,7 @@ def build_filters(
 ) -> search.Filters:
     """Parse what the user typed into search.Filters; `flags` are passed on as they are
     (tags, categories, free, age, women_only, accessible, welcomes_convictions, no_dbs,
-    no_children, strict_flags, include_closed). Errors name the option. How the time options
+    no_children, strict_flags, include_closed, partners_only). Errors name the option. How the time options
     were read is appended to `notes`. `report` is told where each exclusion zone landed (and
     warned when one is far from `centre`)."""
 

@@ -6,6 +6,8 @@ RESULT_COLUMNS = [
     "id", "name", "category", "tags", "distance_km", "score", "goals_met", "why", "postcode",
     "area", "address", "lat", "lon", "schedule", "cost", "referral", "welcomes_convictions",
     "dbs_required", "involves_children", "phone", "email", "website", "status", "verified_on",
+    "partnership_status", "referral_route", "referral_details", "welcomes_mentor", "contact_name",
+    "contact_phone",
 ]  # fmt: skip
 
 # Search results as places: near and search also write GeoJSON, the same FeatureCollection as export.

@@ -148,6 +148,10 @@ def near(
         bool,
         typer.Option("--include-closed", help="Show closed and temporarily closed assets too."),
     ] = False,
+    partners_only: Annotated[
+        bool,
+        typer.Option("--partners-only", help="Only groups with partnership status 'partner'."),
+    ] = False,
     show_excluded: Annotated[
         bool,
         typer.Option(
@@ -155,7 +159,10 @@ def near(
         ),
     ] = False,
     sort: Annotated[
-        str, typer.Option(help="score (goals met, distance, freshness) or distance.")
+        str,
+        typer.Option(
+            help="score (goals met, distance, freshness, a small partner boost) or distance."
+        ),
     ] = "score",
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N results.")] = 10,
     fail_if_empty: Annotated[
@@ -184,7 +191,7 @@ def near(
         avoid_zones=avoid_zone or [], tags=tag or [], categories=category or [], free=free,
         age=age, women_only=women_only, accessible=accessible,
         welcomes_convictions=welcomes_convictions, no_dbs=no_dbs, no_children=no_children,
-        strict_flags=strict_flags, include_closed=include_closed,
+        strict_flags=strict_flags, include_closed=include_closed, partners_only=partners_only,
         report=lambda text, loud: state.messages.info(text, even_if_quiet=loud),
     )  # fmt: skip
     for w in found.warnings:
