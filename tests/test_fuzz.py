@@ -2,6 +2,7 @@
 traceback and never a partial write."""
 
 import contextlib
+import json
 import sqlite3
 
 from hypothesis import HealthCheck, given, settings
@@ -99,3 +100,55 @@ def test_near_options_never_crash(cli, db_file, args, values):
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
     )
+
+
+GEO_KEYS = ["type", "features", "geometry", "geometries", "coordinates", "properties"]
+GEO_TYPES = ["FeatureCollection", "Feature", "GeometryCollection", "Polygon", "MultiPolygon",
+             "Point", "LineString", "Nonsense", 5, None]  # fmt: skip
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.sampled_from(GEO_KEYS), inner, max_size=4),
+    max_leaves=40,
+)  # fmt: skip
+positions = st.lists(st.one_of(st.floats(-200, 200), st.integers(-10**30, 10**30), st.text(max_size=2)), min_size=0, max_size=3)  # fmt: skip
+rings = st.lists(positions, max_size=6)
+shaped = st.fixed_dictionaries(
+    {"type": st.sampled_from(GEO_TYPES)},
+    optional={
+        "coordinates": st.one_of(json_values, st.lists(rings, max_size=3), st.lists(st.lists(rings, max_size=2), max_size=2)),
+        "features": st.one_of(json_values, st.lists(st.fixed_dictionaries({"type": st.just("Feature"), "geometry": json_values}), max_size=3)),
+        "geometry": json_values,
+        "geometries": json_values,
+    },
+)  # fmt: skip
+zone_files = st.one_of(
+    json_values.map(json.dumps),
+    shaped.map(json.dumps),
+    st.integers(1, 50_000).map(lambda n: "[" * n + "]" * n),
+    st.integers(1, 5_000).map(lambda n: '{"type":"GeometryCollection","geometries":[' * n + "]}" * n),
+    st.text(max_size=50),
+    st.just('{"type":"Polygon","coordinates":[[[1,2],[3,4],[5,Infinity]]]}'),
+)  # fmt: skip
+
+
+@SETTINGS
+@given(
+    zone=zone_files,
+    args=st.lists(st.sampled_from(["--within", "--day", "--at", "--age", "--avoid", "--limit", "--sort"]), max_size=2),
+    values=st.lists(st.text(max_size=8), min_size=2, max_size=2),
+)  # fmt: skip
+def test_near_with_any_zone_file_and_options_never_crashes(cli, db_file, tmp_path_factory, zone, args, values):  # fmt: skip
+    path = tmp_path_factory.mktemp("zone") / "zone.geojson"
+    path.write_text(zone, encoding="utf-8", errors="surrogatepass")
+    argv = []
+    for option, value in zip(args, values, strict=False):
+        argv += [option, value]
+    result = cli("--db", str(db_file), "near", "M1 1AD", "--avoid-zone", str(path), *argv, "--format", "json", code=None)  # fmt: skip
+    assert result.exit_code in (0, 1, 2), result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    if result.exit_code == 1:
+        assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
+        assert max(len(line) for line in result.stderr.splitlines()) < 2500

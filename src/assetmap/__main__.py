@@ -1,3 +1,3 @@
-from assetmap.cli.app import main
+from assetmap.launch import main
 
 main()

@@ -7,7 +7,9 @@ kill leaves the file as it was, and a second writer waits (busy timeout) instead
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -49,6 +51,7 @@ class Catalogue:
         self.seeded = 0
         self.seeded_by: dict[str, int] = {}  # bundled source -> assets loaded at creation
         self.index_rebuild_s: float | None = None  # set by bulk_load
+        self.notice: str | None = None  # said once when opened (read-only media)
 
     # -- transactions -------------------------------------------------------------------
     @contextmanager
@@ -64,13 +67,21 @@ class Catalogue:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise _write_error(self.path, exc) from None
+
+    def _rollback(self) -> None:
+        # SQLite rolls back by itself on some errors (a full disk, an I/O error): a second
+        # ROLLBACK would then fail and hide the error that matters.
+        if self.conn.in_transaction:
+            # The first error is the one to report; the journal undoes the rest.
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self.conn.close()
@@ -295,7 +306,9 @@ class Catalogue:
                     )
                     _write_sessions(conn, cur.lastrowid, asset, new=True)
                     counts.added += 1
-                elif any(row[k] != v for k, v in values.items()):
+                elif _keep_precision(row, asset, values) or any(
+                    row[k] != v for k, v in values.items()
+                ):
                     sets = ", ".join(f"{k} = ?" for k in values)
                     conn.execute(
                         f"UPDATE assets SET {sets}, updated_at = ? WHERE pk = ?",
@@ -327,22 +340,36 @@ class Catalogue:
         """A consistent copy made with SQLite's backup API while others keep using the
         catalogue; written beside the target and moved into place, so never half a file."""
         import os
-        import tempfile
 
+        from assetmap import tempfiles
+
+        shown = target
         target = target.expanduser().resolve()
         if not target.parent.is_dir():
             raise CatalogueError(f"the directory {target.parent} does not exist")
-        fd, tmp = tempfile.mkstemp(prefix=".assetmap-backup-", dir=target.parent)
+        try:
+            fd, tmp = tempfiles.create(target.parent, "backup")
+        except OSError as exc:
+            raise CatalogueError(f"could not write the backup {shown}: {exc.strerror}") from None
         os.close(fd)
+        dest = None
         try:
             dest = sqlite3.connect(tmp)
-            with dest:
-                self.conn.backup(dest)
+            self.conn.backup(dest)
             dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
             dest.close()
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            dest = None
+            tempfiles.replace(tmp, target)
+        except BaseException as exc:
+            if dest is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    dest.close()
+            tempfiles.remove(tmp)
+            if isinstance(exc, sqlite3.Error | OSError):
+                # The copy failed, not the catalogue: name the target, and say why.
+                why = str(exc) if isinstance(exc, sqlite3.Error) else exc.strerror or str(exc)
+                hint = _disk_hint(why).replace("the catalogue is as it was", "nothing was written")
+                raise CatalogueError(f"could not write the backup {shown}: {why}{hint}") from None
             raise
 
     @contextmanager
@@ -429,6 +456,20 @@ def _db_values(asset: Asset, key: str | None = None) -> dict:
     return dict(zip(_stored_layout()[0], _stored_values(asset, key), strict=True))
 
 
+def _keep_precision(row: sqlite3.Row, asset: Asset, values: dict) -> bool:
+    """A CSV carries no geo_precision, so a row read back with the very coordinates stored
+    says "given" for what was placed at sector or postcode level: keep the stored precision
+    (a round trip must change nothing). Always False: it only corrects `values`."""
+    if (
+        values.get("geo_precision") == "given"
+        and row["geo_precision"] not in ("", "given")
+        and row["lat"] == values.get("lat")
+        and row["lon"] == values.get("lon")
+    ):
+        values["geo_precision"] = asset.geo_precision = row["geo_precision"]
+    return False
+
+
 def _write_sessions(conn: sqlite3.Connection, pk: int, asset: Asset, new: bool = False) -> None:
     if not new:
         conn.execute("DELETE FROM sessions WHERE asset_pk = ?", (pk,))
@@ -462,12 +503,34 @@ def _write_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
             f"the catalogue {path} stayed busy for {BUSY_TIMEOUT_S:.0f} s; another assetmap job "
             "is writing to it: try again when it has finished"
         )
-    return CatalogueError(f"could not write to the catalogue {path}: {msg}")
+    return CatalogueError(f"could not write to the catalogue {path}: {msg}{_disk_hint(msg)}")
+
+
+def _full(msg: str) -> bool:
+    return "full" in msg or "disk I/O error" in msg
+
+
+def _disk_hint(msg: str) -> str:
+    """What a write error most likely means, and that a failed write changed nothing."""
+    if not _full(msg):
+        return ""
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY:
+        why = f"files may not grow past {limit // 1024} KiB here (ulimit -f): raise the limit"
+    elif "full" in msg:
+        why = "free some space on its disk"
+    else:
+        why = "check the disk"
+    return f"; {why} and run it again (the catalogue is as it was)"
 
 
 # -- opening ------------------------------------------------------------------------------
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
+    if immutable:
+        uri += "&immutable=1"
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -491,8 +554,18 @@ def _check_file(path: Path, named: bool) -> bool:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CatalogueError(f"could not create {parent}: {exc.strerror}") from None
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
+        if not os.access(parent, os.W_OK):
+            raise CatalogueError(
+                f"there is no catalogue at {path}, and its folder cannot be written to make one "
+                "(read-only media or permissions); choose another --db"
+            )
         return False
+    if path.stat().st_size == 0:
+        raise CatalogueError(
+            f"{path} is an empty file (0 bytes), not an assetmap catalogue; delete it to make a "
+            "new catalogue there, or choose another --db"
+        )
     try:
         with path.open("rb") as fh:
             header = fh.read(16)
@@ -503,6 +576,25 @@ def _check_file(path: Path, named: bool) -> bool:
             f"{path} is not an assetmap catalogue (not an SQLite file); choose another --db"
         )
     return True
+
+
+def _read_only_media(path: Path) -> tuple[bool, str | None]:
+    """(open immutable?, what to tell the user) for a catalogue whose folder cannot be written.
+
+    In WAL mode SQLite keeps `-wal` and `-shm` files beside the catalogue, and a reader must be
+    able to create them. On read-only media it cannot: if they are there (copied with the file),
+    SQLite reads through them; if not, the file is opened immutable: read as it is, with no
+    locks, which is right for media nobody writes to.
+    """
+    if os.access(path.parent, os.W_OK):
+        return False, None
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    immutable = not (wal.exists() and shm.exists())
+    how = "as it is (immutable)" if immutable else "with its -wal and -shm files"
+    return immutable, (
+        f"the catalogue's folder {path.parent} cannot be written (read-only media): reading "
+        f"{path.name} {how}; changes are refused"
+    )
 
 
 def open_catalogue(
@@ -521,13 +613,17 @@ def open_catalogue(
     exists = _check_file(path, named)
     if read_only and not exists:
         raise CatalogueError(f"there is no catalogue at {path} to open read-only")
+    immutable, notice = _read_only_media(path) if exists else (False, None)
+    read_only = read_only or notice is not None
     try:
-        conn = _connect(path, read_only=read_only)
+        conn = _connect(path, read_only=read_only, immutable=immutable)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise explain_sqlite_error(path, exc) from None
     if version == migrations.SCHEMA_VERSION:
-        return Catalogue(path, conn)
+        cat = Catalogue(path, conn)
+        cat.notice = notice
+        return cat
     if version > migrations.SCHEMA_VERSION:
         conn.close()
         raise CatalogueError(
@@ -536,9 +632,12 @@ def open_catalogue(
         )
     if read_only:
         conn.close()
-        raise CatalogueError(
-            f"{path} needs upgrading to this assetmap's schema; open it once without --read-only"
+        fix = (
+            "copy it somewhere writable and open it there"
+            if notice
+            else "open it once without --read-only"
         )
+        raise CatalogueError(f"{path} needs upgrading to this assetmap's schema; {fix}")
     cat = Catalogue(path, conn)
     try:
         _migrate(cat, exists=exists, seed=seed, examples=examples)

@@ -120,6 +120,8 @@ class State:
             cat = open_catalogue(
                 path, named=named, seed=seed, examples=examples, read_only=self.read_only
             )
+            if cat.notice:
+                self.messages.info(f"assetmap: {cat.notice}")
             if cat.created:
                 self.messages.info(f"assetmap: created a new catalogue at {path}{_seeded(cat)}")
             self._catalogue = cat

@@ -27,6 +27,31 @@ def color_allowed(stream) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
+QUOTE_LIMIT = 80  # characters of a quoted value a message repeats
+LINE_LIMIT = 2000  # and of any one line of a message
+
+
+def readable(text: str) -> str:
+    """Messages quote the value they are about; a huge cell (one import had a 50 MB one) is
+    cut to QUOTE_LIMIT characters and an ellipsis, so the message stays one readable line."""
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    import re
+
+    lines = []
+    for line in text.split("\n"):
+        if len(line) > QUOTE_LIMIT:
+            line = re.sub(
+                rf"'([^'\n]{{{QUOTE_LIMIT + 1},}})'",
+                lambda m: f"'{m.group(1)[:QUOTE_LIMIT]}…'",
+                line,
+            )
+        if len(line) > LINE_LIMIT:
+            line = f"{line[: LINE_LIMIT // 2]}…{line[-LINE_LIMIT // 2 :]}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 class Messages:
     """Messages for people, on stderr. `quiet` keeps only errors."""
 
@@ -35,14 +60,14 @@ class Messages:
 
     def info(self, text: str, *, even_if_quiet: bool = False) -> None:
         if even_if_quiet or not self.quiet:
-            print(text, file=sys.stderr)
+            print(readable(text), file=sys.stderr)
 
     def warn(self, text: str) -> None:
         if not self.quiet:
-            print(f"warning: {text}", file=sys.stderr)
+            print(f"warning: {readable(text)}", file=sys.stderr)
 
     def error(self, text: str) -> None:
-        print(f"Error: {text}", file=sys.stderr)
+        print(f"Error: {readable(text)}", file=sys.stderr)
 
 
 def _cell(value: Any) -> str:

@@ -62,46 +62,10 @@ class PolygonZone:
 
 
 def load_geojson(path: str) -> PolygonZone:
-    import json
+    """The zone drawn in a GeoJSON file; any fault in the file is one InvalidValue naming it."""
+    from assetmap.places.geojson import read_polygons
 
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidValue(f"could not read zone file {path}: {exc.strerror}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidValue(f"{path} is not GeoJSON ({exc})") from None
-    geometries = []
-
-    def collect(obj):
-        if not isinstance(obj, dict):
-            return
-        kind = obj.get("type")
-        if kind == "FeatureCollection":
-            for f in obj.get("features") or []:
-                collect(f)
-        elif kind == "Feature":
-            collect(obj.get("geometry"))
-        elif kind in ("Polygon", "MultiPolygon"):
-            geometries.append(obj)
-        elif kind == "GeometryCollection":
-            for g in obj.get("geometries") or []:
-                collect(g)
-
-    collect(data)
-    polygons = []
-    for g in geometries:
-        coords = g.get("coordinates") or []
-        polygons.extend([coords] if g["type"] == "Polygon" else coords)
-    try:
-        polygons = [[[(float(x), float(y)) for x, y, *_ in ring] for ring in p] for p in polygons]
-    except (TypeError, ValueError):
-        raise InvalidValue(
-            f"{path}: polygon coordinates must be [longitude, latitude] pairs"
-        ) from None
-    polygons = [p for p in polygons if p and len(p[0]) >= 3]
-    if not polygons:
-        raise InvalidValue(f"{path} has no Polygon or MultiPolygon to avoid")
-    return PolygonZone(Path(path).name, polygons)
+    return PolygonZone(Path(path).name, read_polygons(path))
 
 
 def _on_segment(x, y, x1, y1, x2, y2) -> bool:

@@ -34,23 +34,28 @@ def write_file(
 
 def write_atomically(path: str, fill, *, encoding="utf-8", prefix=".assetmap-export-"):
     """Call fill(text stream) on a new file beside `path`, then move it into place; on any
-    error remove it, so `path` is the whole new file or untouched. Returns what fill returns."""
-    import os
-    import tempfile
+    error remove it, so `path` is the whole new file or untouched. Returns what fill returns.
 
-    target = os.path.abspath(path)
-    folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
+    The file gets the umask's mode (or keeps the one `path` had); a killed run's temp file is
+    swept by the next one into the folder (assetmap.tempfiles). `prefix` names the kind of
+    file: ".assetmap-plan-" makes temp files .assetmap-plan-PID-HOST-RANDOM."""
+    import os
+    from pathlib import Path
+
+    from assetmap import tempfiles
+
+    target = Path(os.path.abspath(path))
+    if not target.parent.is_dir():
         raise InvalidValue(
-            f"the directory {folder} does not exist; create it or choose another file"
+            f"the directory {target.parent} does not exist; create it or choose another file"
         )
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix)
+    fd, tmp = tempfiles.create(target.parent, tempfiles.kind_of(prefix))
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
             result = fill(out)
-        os.replace(tmp, target)
+        tempfiles.replace(tmp, target)
     except BaseException:
-        os.unlink(tmp)
+        tempfiles.remove(tmp)
         raise
     return result
 

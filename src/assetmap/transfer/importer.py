@@ -135,12 +135,14 @@ def _phone_warning(row_no: int, phone: str) -> str | None:
 class Rejects:
     """Bad rows written back unchanged, with an `error` column, ready to fix and re-import."""
 
-    def __init__(self, path: str | None, header: list[str], dialect):
+    def __init__(self, path: str | None, header: list[str], dialect, *, dry_run: bool = False):
         if path and not Path(path).resolve().parent.is_dir():
             raise InvalidValue(
                 f"the directory {Path(path).resolve().parent} does not exist (--rejects); create it first"
             )
-        self.path, self.header, self.dialect = path, header, dialect
+        # Checked, but not written, in a dry run: a dry run writes nothing.
+        self.path = None if dry_run else path
+        self.header, self.dialect = header, dialect
         self._fh = self._writer = None
         self.count = 0
 
@@ -190,7 +192,7 @@ def import_csv(
         raise InvalidValue(
             "the file is empty; it needs a header row with at least name and category"
         )
-    rejects = Rejects(rejects_path, names, dialect)
+    rejects = Rejects(rejects_path, names, dialect, dry_run=dry_run)
     from assetmap.transfer import givefood
 
     if givefood.matches(names):
@@ -216,7 +218,7 @@ def import_package(cat, path: str, *, source: Source | None = None, skip_invalid
     source = source or Source("import")
     report.source = source.name
     report.overwrite_local = source.overwrite_local
-    rejects = Rejects(rejects_path, COLUMNS, csv.excel)
+    rejects = Rejects(rejects_path, COLUMNS, csv.excel, dry_run=dry_run)
     records = read_package(path, cat.categories())
     return run_import(
         cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,

@@ -15,11 +15,10 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from assetmap import safecsv
+from assetmap import safecsv, tempfiles
 from assetmap.catalogue import schedule
 from assetmap.catalogue.models import COLUMNS
 from assetmap.catalogue.vocab import STAFF_ONLY
@@ -149,7 +148,7 @@ def export_package(cat, directory: str, *, public: bool = False, **filters) -> i
     writers, handles, tmp_paths = {}, {}, {}
     try:
         for table, fields in TABLES.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{table}-", suffix=".csv", dir=target)
+            fd, tmp = tempfiles.create(target, "export")
             handles[table] = os.fdopen(fd, "w", encoding="utf-8", newline="")
             tmp_paths[table] = tmp
             writers[table] = safecsv.dict_writer(handles[table], fieldnames=[f for f, _, _ in fields],
@@ -170,7 +169,7 @@ def export_package(cat, directory: str, *, public: bool = False, **filters) -> i
         for h in handles.values():
             h.close()
         for table, tmp in tmp_paths.items():
-            os.replace(tmp, target / f"{table}.csv")
+            tempfiles.replace(tmp, target / f"{table}.csv")
     except BaseException:
         for h in handles.values():
             h.close()

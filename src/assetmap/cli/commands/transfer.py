@@ -168,7 +168,7 @@ def _import_summary(state: State, report, dry_run: bool, rejects: str | None) ->
     done = " (dry run: nothing written)" if dry_run else ""
     state.messages.info(f"import: {report.summary()} (source {report.source}){done}")
     if report.skipped:
-        where = f"; they are in {rejects}" if rejects else ""
+        where = f"; they are in {rejects}" if rejects and not dry_run else ""
         raise PartialImport(f"{report.skipped} invalid rows were skipped{where}")
 
 

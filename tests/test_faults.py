@@ -1,0 +1,325 @@
+"""What a fault campaign broke (issue 12), each with a test that failed before the fix: real
+processes for signals, mounts, ulimit and umask."""
+
+import csv
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_process
+
+PY = sys.executable
+
+
+def console_script() -> list[str]:
+    """The installed `assetmap` script (what a user runs), else python -m assetmap."""
+    script = Path(PY).parent / "assetmap"
+    return [str(script)] if script.exists() else [PY, "-m", "assetmap"]
+
+
+def count(db) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def big_csv(path: Path, rows: int) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "category", "lat", "lon", "description"])
+        for i in range(rows):
+            w.writerow([f"Group {i}", "gym", f"{53 + i % 1000 / 10000:.4f}", "-2.2", "x" * 200])
+    return path
+
+
+def in_shell(script: str, env=None, timeout=120):
+    return subprocess.run(
+        ["bash", "-c", script], capture_output=True, timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+# -- 6. Ctrl-C at any moment: exit 130, quietly ------------------------------------------------
+def test_ctrl_c_in_the_first_moments_exits_130_without_a_traceback(tmp_path):
+    """From the console script's first instruction on, Ctrl-C exits 130 with no traceback.
+    (Before that is Python's own start-up, ~10-30 ms here, which no program can guard: a
+    traceback there has no frame of ours, and is counted apart.)"""
+    import assetmap
+
+    ours = os.path.dirname(assetmap.__file__)
+    db = tmp_path / "c.db"
+    assert run_process("--db", str(db), "init").returncode == 0
+    assert run_process("--db", str(db), "near", "ST4 7QB").returncode == 0  # gazetteer built
+    failures, interrupted, before_us = [], 0, 0
+    for i in range(20):
+        delay = 0.03 + 0.01 * (i % 10)  # 30 ms .. 120 ms: imports, opening, searching
+        proc = subprocess.Popen(
+            [*console_script(), "--db", str(db), "near", "ST4 7QB", "--goal", "get fit"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+        text = err.decode(errors="replace")
+        frames = [ln for ln in text.splitlines() if ln.strip().startswith("File ")]
+        if any(ours in f and "__init__.py" not in f for f in frames):
+            failures.append((delay, proc.returncode, text[-400:]))
+        elif "Traceback" in text or proc.returncode == -signal.SIGINT:
+            before_us += 1  # Python itself was still starting
+        elif proc.returncode == 130:
+            interrupted += 1
+            assert "KeyboardInterrupt" not in text and "Aborted" not in text, text
+        else:
+            assert proc.returncode == 0, (proc.returncode, text)  # finished first
+    assert not failures, failures
+    assert interrupted >= 10, (interrupted, before_us)
+
+
+# -- 5. bad --avoid-zone files: one line naming the file ---------------------------------------
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        ('{"type":"FeatureCollection","features":5}', "features"),
+        ('{"type":"MultiPolygon","coordinates":true}', "coordinates"),
+        ("[" * 100_000 + "]" * 100_000, "nested"),
+        ('{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1]]]}}', "ring"),
+        ('{"type":"Polygon","coordinates":[[[-2.2,53],[-2.1,53],[-2.1,NaN],[-2.2,53]]]}', "NaN"),
+        ('{"type":"Polygon","coordinates":[[[-2.2,53],[-2.1,53],[-2.1,953],[-2.2,53]]]}', "latitude"),
+        ('{"type":"Feature","geometry":{"type":"Point","coordinates":[-2.2,53]}}', "Point"),
+        ('{"type":"FeatureCollection","features":[{"type":"Feature","geometry":7}]}', "geometry"),
+        ('"just a string"', "GeoJSON"),
+    ],
+)  # fmt: skip
+def test_a_bad_zone_file_gets_one_line_naming_it(cli, db_file, tmp_path, content, says):
+    zone = tmp_path / "zone.geojson"
+    zone.write_text(content)
+    result = cli("--db", str(db_file), "-q", "near", "M1 1AD", "--avoid-zone", str(zone), code=1)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(zone) in lines[0] and says in lines[0], lines[0]
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_bad_zone_file_in_a_real_process_prints_no_traceback(tmp_path):
+    db = tmp_path / "c.db"
+    zone = tmp_path / "deep.json"
+    zone.write_text('{"type":"GeometryCollection","geometries":[' * 5000 + "]}" * 5000)
+    proc = run_process("--db", str(db), "near", "M1 1AD", "--avoid-zone", str(zone))
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) <= 2  # the catalogue-created note, then the error
+
+
+# -- 2. read-only media ------------------------------------------------------------------------
+def can_mount() -> str | None:
+    if os.geteuid() != 0:
+        return "needs root to make a read-only bind mount"
+    if not shutil.which("unshare") or not shutil.which("mount"):
+        return "needs unshare and mount"
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        return f"cannot make a mount namespace here: {probe.stderr.decode().strip()}"
+    return None
+
+
+def on_read_only_mount(folder: Path, command: str, env=None):
+    """Run `command` (with $RO set to a read-only bind mount of `folder`) in a private mount
+    namespace, so the mount goes away with the process."""
+    ro = folder.parent / "ro"
+    ro.mkdir(exist_ok=True)
+    script = (
+        f"mount --bind '{folder}' '{ro}' && mount -o remount,ro,bind '{ro}' && "
+        f"RO='{ro}' && {command}"
+    )
+    return subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "bash", "-c", script],
+        capture_output=True, timeout=120, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("flag", ["--read-only", ""])
+def test_a_catalogue_on_read_only_media_can_be_searched(tmp_path, flag):
+    reason = can_mount()
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path / "share"
+    folder.mkdir()
+    db = folder / "catalogue.db"
+    assert run_process("--db", str(db), "init").returncode == 0
+    assert not (folder / "catalogue.db-wal").exists()  # closed cleanly, as a copied drive is
+    cmd = f"'{PY}' -m assetmap --db \"$RO/catalogue.db\" {flag} near 'ST4 7QB' --format json -n 2"
+    proc = on_read_only_mount(folder, f"{cmd} && {cmd}")
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    docs = proc.stdout.decode().replace("]\n[", "]\n\n[").split("\n\n")
+    assert len(json.loads(docs[0])) == 2
+    assert "read-only" in err and "Traceback" not in err
+    # Said once per run, on stderr, in one line.
+    assert err.count("read-only") == 2 and len(err.strip().splitlines()) == 2, err
+    # Changes are refused with one line, not a traceback.
+    add = f"'{PY}' -m assetmap --db \"$RO/catalogue.db\" {flag} add --name X --category gym --lat 53 --lon -2"
+    proc = on_read_only_mount(folder, add)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err and "read-only" in err, err
+    assert not list(folder.glob("catalogue.db-*"))
+
+
+# -- 3. full disk during import ------------------------------------------------------------------
+def test_a_full_disk_during_import_says_so_and_keeps_the_catalogue(tmp_path):
+    db = tmp_path / "c.db"
+    assert run_process("--db", str(db), "init", "--empty").returncode == 0
+    feed = big_csv(tmp_path / "big.csv", 20_000)
+    limit_kib = os.path.getsize(db) // 1024 + 512  # WAL room for about 0.5 MB, not 4 MB
+    proc = in_shell(f"ulimit -f {limit_kib}; '{PY}' -m assetmap --db '{db}' import '{feed}'")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "cannot rollback" not in err and "Traceback" not in err, err
+    assert "full" in err and str(db) in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert count(db) == 0
+
+
+def test_a_really_full_disk_during_import_and_backup_says_so(tmp_path):
+    """The same on a real full file system: a 3 MB tmpfs in a private mount namespace."""
+    reason = can_mount()
+    if reason:
+        pytest.skip(reason)
+    feed = big_csv(tmp_path / "big.csv", 20_000)
+    small = tmp_path / "small"
+    small.mkdir()
+    am = f"'{PY}' -m assetmap --db '{small}/c.db'"
+    source = tmp_path / "source.db"  # on a disk with room: only the backup's target is full
+    assert run_process("--db", str(source), "init").returncode == 0
+    script = (
+        f"mount -t tmpfs -o size=3m tmpfs '{small}' && {am} init --empty && "
+        f"{{ {am} import '{feed}'; echo import=$?; {am} list --format json | wc -c; "
+        f"cat /dev/zero > '{small}/filler' 2>/dev/null; {PY} -m assetmap --db '{source}' backup '{small}/copy.db'; echo backup=$?; "
+        f"ls -A '{small}'; }}"
+    )  # fmt: skip
+    proc = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "bash", "-c", script],
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    assert "import=1" in out and "backup=1" in out, (out, err)
+    errors = [ln for ln in err.splitlines() if ln.startswith("Error:")]
+    assert len(errors) == 2 and "Traceback" not in err, err
+    assert "database or disk is full" in errors[0] and f"{small}/c.db" in errors[0], errors
+    assert "free some space" in errors[0]
+    assert f"backup {small}/copy.db" in errors[1] and "full" in errors[1], errors
+    assert out.split("import=1\n")[1].startswith("3\n")  # `[]` and a newline: nothing imported
+    assert ".assetmap-backup" not in out and "copy.db" not in out, out
+
+
+# -- 4. backup onto a full disk, and temp files that outlive a killed process ---------------------
+def test_a_full_disk_during_backup_names_the_target_and_cleans_up(tmp_path):
+    db = tmp_path / "c.db"
+    assert run_process("--db", str(db), "init").returncode == 0
+    target_dir = tmp_path / "backups"
+    target_dir.mkdir()
+    target = target_dir / "copy.db"
+    proc = in_shell(f"ulimit -f 64; '{PY}' -m assetmap --db '{db}' backup '{target}'")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert str(target) in err and "Traceback" not in err, err
+    assert f"catalogue {db}" not in err  # the source is fine: do not blame it
+    assert os.listdir(target_dir) == []
+
+
+KILL_AT_REPLACE = """
+import os, signal, sys
+real = os.replace
+def replace(src, dst):
+    os.kill(os.getpid(), signal.SIGKILL)  # killed at the worst moment: the copy is complete
+os.replace = replace
+sys.argv = ["assetmap", *sys.argv[1:]]
+from assetmap.cli.app import main
+main()
+"""
+
+
+@pytest.mark.parametrize("command", ["export", "backup"])
+def test_temp_files_of_a_killed_run_are_swept_by_the_next(tmp_path, command):
+    db = tmp_path / "c.db"
+    assert run_process("--db", str(db), "init").returncode == 0
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "file"
+    killed = subprocess.run(
+        [PY, "-c", KILL_AT_REPLACE, "--db", str(db), command, str(target)], capture_output=True
+    )
+    assert killed.returncode == -signal.SIGKILL
+    left = [p.name for p in out_dir.iterdir()]
+    assert left and all(n.startswith(f".assetmap-{command}-") for n in left), left
+    # A live process's temp file is never touched.
+    live = out_dir / f".assetmap-{command}-{os.getpid()}-live"
+    live.write_text("in progress")
+    proc = run_process("--db", str(db), command, str(target))
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(["file", live.name])
+
+
+# -- 7. smaller faults ------------------------------------------------------------------------
+def test_a_zero_byte_catalogue_file_is_refused_not_seeded(cli, tmp_path):
+    db = tmp_path / "empty.db"
+    db.touch()
+    result = cli("--db", str(db), "list", code=1)
+    assert "empty" in result.stderr and str(db) in result.stderr
+    assert db.stat().st_size == 0
+
+
+def test_errors_quote_a_huge_cell_cut_to_a_readable_length(cli, db_file, tmp_path):
+    huge = "Q" * 5_000_000
+    feed = tmp_path / "huge.csv"
+    feed.write_text(f"name,category,lat,lon\nA,{huge},53,-2\nB,gym,{huge},-2\n")
+    result = cli("--db", str(db_file), "import", str(feed), code=1)
+    assert max(len(line) for line in result.stderr.splitlines()) < 1000
+    assert "…" in result.stderr
+
+
+def test_a_dry_run_writes_no_rejects_file(cli, db_file, tmp_path):
+    feed = tmp_path / "f.csv"
+    feed.write_text("name,category,postcode\nGood,gym,M1 1AD\nBad,nope,M1 1AD\n")
+    rejects = tmp_path / "rejects.csv"
+    result = cli("--db", str(db_file), "import", str(feed), "--skip-invalid", "--dry-run",
+                 "--rejects", str(rejects), code=3)  # fmt: skip
+    assert not rejects.exists()
+    assert "dry run" in result.stderr
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_exported_and_backed_up_files_follow_the_umask(tmp_path, umask, mode):
+    db = tmp_path / "c.db"
+    assert run_process("--db", str(db), "init").returncode == 0
+    for args, name in ((["export"], "out.csv"), (["backup"], "copy.db"), (["export", "--format", "json"], "out.json")):  # fmt: skip
+        target = tmp_path / name
+        proc = in_shell(
+            f"umask {umask:03o}; '{PY}' -m assetmap --db '{db}' {' '.join(args)} '{target}'"
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert target.stat().st_mode & 0o777 == mode, (name, oct(target.stat().st_mode))
+
+
+def test_export_then_import_changes_nothing(cli, tmp_path):
+    db = str(tmp_path / "seeded.db")
+    cli("--db", db, "init")
+    feed = tmp_path / "by-postcode.csv"  # placed from the gazetteer: approximate positions
+    feed.write_text("name,category,postcode\nA Gym,gym,ST4 7QB\nB Gym,gym,M1 1AD\n")
+    cli("--db", db, "import", str(feed))
+    precisions = {a["geo_precision"] for a in json.loads(cli("--db", db, "list", "--format", "json").stdout)}  # fmt: skip
+    assert precisions - {"given"}
+    out = tmp_path / "all.csv"
+    cli("--db", db, "export", str(out))
+    before = cli("--db", db, "list", "--format", "json").stdout
+    result = cli("--db", db, "import", str(out))
+    assert ", 0 updated," in result.stderr and "0 added" in result.stderr, result.stderr
+    assert cli("--db", db, "list", "--format", "json").stdout == before
