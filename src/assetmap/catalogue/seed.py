@@ -51,13 +51,14 @@ def _rows(name: str):
     data = gzip.decompress(_folder().joinpath(meta["file"]).read_bytes()).decode("utf-8")
     reader = csv.reader(io.StringIO(data))
     header = next(reader)
-    numeric = [i for i, c in enumerate(header) if c in _NUMERIC]
+    # Numbers parsed here, not by SQLite: its text-to-real conversion is not correctly rounded
+    # ('0.700988' became 0.7009879999999999), so an export read back would differ.
+    numeric = [(i, float if c in ("lat", "lon") else int) for i, c in enumerate(header) if c in _NUMERIC]  # fmt: skip
 
     def rows():
         for values in reader:
-            for i in numeric:
-                if values[i] == "":
-                    values[i] = None
+            for i, kind in numeric:
+                values[i] = kind(values[i]) if values[i] != "" else None
             yield values
 
     return header, rows()
