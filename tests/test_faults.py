@@ -60,8 +60,8 @@ def test_ctrl_c_in_the_first_moments_exits_130_without_a_traceback(tmp_path):
     assert run_process("--db", str(db), "init").returncode == 0
     assert run_process("--db", str(db), "near", "ST4 7QB").returncode == 0  # gazetteer built
     failures, interrupted, before_us = [], 0, 0
-    for i in range(20):
-        delay = 0.03 + 0.01 * (i % 10)  # 30 ms .. 120 ms: imports, opening, searching
+    for i in range(24):
+        delay = 0.01 + 0.005 * (i % 12)  # 10 ms .. 65 ms: imports, opening (near takes ~80)
         proc = subprocess.Popen(
             [*console_script(), "--db", str(db), "near", "ST4 7QB", "--goal", "get fit"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -81,7 +81,7 @@ def test_ctrl_c_in_the_first_moments_exits_130_without_a_traceback(tmp_path):
         else:
             assert proc.returncode == 0, (proc.returncode, text)  # finished first
     assert not failures, failures
-    assert interrupted >= 10, (interrupted, before_us)
+    assert interrupted >= 8, (interrupted, before_us)  # most tries really were interrupted
 
 
 # -- 5. bad --avoid-zone files: one line naming the file ---------------------------------------

@@ -35,23 +35,27 @@ def _host() -> str:
     return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:24]
 
 
-def create(folder: Path, kind: str) -> tuple[int, Path]:
-    """Sweep `folder`, then open a new temp file of `kind` there: (fd, path)."""
+def create(folder: Path, kind: str, *, private: bool = False) -> tuple[int, Path]:
+    """Sweep `folder`, then open a new temp file of `kind` there: (fd, path). `private`: mode
+    0600 whatever the umask (a file about a person)."""
     assert _KIND.fullmatch(kind), kind
     sweep(folder)
     while True:
         path = folder / f".assetmap-{kind}-{os.getpid()}-{_host()}-{secrets.token_hex(4)}"
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+            fd = os.open(path, flags, 0o600 if private else 0o666)
         except FileExistsError:
             continue
         return fd, path
 
 
-def replace(tmp: Path, target: Path) -> None:
-    """Move the finished temp file over `target`, keeping the mode `target` had."""
-    with contextlib.suppress(FileNotFoundError):
-        os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+def replace(tmp: Path, target: Path, *, private: bool = False) -> None:
+    """Move the finished temp file over `target`, keeping the mode `target` had (unless
+    `private`: then it stays 0600)."""
+    if not private:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
     os.replace(tmp, target)
 
 

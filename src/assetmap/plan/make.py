@@ -62,4 +62,4 @@ def save(path: str, text: str) -> None:
     area): the file is made beside the target (mode 0600) and moved into place."""
     from assetmap.transfer.exporter import write_atomically
 
-    write_atomically(path, lambda out: out.write(text), prefix=".assetmap-plan-")
+    write_atomically(path, lambda out: out.write(text), prefix=".assetmap-plan-", private=True)

@@ -32,11 +32,14 @@ def write_file(
     )
 
 
-def write_atomically(path: str, fill, *, encoding="utf-8", prefix=".assetmap-export-"):
+def write_atomically(
+    path: str, fill, *, encoding="utf-8", prefix=".assetmap-export-", private: bool = False
+):
     """Call fill(text stream) on a new file beside `path`, then move it into place; on any
     error remove it, so `path` is the whole new file or untouched. Returns what fill returns.
 
-    The file gets the umask's mode (or keeps the one `path` had); a killed run's temp file is
+    The file gets the umask's mode (or keeps the one `path` had; `private`: always 0600, for
+    a file about a person); a killed run's temp file is
     swept by the next one into the folder (assetmap.tempfiles). `prefix` names the kind of
     file: ".assetmap-plan-" makes temp files .assetmap-plan-PID-HOST-RANDOM."""
     import os
@@ -49,11 +52,11 @@ def write_atomically(path: str, fill, *, encoding="utf-8", prefix=".assetmap-exp
         raise InvalidValue(
             f"the directory {target.parent} does not exist; create it or choose another file"
         )
-    fd, tmp = tempfiles.create(target.parent, tempfiles.kind_of(prefix))
+    fd, tmp = tempfiles.create(target.parent, tempfiles.kind_of(prefix), private=private)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
             result = fill(out)
-        tempfiles.replace(tmp, target)
+        tempfiles.replace(tmp, target, private=private)
     except BaseException:
         tempfiles.remove(tmp)
         raise
