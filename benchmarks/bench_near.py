@@ -131,6 +131,7 @@ def processes(args, baseline: Path | None) -> None:
     script = Path(py).parent / "assetmap"
     command = [str(script)] if script.exists() else [py, "-m", "assetmap"]
     db = ["--db", str(path), "near"]
+    old_db = ["--db", str(Path(_baseline_dir(args)) / path.name), "near"]
     named = {
         "python -c 'import typer' (the framework floor)": [py, "-c", "import typer"],
         "a minimal Typer app with two commands": [py, "-c", MINIMAL_TYPER_APP, "hello", "x"],
@@ -150,13 +151,18 @@ def processes(args, baseline: Path | None) -> None:
             "[before] ": ["env", f"PYTHONPATH={baseline}", py, "-m", "assetmap"],
         }
     for tag, run in versions.items():
+        where = old_db if tag == "[before] " else db
         for pc in (CITY, RURAL):
             for what, extra in (("no filter", []), ("--tag gym", ["--tag", "gym"])):
-                named[f"{tag}near {pc} {what}"] = [*run, *db, pc, *extra, "--format", "json"]
+                named[f"{tag}near {pc} {what}"] = [*run, *where, pc, *extra, "--format", "json"]
     compare_processes(named, args.runs)
     if not baseline:
         print("\nthe same, counted in instructions (steady on a noisy machine):")
         compare_instructions(named)
+
+
+def _baseline_dir(args) -> str:
+    return str(Path(args.workdir) / "baseline")
 
 
 def main() -> None:
@@ -173,8 +179,10 @@ def main() -> None:
     os.environ.setdefault("ASSETMAP_CACHE_DIR", str(Path(args.workdir) / "cache"))
     baseline = args.baseline_src.resolve() if args.baseline_src else None
     if baseline:
+        # Its own copy of the catalogues (built alike): opening one migrates it, and an older
+        # version cannot open a newer schema.
         child = [sys.argv[0], "--assets", str(args.assets), "--queries", str(args.queries),
-                 "--spread", args.spread, "--workdir", args.workdir, "--in-process-only",
+                 "--spread", args.spread, "--workdir", _baseline_dir(args), "--in-process-only",
                  "--label", f"before: {baseline}"]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(baseline)}
         subprocess.run([sys.executable, *child], env=env, check=True)
