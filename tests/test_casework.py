@@ -462,8 +462,13 @@ def test_the_readme_crontab_line_really_works(tmp_path, desk):
     subprocess.run([sys.executable, "-m", "assetmap", "intro", "add", "gym-a", "--case", REF,
                     "--on", ago(29)], env=env, check=True, capture_output=True)  # fmt: skip
     second = run()
-    assert second.returncode == 0 and second.stderr == b"", second.stderr
+    assert second.returncode == 0, second.stderr
     assert second.stdout.decode().splitlines()[1].startswith(f"{REF},gym-a,Gym-A,")
+    assert second.stderr.decode() == "intro due: 1 follow-ups due within 7d or overdue\n"
+    # An introduction kept past retention: the mail says so.
+    subprocess.run([sys.executable, "-m", "assetmap", "intro", "add", "walk-b", "--case", REF,
+                    "--on", ago(800)], env=env, check=True, capture_output=True)  # fmt: skip
+    assert "older than the 24m retention" in run().stderr.decode()
 
 
 def test_files_that_are_not_casework_or_not_a_key_are_refused_and_left_as_they_are(

@@ -73,7 +73,8 @@ def test_readme_crontab_lines_really_work(tmp_path):
         command = command.replace("/srv/assetmap", str(srv)).replace("\\%", "%")
         proc = subprocess.run(["sh", "-c", command], env=env, capture_output=True, timeout=120)
         assert proc.returncode == 0, (command, proc.stderr)
-        outputs[command.split(" -m assetmap --quiet ", 1)[-1].split()[0]] = proc.stdout.decode()
+        command_word = re.search(r" -m assetmap (?:--quiet )?(\S+)", command).group(1)
+        outputs[command_word] = proc.stdout.decode()
     assert list((srv / "backups").glob("catalogue-*.db"))
     # The mail for the partnership manager: one row, with the asset's id.
     assert [ln for ln in outputs["partners"].splitlines() if "council-gym" in ln], outputs
