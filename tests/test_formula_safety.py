@@ -187,7 +187,7 @@ def test_commands_said_to_write_no_csv_refuse_it(cli):
 
 
 def test_one_writer_makes_every_csv():
-    """The formula rule lives in assetmap.safecsv; no other module makes a csv writer."""
+    """The formula rule lives in assetmap.transfer.safecsv; no other module makes a csv writer."""
     offenders = []
     for path in SRC.rglob("*.py"):
         if path.name == "safecsv.py":
@@ -195,4 +195,4 @@ def test_one_writer_makes_every_csv():
         text = path.read_text("utf-8")
         if re.search(r"(?<![\w.])csv\.(writer|DictWriter)\(", text):
             offenders.append(str(path.relative_to(SRC)))
-    assert not offenders, f"write CSV through assetmap.safecsv.writer: {offenders}"
+    assert not offenders, f"write CSV through assetmap.transfer.safecsv.writer: {offenders}"

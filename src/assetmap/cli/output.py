@@ -92,7 +92,7 @@ def emit_records(
 ) -> None:
     """Print records: the one way commands print a list. JSON/NDJSON/GeoJSON carry every key,
     exact; CSV and tables show `columns` (`tty_columns`, when given, for a table on a terminal,
-    where width is short). CSV goes through `assetmap.safecsv`, so every cell is
+    where width is short). CSV goes through `assetmap.transfer.safecsv`, so every cell is
     formula-safe: a new command that prints CSV calls this (or emit_object), never csv.writer."""
     out = sys.stdout
     if fmt == "geojson":
@@ -110,7 +110,7 @@ def emit_records(
         for r in records:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        from assetmap import safecsv
+        from assetmap.transfer import safecsv
 
         writer = safecsv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -169,7 +169,7 @@ def emit_object(obj: dict[str, Any], fmt: str) -> None:
         indent = 2 if fmt == "json" else None
         print(json.dumps(obj, ensure_ascii=False, indent=indent))
     elif fmt == "csv":
-        from assetmap import safecsv  # formula-safe, as every CSV assetmap writes
+        from assetmap.transfer import safecsv  # formula-safe, as every CSV assetmap writes
 
         writer = safecsv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(list(obj))

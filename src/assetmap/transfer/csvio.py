@@ -3,7 +3,7 @@
 Reading wraps sqlite-utils' `rows_from_file` (BOM handling, extra-cell detection) with what it
 does not decide for us: the encoding (UTF-8, else Windows-1252 as Excel on Windows writes it),
 the delimiter (`,` or the `;` of European Excel) and stdin, which is spooled so it can be read
-twice. Reading undoes what `assetmap.safecsv` (the one CSV writer) does to make cells inert.
+twice. Reading undoes what `assetmap.transfer.safecsv` (the one CSV writer) does to make cells inert.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from assetmap.errors import InvalidValue
-from assetmap.safecsv import ESCAPE, FORMULA_STARTS, inert, uninert  # noqa: F401 (the one rule)
+from assetmap.transfer.safecsv import ESCAPE, FORMULA_STARTS, inert, uninert  # noqa: F401 (the one rule)
 
 
 def spool(stream: BinaryIO) -> BinaryIO:

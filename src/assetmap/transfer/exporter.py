@@ -10,10 +10,10 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from assetmap import safecsv
 from assetmap.catalogue.models import COLUMNS
 from assetmap.catalogue.vocab import STAFF_ONLY
 from assetmap.errors import InvalidValue
+from assetmap.transfer import safecsv
 
 FORMATS = ("csv", "json", "ndjson", "geojson")
 

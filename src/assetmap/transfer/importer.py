@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from assetmap import safecsv
 from assetmap.catalogue import ownership
 from assetmap.catalogue.models import COLUMNS, Asset, make_id
 from assetmap.catalogue.store import asset_from_db
 from assetmap.catalogue.vocab import PARTNERSHIP_FIELDS
 from assetmap.errors import InvalidRecord, InvalidValue, PlaceError
-from assetmap.transfer import csvio
+from assetmap.transfer import csvio, safecsv
 from assetmap.transfer.problems import RowProblem
 
 # Header names people use, normalised (lower case, letters and digits only) -> our column.

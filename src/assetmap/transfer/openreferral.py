@@ -18,11 +18,12 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from assetmap import safecsv, tempfiles
+from assetmap import tempfiles
 from assetmap.catalogue import schedule
 from assetmap.catalogue.models import COLUMNS
 from assetmap.catalogue.vocab import STAFF_ONLY
 from assetmap.errors import InvalidValue
+from assetmap.transfer import safecsv
 
 TAXONOMY_ID = "assetmap"
 # assetmap fields carried as attributes (those with no HSDS column that keeps them exactly).
