@@ -347,3 +347,22 @@ def test_day_and_time_filters_work_after_an_import_into_an_empty_catalogue(cli, 
     assert stored == [("Evening Gym", d, 18 * 60, 21 * 60) for d in range(5)] + [
         ("Saturday Walkers", 5, 600, 720)
     ]
+
+
+def test_reimporting_an_export_keeps_approximate_positions_and_changes_nothing(
+    cli, db_file, tmp_path
+):
+    # Placed from their postcodes, not given: an export carries the point without its
+    # precision, and reading it back must neither call it exact nor count it updated.
+    f = write(
+        tmp_path / "a.csv",
+        "name,category,postcode\nHanley Walk,walking group,ST1 3EB\nPark Walk,walking group,ST4 7QB\n",
+    )
+    cli("--db", str(db_file), "import", str(f))
+    before = {a["id"]: a["geo_precision"] for a in assets(cli, db_file)}
+    assert set(before.values()) == {"postcode"}
+    exported = tmp_path / "all.csv"
+    cli("--db", str(db_file), "export", str(exported))
+    result = cli("--db", str(db_file), "import", str(exported))
+    assert "0 added, 0 updated, 2 unchanged" in result.stderr
+    assert {a["id"]: a["geo_precision"] for a in assets(cli, db_file)} == before
