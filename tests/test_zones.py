@@ -108,3 +108,18 @@ def test_avoid_zone_file_reports_its_polygons_and_bounding_box(cli, db, tmp_path
     kept, stderr = near(cli, db, "--avoid-zone", str(zone))
     assert "avoiding zone file zone.geojson: 2 polygons, bounding box 53.00000,-2.28000 to 53.47000,-1.90000" in stderr  # fmt: skip
     assert {"food-m16-7aa", "food-m16-0aa"}.isdisjoint(kept)
+
+
+def test_avoiding_a_council_covers_the_whole_council_not_a_circle_round_its_centre(cli, db_file):
+    # Bude is in Cornwall, 59 km from the council's centre: beyond its 90th-percentile circle
+    # (58.8 km). Holsworthy, 8 km east of Bude, is in Torridge, Devon. Councils are the
+    # gazetteer's (ONS postcode directory).
+    add(cli, db_file, "food-bude", "EX23 9LG")
+    add(cli, db_file, "food-holsworthy", "EX22 6HA")
+    result = cli("--db", str(db_file), "near", "EX23 9LG", "--goal", "food", "--within", "15km",
+                 "--format", "json", "--avoid", "Cornwall", "--show-excluded")  # fmt: skip
+    assert {r["id"] for r in json.loads(result.stdout)} == {"food-holsworthy"}
+    assert "inside avoided zone Cornwall" in result.stderr
+    assert "covers assets in Cornwall" in result.stderr
+    # The search is inside the council it avoids: not a far-off place typed by mistake.
+    assert "is this the place you meant" not in result.stderr

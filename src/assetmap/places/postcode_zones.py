@@ -33,7 +33,7 @@ class AreaZone:
         self.lon = lon
         self.radius_km = radius_km  # the full extent
 
-    def contains(self, lat: float, lon: float, postcode: str = "") -> bool:
+    def contains(self, lat: float, lon: float, postcode: str = "", area: str = "") -> bool:
         area = area_of(postcode, self.kind) if postcode else None
         if area is not None:
             return area == self.code

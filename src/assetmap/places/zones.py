@@ -46,7 +46,27 @@ class CircleZone:
         self.lon = lon
         self.radius_km = radius_km
 
-    def contains(self, lat: float, lon: float, postcode: str = "") -> bool:
+    def contains(self, lat: float, lon: float, postcode: str = "", area: str = "") -> bool:
+        return distance_km(self.lat, self.lon, lat, lon) <= self.radius_km + 1e-9
+
+
+class CouncilZone:
+    """A council to avoid (`--avoid Cornwall`). An asset recorded in that council is inside
+    wherever its point is (a council is no circle: Bude is beyond Cornwall's 90th-percentile
+    one); any other asset is inside within the circle round the council's centre."""
+
+    __slots__ = ("label", "council", "lat", "lon", "radius_km")
+
+    def __init__(self, label: str, council: str, lat: float, lon: float, radius_km: float):
+        self.label = label
+        self.council = council
+        self.lat = lat
+        self.lon = lon
+        self.radius_km = radius_km
+
+    def contains(self, lat: float, lon: float, postcode: str = "", area: str = "") -> bool:
+        if area and area.casefold() == self.council.casefold():
+            return True
         return distance_km(self.lat, self.lon, lat, lon) <= self.radius_km + 1e-9
 
 
@@ -57,7 +77,7 @@ class PolygonZone:
         self.label = label
         self.polygons = polygons  # [[outer ring, hole, ...], ...] of (lon, lat) pairs
 
-    def contains(self, lat: float, lon: float, postcode: str = "") -> bool:
+    def contains(self, lat: float, lon: float, postcode: str = "", area: str = "") -> bool:
         return any(_in_polygon(lon, lat, p) for p in self.polygons)
 
 

@@ -13,7 +13,13 @@ from assetmap.errors import InvalidValue, PlaceError
 from assetmap.places.distance import distance_km
 from assetmap.places.postcode_zones import AreaZone
 from assetmap.places.resolve import Place
-from assetmap.places.zones import MIN_ZONE_RADIUS_KM, CircleZone, load_geojson, split_zone
+from assetmap.places.zones import (
+    MIN_ZONE_RADIUS_KM,
+    CircleZone,
+    CouncilZone,
+    load_geojson,
+    split_zone,
+)
 
 # (text, loud): a loud line is shown even with --quiet.
 Report = Callable[[str, bool], None]
@@ -53,6 +59,9 @@ def avoid_zone(text: str, find_place: Callable[[str], Place]):
             zone = AreaZone(text, place.label, place.precision, place.lat, place.lon, extent)
             return zone, place
     extent = radius if radius is not None else max(place.radius_km, MIN_ZONE_RADIUS_KM)
+    if radius is None and place.precision == "council":
+        council = place.area or place.label
+        return CouncilZone(text, council, place.lat, place.lon, extent), place
     return CircleZone(text, place.lat, place.lon, extent), place
 
 
@@ -68,6 +77,11 @@ def describe(zone, place: Place) -> str:
         covers = (
             f"radius {r} km ({extent}); covers assets whose postcode is in {zone.code}, "
             f"and assets with coordinates only within {r} km of the centre"
+        )
+    elif isinstance(zone, CouncilZone):
+        covers = (
+            f"radius {r} km (the place's extent); covers assets in {zone.council} (the council "
+            f"recorded for them), and any asset within {r} km of the centre"
         )
     else:
         how = "as given" if "@" in zone.label else "the place's extent"
@@ -102,7 +116,8 @@ def build_zones(
             say(f"warning: --avoid '{text}': {w}", loud)
         if centre is not None and within_km is not None:
             away = distance_km(centre.lat, centre.lon, zone.lat, zone.lon)
-            if away > within_km + FAR_BEYOND_KM:
+            inside = zone.contains(centre.lat, centre.lon, "", centre.area or "")
+            if away > within_km + FAR_BEYOND_KM and not inside:
                 say(
                     f"warning: --avoid '{text}' is {away:.0f} km from {centre.label}, more than "
                     f"{FAR_BEYOND_KM:.0f} km beyond the search radius: is this the place you meant?",

@@ -48,7 +48,7 @@ class Filters:
         referral: Sequence[str] = (), welcomes_convictions: bool = False,
         no_dbs: bool = False, no_children: bool = False, strict_flags: bool = False,
         capital: Sequence[str] = (), include_closed: bool = False,
-        zones: Sequence = (),  # CircleZone | PolygonZone | AreaZone
+        zones: Sequence = (),  # CircleZone | CouncilZone | PolygonZone | AreaZone
         times=None,  # times.Times; `day`, `at` and `after` are the short way to make one
         partners_only: bool = False,
     ) -> None:  # fmt: skip
@@ -272,7 +272,7 @@ def _left_out(row, f: Filters) -> tuple[str | None, list[str]]:
             cautions.insert(0, NO_TIMES)
     if reason is None:
         for zone in f.zones:
-            if zone.contains(row["lat"], row["lon"], row["postcode"] or ""):
+            if zone.contains(row["lat"], row["lon"], row["postcode"] or "", row["area"] or ""):
                 return f"inside avoided zone {zone.label}", []
     return reason, cautions
 
