@@ -123,3 +123,16 @@ def test_avoiding_a_council_covers_the_whole_council_not_a_circle_round_its_cent
     assert "covers assets in Cornwall" in result.stderr
     # The search is inside the council it avoids: not a far-off place typed by mistake.
     assert "is this the place you meant" not in result.stderr
+
+
+def test_a_council_that_shares_its_name_with_a_locality_is_avoided_whole(cli, db_file):
+    # GeoNames has a locality called 'Cheshire West and Chester' (a 2.5 km circle); a licence
+    # condition naming it means the council. Blacon (CH1 5QY) is in the council, 3.5 km from
+    # that point; Broughton (CH4 0QQ) is over the border in Flintshire.
+    add(cli, db_file, "food-blacon", "CH1 5QY")
+    add(cli, db_file, "food-broughton", "CH4 0QQ")
+    result = cli("--db", str(db_file), "near", "CH1 2AR", "--goal", "food", "--within", "15km",
+                 "--format", "json", "--avoid", "Cheshire West and Chester")  # fmt: skip
+    assert {r["id"] for r in json.loads(result.stdout)} == {"food-broughton"}
+    assert "covers assets in Cheshire West and Chester" in result.stderr
+    assert "is a place and a council: the zone covers the whole council" in result.stderr

@@ -51,22 +51,30 @@ class CircleZone:
 
 
 class CouncilZone:
-    """A council to avoid (`--avoid Cornwall`). An asset recorded in that council is inside
-    wherever its point is (a council is no circle: Bude is beyond Cornwall's 90th-percentile
-    one); any other asset is inside within the circle round the council's centre."""
+    """A council to avoid (`--avoid Cornwall`). An asset recorded in a council (`known`: every
+    council's name, folded) is inside when that council is this one, wherever its point is (a
+    council is no circle: Bude is beyond Cornwall's 90th-percentile one); an asset with no
+    council recorded is inside within the circle round the council's centre."""
 
-    __slots__ = ("label", "council", "lat", "lon", "radius_km")
+    __slots__ = ("label", "council", "lat", "lon", "radius_km", "known")
 
-    def __init__(self, label: str, council: str, lat: float, lon: float, radius_km: float):
+    def __init__(
+        self, label: str, council: str, lat: float, lon: float, radius_km: float,
+        known: frozenset[str] = frozenset(),
+    ) -> None:  # fmt: skip
         self.label = label
         self.council = council
         self.lat = lat
         self.lon = lon
         self.radius_km = radius_km
+        self.known = known
 
     def contains(self, lat: float, lon: float, postcode: str = "", area: str = "") -> bool:
-        if area and area.casefold() == self.council.casefold():
+        folded = area.casefold()
+        if folded == self.council.casefold():
             return True
+        if folded in self.known:
+            return False
         return distance_km(self.lat, self.lon, lat, lon) <= self.radius_km + 1e-9
 
 

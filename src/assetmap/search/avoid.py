@@ -46,6 +46,8 @@ def avoid_zone(text: str, find_place: Callable[[str], Place]):
             f"and an exclusion zone is never guessed: say which, e.g. --avoid '{place.label}', "
             "or give a postcode"
         )
+    if radius is None and place.precision == "place" and "," not in where:
+        place = _council_instead(where, place)
     area = place.precision in ("district", "sector") and place.source.startswith("offline")
     if radius is None and area:
         from assetmap.places.gazetteer import open_gazetteer
@@ -60,9 +62,35 @@ def avoid_zone(text: str, find_place: Callable[[str], Place]):
             return zone, place
     extent = radius if radius is not None else max(place.radius_km, MIN_ZONE_RADIUS_KM)
     if radius is None and place.precision == "council":
+        from assetmap.places.gazetteer import open_gazetteer
+
+        rows = open_gazetteer().conn.execute("SELECT name FROM councils")
+        known = frozenset(r[0].casefold() for r in rows)
         council = place.area or place.label
-        return CouncilZone(text, council, place.lat, place.lon, extent), place
+        return CouncilZone(text, council, place.lat, place.lon, extent, known), place
     return CircleZone(text, place.lat, place.lon, extent), place
+
+
+def _council_instead(where: str, place: Place) -> Place:
+    """A name that is a town or locality and a council ('Manchester', 'Highland') means the
+    council in a licence condition: a zone that covers the whole council, never a circle round
+    a point that happens to share its name."""
+    from assetmap.places.gazetteer import open_gazetteer
+
+    councils = [
+        c
+        for c in open_gazetteer().councils_named(where)
+        if c["name"].casefold() == where.casefold()
+    ]
+    if len(councils) != 1:
+        return place
+    c = councils[0]
+    return Place(
+        where, c["lat"], c["lon"], "council", c["radius_km"], c["name"],
+        "offline: council centroid", c["name"],
+        [*place.warnings, f"'{where}' is a place and a council: the zone covers the whole council "
+        f"(for a circle round the place give a radius, '{where}@2km')"],
+    )  # fmt: skip
 
 
 def describe(zone, place: Place) -> str:
@@ -81,7 +109,7 @@ def describe(zone, place: Place) -> str:
     elif isinstance(zone, CouncilZone):
         covers = (
             f"radius {r} km (the place's extent); covers assets in {zone.council} (the council "
-            f"recorded for them), and any asset within {r} km of the centre"
+            f"recorded for them), and assets with no council recorded within {r} km of the centre"
         )
     else:
         how = "as given" if "@" in zone.label else "the place's extent"
