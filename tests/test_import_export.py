@@ -366,3 +366,25 @@ def test_reimporting_an_export_keeps_approximate_positions_and_changes_nothing(
     result = cli("--db", str(db_file), "import", str(exported))
     assert "0 added, 0 updated, 2 unchanged" in result.stderr
     assert {a["id"]: a["geo_precision"] for a in assets(cli, db_file)} == before
+
+
+def test_an_unknown_encoding_is_one_line_naming_the_fix(cli, db_file, tmp_path):
+    f = write(
+        tmp_path / "a.csv", HEADER + "\nHanley Walk,walking group,walking,ST1 3EB,,,free,,,\n"
+    )
+    result = cli("--db", str(db_file), "import", str(f), "--encoding", "klingon", code=1)
+    said = [ln for ln in result.stderr.splitlines() if not ln.startswith("assetmap: ")]
+    assert said == ["Error: --encoding: 'klingon' is not an encoding; use utf-8, cp1252 or latin-1"]
+    assert assets(cli, db_file) == []
+
+
+@pytest.mark.parametrize("encoding", ["zlib", "utf-16"])
+def test_an_encoding_that_cannot_read_the_file_is_one_line_naming_the_fix(
+    cli, db_file, tmp_path, encoding
+):
+    f = write(
+        tmp_path / "a.csv", HEADER + "\nHanley Walk,walking group,walking,ST1 3EB,,,free,,,\n"
+    )
+    result = cli("--db", str(db_file), "import", str(f), "--encoding", encoding, code=1)
+    said = [ln for ln in result.stderr.splitlines() if not ln.startswith("assetmap: ")]
+    assert len(said) == 1 and said[0].startswith("Error: ") and "--encoding" in said[0], said

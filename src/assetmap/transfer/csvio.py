@@ -30,6 +30,18 @@ def spool(stream: BinaryIO) -> BinaryIO:
     return copy
 
 
+def check_encoding(encoding: str) -> None:
+    """An --encoding Python does not know, or one that is not for text, is one line naming
+    the usual ones."""
+    try:
+        if not codecs.lookup(encoding)._is_text_encoding:
+            raise LookupError(encoding)
+    except LookupError:
+        raise InvalidValue(
+            f"--encoding: '{encoding}' is not an encoding; use utf-8, cp1252 or latin-1"
+        ) from None
+
+
 def detect_encoding(fp: BinaryIO) -> str:
     """'utf-8-sig' when the whole file decodes as UTF-8, else 'cp1252' (Excel's 'CSV (Comma
     delimited)' on Windows). Streams the file; leaves it at the start."""
@@ -71,9 +83,10 @@ def read_rows(fp: BinaryIO, encoding: str, dialect) -> Iterator[dict]:
             fp, format=Format.CSV, dialect=dialect, encoding=encoding, extras_key="_extra"
         )
         yield from rows
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise InvalidValue(
-            f"the file is not {encoding} ({exc.reason}); pass --encoding, e.g. --encoding cp1252"
+            f"the file is not {encoding} ({getattr(exc, 'reason', exc)}); pass --encoding, "
+            "e.g. --encoding cp1252"
         ) from None
     except csv.Error as exc:
         raise InvalidValue(f"the file is not readable CSV ({exc})") from None
@@ -84,7 +97,12 @@ def header(fp: BinaryIO, encoding: str, dialect) -> list[str]:
     text = io.TextIOWrapper(fp, encoding=encoding, newline="")
     try:
         first = next(csv.reader(text, dialect=dialect), [])
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeError as exc:
+        raise InvalidValue(
+            f"the file is not {encoding} ({getattr(exc, 'reason', exc)}); pass --encoding, "
+            "e.g. --encoding utf-8 or --encoding cp1252"
+        ) from None
+    except csv.Error as exc:
         raise InvalidValue(f"could not read the header row ({exc})") from None
     finally:
         text.detach()

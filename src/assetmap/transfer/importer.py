@@ -177,6 +177,8 @@ def import_csv(
 ) -> ImportReport:
     """Import a CSV into the catalogue. Raises InvalidValue (nothing written) for a bad file
     or, without skip_invalid, any invalid row; the report lists every problem."""
+    if encoding is not None:
+        csvio.check_encoding(encoding)
     report = ImportReport(dry_run=dry_run)
     source = source or Source("import")
     report.source = source.name
