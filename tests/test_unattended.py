@@ -268,3 +268,17 @@ def test_sql_injection_through_options_and_fields_is_inert(cli, db_file, tmp_pat
     cli(*db, "import", str(f))
     conn = sqlite3.connect(db_file)
     assert conn.execute("SELECT count(*) FROM assets").fetchone() == (2,)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["backup"], ["export"], ["plan", "shelton", "--from", "ST4 7QB", "--out"]],
+    ids=["backup", "export", "plan"],
+)
+def test_a_file_named_as_a_directory_is_one_line_naming_it(cli, tmp_path, command):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    result = cli(*command, str(folder), code=1)
+    said = [ln for ln in result.stderr.splitlines() if not ln.startswith("assetmap: ")]
+    assert said == [f"Error: {folder} is a directory; name a file in it"]
+    assert list(folder.iterdir()) == [] and not list(tmp_path.glob(".assetmap-*"))

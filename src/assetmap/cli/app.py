@@ -46,6 +46,10 @@ class AssetmapGroup(TyperGroup):
             # `assetmap export | head`: the reader left. Say nothing; exit as SIGPIPE would.
             _silence_stdout()
             raise typer.Exit(141) from None
+        except IsADirectoryError as exc:
+            # A file written whole then moved onto the name given: the name is a folder.
+            Messages().error(f"{exc.filename2 or exc.filename} is a directory; name a file in it")
+            raise typer.Exit(1) from None
         except OSError as exc:
             # A file the user named could not be read or written: say which, and why.
             where = f" ({exc.filename})" if exc.filename else ""
