@@ -157,3 +157,13 @@ def test_retries_log_no_traceback_and_no_query(cli, nominatim, monkeypatch):
     assert "Traceback" not in stderr
     assert "stockport" not in stderr.lower()
     assert nominatim.requests == ["stockport", "stockport"]  # it did retry
+
+
+def test_a_postcode_not_in_the_bundled_data_never_leaves_the_machine(cli, nominatim):
+    # A new-build or mistyped postcode is still where a person may live: it falls back to its
+    # sector offline, with a warning, and is never sent (nor cached under a plain hash).
+    result = cli("locate", "ST4 7ZZ", "-f", "json")
+    assert json.loads(result.stdout)["precision"] == "sector"
+    assert "not a live postcode" in result.stderr
+    cli("near", "ST4 7ZZ", "--avoid", "ST4 7ZY", "-f", "json")
+    assert nominatim.requests == []

@@ -123,9 +123,9 @@ def online_lookup(query: str, name: str, cat, conf: dict) -> Place | None:
 def find_place(text: str, *, geocoder: str, catalogue_opener, warn: Warn) -> Place:
     """Resolve a place the way the user chose.
 
-    Coordinates, live full postcodes and known postcode sectors and districts are always
-    answered offline: they are exact there, and a person's postcode then never leaves the
-    machine. Anything else goes to the online
+    Coordinates, full postcodes (live or not) and known postcode sectors and districts are
+    always answered offline: they are exact there, and a person's postcode then never leaves
+    the machine. Anything else goes to the online
     geocoder when one was chosen, falling back to the gazetteer (with a warning) when the
     network fails.
     """
@@ -150,11 +150,12 @@ def find_place(text: str, *, geocoder: str, catalogue_opener, warn: Warn) -> Pla
 
 
 def _postcode_area(text: str, gaz: Gazetteer) -> bool:
-    """A live postcode, or a postcode sector or district the gazetteer has: exact offline,
-    whereas an online geocoder may read 'M16' as a motorway (and an exclusion zone must land
-    on the district)."""
+    """Any full postcode, or a postcode sector or district the gazetteer has: answered offline.
+    A full postcode the bundled data lacks (new, terminated or mistyped) may still be where a
+    person lives, so it falls back to its sector here rather than going online; and an online
+    geocoder may read 'M16' as a motorway (an exclusion zone must land on the district)."""
     if postcodes.is_full(text):
-        return gaz.postcode(postcodes.normalise(text)) is not None
+        return True
     token, sector = postcodes.squash(text), postcodes.as_sector(text)
     return bool(
         (postcodes.is_outcode(token) and gaz.district(token)) or (sector and gaz.sector(sector))
