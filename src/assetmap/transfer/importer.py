@@ -424,9 +424,6 @@ def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str, keep
     if exists:
         row = cat.conn.execute("SELECT * FROM assets WHERE id = ?", (asset.id,)).fetchone()
         stored = asset_from_db(row)
-        if asset.geo_precision == "given" and (asset.lat, asset.lon) == (stored.lat, stored.lon):
-            # The same point read back (an export carries no precision): as precise as it was.
-            asset.geo_precision = stored.geo_precision
         for name in keep:
             setattr(asset, name, getattr(stored, name))
         old = ownership.parse(row["local_edits"])
