@@ -136,3 +136,20 @@ def test_a_council_that_shares_its_name_with_a_locality_is_avoided_whole(cli, db
     assert {r["id"] for r in json.loads(result.stdout)} == {"food-broughton"}
     assert "covers assets in Cheshire West and Chester" in result.stderr
     assert "is a place and a council: the zone covers the whole council" in result.stderr
+
+
+def test_a_zone_file_far_from_the_search_is_flagged_even_with_quiet(cli, db, tmp_path):
+    # [lat, lon] written where GeoJSON wants [lon, lat]: the square lands in the Indian Ocean
+    # and would exclude nothing, silently.
+    swapped = [[53.44, -2.28], [53.44, -2.25], [53.47, -2.25], [53.47, -2.28], [53.44, -2.28]]
+    zone = tmp_path / "swapped.geojson"
+    zone.write_text(json.dumps({"type": "Polygon", "coordinates": [swapped]}))
+    _, stderr = near(cli, db, "--avoid-zone", str(zone), "--quiet")
+    assert "warning: --avoid-zone swapped.geojson is" in stderr
+    assert "is this the place you meant?" in stderr
+    assert "outside Great Britain" in stderr and "[longitude, latitude]" in stderr
+    # A zone file near the search says nothing of the kind.
+    near_square = [[-2.28, 53.44], [-2.25, 53.44], [-2.25, 53.47], [-2.28, 53.47], [-2.28, 53.44]]
+    zone.write_text(json.dumps({"type": "Polygon", "coordinates": [near_square]}))
+    _, stderr = near(cli, db, "--avoid-zone", str(zone))
+    assert "is this the place you meant" not in stderr

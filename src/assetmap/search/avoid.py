@@ -155,5 +155,35 @@ def build_zones(
     for path in avoid_zones:
         zone = load_geojson(path)
         say(describe_file(zone), False)
+        if centre is not None and within_km is not None:
+            far = _far_file(zone, centre, within_km)
+            if far:
+                say(f"warning: --avoid-zone {zone.label} is {far}", True)
         zones.append(zone)
     return zones
+
+
+# Great Britain and its islands, roughly (lat, lon): a zone file wholly outside it was most
+# likely written [lat, lon] where GeoJSON wants [lon, lat].
+_GB = (49.0, 61.5, -9.0, 2.5)
+
+
+def _far_file(zone, centre: Place, within_km: float) -> str:
+    """'' when the file's polygons come near the search; else what to say about them."""
+    if zone.contains(centre.lat, centre.lon):
+        return ""
+    points = [pt for polygon in zone.polygons for ring in polygon for pt in ring]
+    nearest = min(distance_km(centre.lat, centre.lon, lat, lon) for lon, lat in points)
+    if nearest <= within_km + FAR_BEYOND_KM:
+        return ""
+    south, north, west, east = _GB
+    outside = not any(south <= lat <= north and west <= lon <= east for lon, lat in points)
+    hint = (
+        " It lies outside Great Britain: GeoJSON is [longitude, latitude]; are they swapped?"
+        if outside
+        else ""
+    )
+    return (
+        f"{nearest:.0f} km from {centre.label}, more than {FAR_BEYOND_KM:.0f} km beyond the "
+        f"search radius: is this the place you meant?{hint}"
+    )
