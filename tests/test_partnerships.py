@@ -314,6 +314,9 @@ def test_partners_due_with_nothing_due(cli, db_file):
     [
         (["--within", "soon"], "--within: 'soon' is not a period; write 14d, 2w or 1m"),
         (["--as-of", "31/02/2026"], "--as-of: '31/02/2026' is not a date"),
+        # Too long a period once gave an OverflowError traceback.
+        (["--within", "99999999999d"], "--within: '99999999999d' is more than 100 years"),
+        (["--within", "99999999999"], "--within: '99999999999' is more than 100 years"),
     ],
 )
 def test_partners_due_bad_options_get_one_line(cli, db_file, args, message):

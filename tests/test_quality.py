@@ -89,3 +89,10 @@ def test_stale_leaves_closed_out_and_takes_an_area(cli, db_file, tmp_path):
     assert names() == {"Open Gym", "Stoke Gym"}
     assert names("--include-closed") == {"Open Gym", "Shut Gym", "Stoke Gym"}
     assert names("--area", "manchester") == {"Open Gym"}
+
+
+def test_stale_with_an_age_too_large_gets_one_line_not_a_traceback(cli, db_file):
+    # Found while testing `partners due --within`: 99999999999d overflowed a timedelta.
+    result = cli("--db", str(db_file), "stale", "--older-than", "99999999999d", code=1)
+    assert "'99999999999d' is more than 100 years" in result.stderr
+    assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr

@@ -57,16 +57,20 @@ def listing(cat, *, status: list[str] = (), area: str | None = None) -> list[dic
     return records
 
 
+MAX_WINDOW_DAYS = 36_525  # a hundred years: beyond it, dates overflow
+
+
 def parse_window(text: str) -> int:
     """'14d', '2w', '1m', '0d' (or a bare number of days) -> days."""
-    from assetmap.catalogue.quality import parse_age
+    import re
 
-    if text.strip().isdigit():
-        return int(text)
-    try:
-        return round(parse_age(text).total_seconds() / 86400)
-    except InvalidValue:
-        raise InvalidValue(f"--within: '{text}' is not a period; write 14d, 2w or 1m") from None
+    m = re.fullmatch(r"\s*(\d+)\s*([dwmy]?)\s*", text.lower())
+    if not m:
+        raise InvalidValue(f"--within: '{text}' is not a period; write 14d, 2w or 1m")
+    days = int(m.group(1)) * {"": 1, "d": 1, "w": 7, "m": 30.44, "y": 365.25}[m.group(2)]
+    if days > MAX_WINDOW_DAYS:
+        raise InvalidValue(f"--within: '{text}' is more than 100 years; write 14d, 2w or 1m")
+    return round(days)
 
 
 def due(cat, *, today: dt.date, within_days: int) -> list[dict]:

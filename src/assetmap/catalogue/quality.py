@@ -24,7 +24,10 @@ def parse_age(text: str) -> dt.timedelta:
     if not m:
         raise InvalidValue(f"'{text}' is not an age; write 30d, 6w, 12m or 1y")
     n, unit = int(m.group(1)), m.group(2)
-    return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30.44, "y": 365.25}[unit])
+    days = n * {"d": 1, "w": 7, "m": 30.44, "y": 365.25}[unit]
+    if days > 36_525:  # beyond a hundred years, date arithmetic overflows
+        raise InvalidValue(f"'{text}' is more than 100 years; write 30d, 6w, 12m or 1y")
+    return dt.timedelta(days=days)
 
 
 def stale(
