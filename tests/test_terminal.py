@@ -137,3 +137,12 @@ def test_hoisting_moves_only_global_options_and_stops_at_double_dash():
     assert hoist(["near", "--", "-q"]) == ["near", "--", "-q"]
     assert hoist(["--help", "near", "-q"]) == ["--help", "near", "-q"]
     assert hoist(["near", "--geocoder=offline", "ST4"]) == ["--geocoder=offline", "near", "ST4"]
+
+
+def test_the_copy_hint_under_a_table_fits_80_columns(cli):
+    # On a terminal stderr shares the 80 columns: a longer line folds mid-word ('--f' / 'rom').
+    result = cli("near", "M32 0TJ", "--tag", "gym", "-n", "2")
+    hint = [
+        ln for ln in result.stderr.splitlines() if "assetmap show REF" in ln or "plan REF" in ln
+    ]
+    assert hint and all(len(ln) <= 80 for ln in hint), hint

@@ -19,8 +19,9 @@ NEAR_TABLE_COLUMNS = ["ref", "name", "category", "distance_km", "contact", "why"
 Repeat = list[str] | None
 
 
+# Two lines: on an 80-column terminal one line would fold mid-word.
 REFS_HINT = (
-    "copy a ref: `assetmap show REF ...` for every detail, "
+    "copy a ref: `assetmap show REF ...` for every detail,\n"
     "`assetmap plan REF ... --from PLACE` for a plan to take home"
 )
 NEAR_EXAMPLES = """\b
