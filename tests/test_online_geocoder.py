@@ -167,3 +167,18 @@ def test_a_postcode_not_in_the_bundled_data_never_leaves_the_machine(cli, nomina
     assert "not a live postcode" in result.stderr
     cli("near", "ST4 7ZZ", "--avoid", "ST4 7ZY", "-f", "json")
     assert nominatim.requests == []
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [("ASSETMAP_GEOCODER_DELAY", "abc"), ("ASSETMAP_GEOCODER_RETRIES", "x"),
+     ("ASSETMAP_GEOCODER_TIMEOUT", "-1"), ("ASSETMAP_GEOCODER_RETRIES", "1.5")],
+)  # fmt: skip
+def test_a_bad_geocoder_setting_is_one_line_naming_the_variable(
+    cli, nominatim, monkeypatch, variable, value
+):
+    monkeypatch.setenv(variable, value)
+    result = cli("locate", "10 Piccadilly Gardens, Manchester", code=1)
+    said = [ln for ln in result.stderr.splitlines() if not ln.startswith("assetmap: ")]
+    assert len(said) == 1 and said[0].startswith(f"Error: {variable}: '{value}'"), said
+    assert nominatim.requests == []

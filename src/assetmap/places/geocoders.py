@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 
 from assetmap import __version__
-from assetmap.errors import PlaceError
+from assetmap.errors import InvalidValue, PlaceError
 from assetmap.places import postcodes
 from assetmap.places.gazetteer import Gazetteer, open_gazetteer
 from assetmap.places.resolve import Place, parse_coordinates, resolve
@@ -30,10 +30,23 @@ def settings() -> dict:
     return {
         "user_agent": os.environ.get("ASSETMAP_USER_AGENT") or DEFAULT_USER_AGENT,
         "url": os.environ.get("ASSETMAP_GEOCODER_URL", ""),
-        "min_delay": float(os.environ.get("ASSETMAP_GEOCODER_DELAY", "1.0")),
-        "timeout": float(os.environ.get("ASSETMAP_GEOCODER_TIMEOUT", "10")),
-        "retries": int(os.environ.get("ASSETMAP_GEOCODER_RETRIES", "2")),
+        "min_delay": _number("ASSETMAP_GEOCODER_DELAY", "1.0", float, "seconds, e.g. 1.0"),
+        "timeout": _number("ASSETMAP_GEOCODER_TIMEOUT", "10", float, "seconds, e.g. 10"),
+        "retries": _number("ASSETMAP_GEOCODER_RETRIES", "2", int, "a whole number, e.g. 2"),
     }
+
+
+def _number(variable: str, default: str, kind, example: str):
+    """A number from the environment: not below zero, and a timeout above it."""
+    text = os.environ.get(variable, default)
+    try:
+        value = kind(text)
+    except ValueError:
+        value = math.nan
+    least = 0 if variable != "ASSETMAP_GEOCODER_TIMEOUT" else math.ulp(0)
+    if not (math.isfinite(value) and value >= least):
+        raise InvalidValue(f"{variable}: '{text}' is not a setting it takes; give {example}")
+    return value
 
 
 def _cache_key(geocoder: str, query: str) -> str:
