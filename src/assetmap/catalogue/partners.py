@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assetmap.catalogue.models import parse_date
-from assetmap.catalogue.vocab import PARTNERSHIP
+from assetmap.catalogue.vocab import PARTNERSHIP, one_of
 from assetmap.errors import InvalidValue
 
 # Without --next, the next contact comes round after the same gap as last time, else this.
@@ -25,13 +25,7 @@ _ORDER = {"partner": 0, "approached": 1, "known": 2, "lapsed": 3}
 
 
 def statuses(values: list[str]) -> list[str]:
-    out = []
-    for v in values:
-        key = v.strip().lower()
-        if key not in PARTNERSHIP:
-            raise InvalidValue(f"--status: '{v}' is not one of {', '.join(PARTNERSHIP)}")
-        out.append(key)
-    return out
+    return one_of(values, PARTNERSHIP, "--status")
 
 
 def listing(cat, *, status: list[str] = (), area: str | None = None) -> list[dict]:

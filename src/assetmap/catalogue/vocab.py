@@ -97,3 +97,16 @@ DEFAULT_GOALS = [
      ["arts and culture"],
      ["art", "arts", "creativity", "music", "writing", "craft", "painting", "be creative"]),
 ]  # fmt: skip
+
+
+def one_of(values: list[str], allowed: tuple[str, ...], option: str) -> list[str]:
+    """Each value of a repeatable option, folded, checked against its vocabulary."""
+    from assetmap.errors import InvalidValue
+
+    out = []
+    for v in values:
+        key = v.strip().lower()
+        if key not in allowed:
+            raise InvalidValue(f"{option}: '{v}' is not one of {', '.join(allowed)}")
+        out.append(key)
+    return out

@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assetmap.catalogue.vocab import CAPITAL, REFERRAL
+from assetmap.catalogue.vocab import CAPITAL, REFERRAL, one_of
 from assetmap.errors import InvalidValue
 from assetmap.places.resolve import Place
 from assetmap.places.zones import parse_distance
 from assetmap.search import avoid as avoiding
 from assetmap.search import engine as search
 from assetmap.search import goals as goals_mod
-
-
-def _one_of(values: list[str], allowed: tuple[str, ...], option: str) -> list[str]:
-    out = []
-    for v in values:
-        key = v.strip().lower()
-        if key not in allowed:
-            raise InvalidValue(f"{option}: '{v}' is not one of {', '.join(allowed)}")
-        out.append(key)
-    return out
 
 
 def build_filters(
@@ -78,8 +68,8 @@ def build_filters(
         within_km=within_km,
         times=times,
         gender=gender.lower() if gender else None,
-        referral=_one_of(referral, REFERRAL, "--referral"),
-        capital=_one_of(capital, CAPITAL, "--capital"),
+        referral=one_of(referral, REFERRAL, "--referral"),
+        capital=one_of(capital, CAPITAL, "--capital"),
         zones=zones,
         **flags,
     )
