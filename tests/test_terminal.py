@@ -146,3 +146,17 @@ def test_the_copy_hint_under_a_table_fits_80_columns(cli):
         ln for ln in result.stderr.splitlines() if "assetmap show REF" in ln or "plan REF" in ln
     ]
     assert hint and all(len(ln) <= 80 for ln in hint), hint
+
+
+def test_sources_table_at_80_columns_draws_whole_dates_and_licences(tmp_path):
+    db = str(tmp_path / "c.db")
+    drawn = _on_a_terminal("--db", db, "sources")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()
+    assert all(len(line) <= 80 for line in lines), drawn
+    listed = json.loads(run_process("--db", db, "sources", "-f", "json").stdout)
+    for source in listed:
+        # Each name and date on one line, whole (not '2025-04-2' over '8').
+        assert re.search(rf"^  {re.escape(source['name'])} .*{source['retrieved']}", drawn, re.M), (
+            source["name"],
+            drawn,
+        )

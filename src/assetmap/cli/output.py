@@ -120,7 +120,7 @@ def emit_records(
 
 
 # Cells a person copies into another command or a phone: never folded across lines.
-NO_WRAP_COLUMNS = frozenset({"ref", "id", "phone"})
+NO_WRAP_COLUMNS = frozenset({"ref", "id", "phone", "source"})
 # Words a person reads keep room to be read when the table is squeezed; a phone number fits
 # its contact column whole (an email may fold).
 MIN_WIDTHS = {"name": 14, "why": 16, "name / why": 20, "contact": 13}

@@ -15,6 +15,9 @@ sources_app = typer.Typer(
 app.add_typer(sources_app, name="sources")
 
 LIST_COLUMNS = ["name", "assets", "councils", "kind", "retrieved", "licence", "attribution"]
+# On a terminal the attribution (long, and in `assetmap about`) would squeeze every column
+# to a few letters at 80 columns; the name is drawn whole, as `source` (never folded).
+TTY_COLUMNS = ["source", "assets", "councils", "retrieved", "licence"]
 
 
 @sources_app.callback(invoke_without_command=True)
@@ -39,9 +42,12 @@ def sources_list(
     if council:
         emit_records(sources.coverage(cat, source), fmt, columns=["council", "assets"])
         return
+    listed = sources.listing(cat)
+    if fmt == "table":
+        listed = [{**r, "source": r["name"]} for r in listed]
     emit_records(
-        sources.listing(cat), fmt, columns=[*LIST_COLUMNS, "title", "origin"],
-        table_columns=LIST_COLUMNS,
+        listed, fmt, columns=[*LIST_COLUMNS, "title", "origin"],
+        table_columns=LIST_COLUMNS, tty_columns=TTY_COLUMNS,
     )  # fmt: skip
 
 
