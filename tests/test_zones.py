@@ -153,3 +153,18 @@ def test_a_zone_file_far_from_the_search_is_flagged_even_with_quiet(cli, db, tmp
     zone.write_text(json.dumps({"type": "Polygon", "coordinates": [near_square]}))
     _, stderr = near(cli, db, "--avoid-zone", str(zone))
     assert "is this the place you meant" not in stderr
+
+
+def test_avoiding_bristol_means_the_city_of_bristol_council(cli, db_file):
+    # The council is 'Bristol, City of' in the ONS names; Avonmouth (BS11 9EN) is in it, 8.6 km
+    # from the GeoNames point of Bristol (a 7.1 km circle). Portishead (BS20 7HD) is in North
+    # Somerset. 'London' must not become the City of London council.
+    add(cli, db_file, "food-avonmouth", "BS11 9EN")
+    add(cli, db_file, "food-portishead", "BS20 7HD")
+    result = cli("--db", str(db_file), "near", "BS11 9EN", "--goal", "food", "--within", "15km",
+                 "--format", "json", "--avoid", "Bristol")  # fmt: skip
+    assert {r["id"] for r in json.loads(result.stdout)} == {"food-portishead"}
+    assert "council Bristol, City of" in result.stderr
+    result = cli("--db", str(db_file), "near", "EC1A 1BB", "--goal", "food",
+                 "--format", "json", "--avoid", "London")  # fmt: skip
+    assert "council City of London" not in result.stderr

@@ -7,6 +7,7 @@ and what it covers, even when it excludes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from assetmap.errors import InvalidValue, PlaceError
@@ -77,11 +78,11 @@ def _council_instead(where: str, place: Place) -> Place:
     a point that happens to share its name."""
     from assetmap.places.gazetteer import open_gazetteer
 
+    # 'Bristol' names 'Bristol, City of'; but 'London' is not 'City of London'.
     councils = [
-        c
-        for c in open_gazetteer().councils_named(where)
-        if c["name"].casefold() == where.casefold()
-    ]
+        c for c in open_gazetteer().councils_named(where)
+        if re.sub(r", (City|County) of$", "", c["name"]).casefold() == where.casefold()
+    ]  # fmt: skip
     if len(councils) != 1:
         return place
     c = councils[0]
