@@ -239,3 +239,14 @@ def test_accuracy_floor_in_a_partners_catalogue(tmp_path):
     for split in ("held_out", "all"):
         _n, top1, top3 = figures[split]
         assert top1 >= 0.80 and top3 >= 0.95, (split, top1, top3)
+
+
+def test_bad_and_odd_goal_text(cli, small, vocabulary):
+    bad = cli("--db", str(small), "near", HERE, "--goal", "   ", code=1)
+    assert "--goal: an empty goal" in bad.stderr and "Traceback" not in bad.stderr
+    assert targets(read("café culture", vocabulary)).get("community cafe") == 1.0
+    pasted = "He said he used to fish with his grandad. " * 200
+    found, result = near(cli, small, "--goal", pasted)
+    assert found[0]["id"] == "anglers"
+    note = next(ln for ln in result.stderr.splitlines() if "read as" in ln)
+    assert len(note) < 150 and "..." in note

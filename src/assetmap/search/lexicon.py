@@ -42,8 +42,14 @@ NEGATIONS = frozenset(_NEGATIONS.split())
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case words; an apostrophe joins ("men's" -> "mens", "doesn't" -> "doesnt")."""
-    return _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
+    """Lower-case words; an apostrophe joins ("men's" -> "mens", "doesn't" -> "doesnt");
+    accents are dropped ("café" -> "cafe")."""
+    text = text.lower().replace("'", "").replace("\u2019", "")
+    if not text.isascii():
+        import unicodedata
+
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _WORD.findall(text)
 
 
 def canon(text: str) -> str:

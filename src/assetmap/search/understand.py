@@ -153,8 +153,12 @@ def _vocabulary_phrases(vocabulary: list[goals_mod.Goal]) -> dict[str, tuple[goa
     return out
 
 
+MAX_WORDS = 60  # a pasted paragraph is read by its first 60 words
+MAX_SHOWN = 80  # and shown (in notes and why) by its first 80 characters
+
+
 def read(text: str, vocabulary: list[goals_mod.Goal]) -> Reading:
-    words = lexicon.tokens(text)
+    words = lexicon.tokens(text)[:MAX_WORDS]
     n = len(words)
     taken = [False] * n
     parts: list[tuple[int, Part]] = []  # (position, part), sorted by position at the end
@@ -273,7 +277,10 @@ def read(text: str, vocabulary: list[goals_mod.Goal]) -> Reading:
     for span in sorted(read_spans | ({" ".join(words)} if n > 1 else set())):
         parts.append((n, Part(span, "tag", [(span, LITERAL)])))
     parts.sort(key=lambda p: p[0])
-    return Reading(" ".join(text.split()), [p for _i, p in parts], vocabulary)
+    shown = " ".join(text.split())
+    if len(shown) > MAX_SHOWN:
+        shown = shown[: MAX_SHOWN - 3].rstrip() + "..."
+    return Reading(shown, [p for _i, p in parts], vocabulary)
 
 
 def _best(targets: list[tuple[str, float]]) -> list[tuple[str, float]]:
