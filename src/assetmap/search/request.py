@@ -84,7 +84,9 @@ def run(
     if sort not in ("score", "distance"):
         raise InvalidValue(f"--sort: '{sort}' is not one of score, distance")
     if any(not g.strip() for g in goals):
-        raise InvalidValue("--goal: an empty goal; say what the person wants, e.g. --goal 'get fit'")
+        raise InvalidValue(
+            "--goal: an empty goal; say what the person wants, e.g. --goal 'get fit'"
+        )
     time_notes: list[str] = []
     found = find_place(place)
     filters = build_filters(find_place, centre=found, notes=time_notes, **options)

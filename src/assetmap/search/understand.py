@@ -124,7 +124,8 @@ class Reading:
                 rows.append({
                     "phrase": self.text, "words": part.words, "read_as": target.lstrip("@"),
                     "kind": "goal" if target.startswith("@") else "tag or category",
-                    "weight": round(weight, 3), "reason": part.source,
+                    "weight": round(weight, 3),
+                    "reason": "a tag or category named as typed" if part.source == "tag" else part.source,
                 })  # fmt: skip
         return rows
 
