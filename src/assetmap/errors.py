@@ -69,3 +69,28 @@ class InvalidRecord(InvalidValue):
 
 class CaseworkError(AssetmapError):
     """The casework file or its key cannot be used (too readable, missing key, another key)."""
+
+
+QUOTE_LIMIT = 80  # characters of a quoted value a message repeats
+LINE_LIMIT = 2000  # and of any one line of a message
+
+
+def readable(text: str) -> str:
+    """Messages quote the value they are about; a huge cell (one import had a 50 MB one) is
+    cut to QUOTE_LIMIT characters and an ellipsis, so the message stays one readable line."""
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    import re
+
+    lines = []
+    for line in text.split("\n"):
+        if len(line) > QUOTE_LIMIT:
+            line = re.sub(
+                rf"'([^'\n]{{{QUOTE_LIMIT + 1},}})'",
+                lambda m: f"'{m.group(1)[:QUOTE_LIMIT]}…'",
+                line,
+            )
+        if len(line) > LINE_LIMIT:
+            line = f"{line[: LINE_LIMIT // 2]}…{line[-LINE_LIMIT // 2 :]}"
+        lines.append(line)
+    return "\n".join(lines)

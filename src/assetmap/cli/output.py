@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from assetmap.errors import readable  # messages quote at most QUOTE_LIMIT characters of a value
+
 FORMATS = ("table", "json", "csv", "ndjson")
 
 
@@ -25,31 +27,6 @@ def stderr_is_tty() -> bool:
 
 def color_allowed(stream) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-
-QUOTE_LIMIT = 80  # characters of a quoted value a message repeats
-LINE_LIMIT = 2000  # and of any one line of a message
-
-
-def readable(text: str) -> str:
-    """Messages quote the value they are about; a huge cell (one import had a 50 MB one) is
-    cut to QUOTE_LIMIT characters and an ellipsis, so the message stays one readable line."""
-    if len(text) <= QUOTE_LIMIT:
-        return text
-    import re
-
-    lines = []
-    for line in text.split("\n"):
-        if len(line) > QUOTE_LIMIT:
-            line = re.sub(
-                rf"'([^'\n]{{{QUOTE_LIMIT + 1},}})'",
-                lambda m: f"'{m.group(1)[:QUOTE_LIMIT]}…'",
-                line,
-            )
-        if len(line) > LINE_LIMIT:
-            line = f"{line[: LINE_LIMIT // 2]}…{line[-LINE_LIMIT // 2 :]}"
-        lines.append(line)
-    return "\n".join(lines)
 
 
 class Messages:

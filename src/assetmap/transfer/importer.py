@@ -17,7 +17,7 @@ from assetmap.catalogue import ownership
 from assetmap.catalogue.models import COLUMNS, Asset, make_id
 from assetmap.catalogue.store import asset_from_db
 from assetmap.catalogue.vocab import PARTNERSHIP_FIELDS
-from assetmap.errors import InvalidRecord, InvalidValue, PlaceError
+from assetmap.errors import InvalidRecord, InvalidValue, PlaceError, readable
 from assetmap.transfer import csvio, safecsv
 from assetmap.transfer.problems import RowProblem
 
@@ -154,7 +154,8 @@ class Rejects:
             self._writer = safecsv.writer(self._fh, delimiter=self.dialect.delimiter)
             self._writer.writerow([*self.header, "error"])
         cells = [raw.get(h) or "" for h in self.header]
-        self._writer.writerow([*cells, "; ".join(f"{p.column}: {p.message}" if p.column else p.message for p in errors)])  # fmt: skip
+        error = "; ".join(f"{p.column}: {p.message}" if p.column else p.message for p in errors)
+        self._writer.writerow([*cells, readable(error)])  # a huge cell is not repeated whole
         self.count += 1
 
     def close(self) -> None:
