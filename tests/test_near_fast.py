@@ -304,3 +304,28 @@ def test_rings_do_not_stop_before_a_partner_the_boost_lifts_into_the_top(conn):
     assert out.results[0].row["id"] == "partner"
     only = assert_same(conn, engine.Query(place, filters=engine.Filters(partners_only=True), today=TODAY))  # fmt: skip
     assert [r.row["id"] for r in only.results] == ["partner"]
+
+
+def test_a_goal_in_own_words_stops_early_unless_a_stronger_match_lies_further_out(conn):
+    """ "used to fish" meets a walking group loosely and a fishing club clearly. With only
+    walkers about, the rings stop early (no asset here could meet it clearly); a fishing club
+    400 m out, its strong term second among its tags, still comes first."""
+    lat, lon = 52.0, -1.5
+    rows = []
+    for i in range(40):
+        p = offset(lat, lon, 0.03 * (i / 40) ** 0.5 + (2.0 if i >= 30 else 0), i * 137.5)
+        rows.append((f"w{i:02d}", f"Walkers {i}", "walking group", "walking", "", *p, "free",
+                     "active", "2026-10-01", "", "any", None, None, "yes", "no", "no", "", "",
+                     "", "2026-01-01", "2026-01-01", ""))  # fmt: skip
+    fill(conn, rows)
+    place = Place("p", lat, lon, "coordinates", 0.0, "", "coordinates", "p")
+    q = engine.Query(place, goals=["used to fish"], limit=5, today=TODAY)
+    out = assert_same(conn, q)
+    assert not out.complete
+    fishing = offset(lat, lon, 0.4, 45)
+    rows.append(("fish", "Anglers", "community centre", "books;fishing", "", *fishing, "paid",
+                 "active", "2019-01-01", "", "any", None, None, "yes", "no", "no", "", "", "",
+                 "2026-01-01", "2026-01-01", ""))  # fmt: skip
+    fill(conn, rows)
+    out = assert_same(conn, q)
+    assert out.results[0].row["id"] == "fish"

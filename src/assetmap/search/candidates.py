@@ -64,3 +64,18 @@ def rings(
         most = max(2.0, min(8.0, (_RING_ROWS / max(read, 1)) ** 0.5))
         inner2 = r2
         flat_km = min(flat_km * max(2.0, min(wanted or 2.0, most)), outer)
+
+
+def circle_terms(
+    conn, lat: float, lon: float, radius_km: float, extra_sql: str, params: list
+) -> list[tuple[str, str]]:
+    """The distinct (tags, category) pairs of the assets the rings out to radius_km would
+    read: what any of them could match a goal with."""
+    box = bbox(lat, lon, radius_km)
+    circle = circle_prefilter(lat, lon, box, radius_km)
+    sql = _BOX if circle is None else f"{_BOX} AND {_FLAT} <= ?"
+    values = [*box] if circle is None else [*box, *circle]
+    select = (
+        "SELECT DISTINCT a.tags, a.category FROM assets_rtree r JOIN assets a ON a.pk = r.pk WHERE "
+    )
+    return conn.execute(select + sql + extra_sql, [*values, *params]).fetchall()

@@ -18,7 +18,7 @@ from assetmap.errors import InvalidValue
 from assetmap.places.distance import HAVERSINE_MARGIN, distance_km, haversine_km
 from assetmap.places.resolve import Place
 from assetmap.search import goals as goals_mod
-from assetmap.search.candidates import rings
+from assetmap.search.candidates import circle_terms, rings
 from assetmap.search.strength import CLEAR, level
 
 STALE_AFTER_DAYS = 365
@@ -402,6 +402,7 @@ def near(conn, q: Query) -> Outcome:
     fresh_since = (q.today - dt.timedelta(days=STALE_AFTER_DAYS)).isoformat()
     by_distance = q.sort == "distance"
     best_points = _best_goal_points(known_goals, readings, free_goals)
+    read_terms = False
     # The partner boost raises the bound only where some asset further out could have it.
     boost_possible = not by_distance and (f.partners_only or _any_partner(conn))
     kept, excluded = [], []
@@ -448,6 +449,13 @@ def near(conn, q: Query) -> Outcome:
         if q.complete or len(worst_top) < limit or floor_km == math.inf:
             continue
         ceiling = -floor_km if by_distance else _ceiling(q, floor_km, best_points, boost_possible)
+        if worst_top[0] <= ceiling and readings and not by_distance and not read_terms:
+            # A reading's strongest term (often the phrase itself) may be on no asset here:
+            # bound each reading by the terms the circle's assets do carry (one SQL pass).
+            read_terms = True
+            present = circle_terms(conn, plat, plon, radius, extra_sql, params)
+            best_points = _best_goal_points(known_goals, readings, free_goals, present)
+            ceiling = _ceiling(q, floor_km, best_points, boost_possible)
         if worst_top[0] > ceiling:
             complete = False
             break
@@ -543,12 +551,20 @@ def _score(
     )  # fmt: skip
 
 
-def _best_goal_points(known_goals, readings, free_goals) -> float:
+def _best_goal_points(known_goals, readings, free_goals, present=None) -> float:
     """The most goal points an asset can earn for this query: a vocabulary goal or a
     full-text match at full strength, a reading at its strongest term (a phrase read only
-    loosely can never be met clearly)."""
+    loosely can never be met clearly). With `present`, the (tags, category) pairs of the
+    assets that could be found, a reading at the strongest of them it meets."""
     tenths = 10 * (len(known_goals) + len(free_goals))
-    return LEVEL_POINTS * (tenths + sum(level(r.best()) for r in readings))
+    if present is None:
+        return LEVEL_POINTS * (tenths + sum(level(r.best()) for r in readings))
+    # meets() takes the strongest of an asset's terms, so the strongest over all the assets
+    # is what it gives for all their terms at once.
+    terms = {t for tags, _category in present for t in tags.split(";") if t}
+    terms.update(category for _tags, category in present)
+    best = (r.meets(sorted(terms), "")[0] for r in readings)
+    return LEVEL_POINTS * (tenths + sum(level(b) for b in best))
 
 
 def _ceiling(q: Query, distance: float, best_points: float, partner: bool) -> float:
