@@ -372,6 +372,31 @@ def test_backup_copies_the_casework_only_when_asked(desk, tmp_path):
     assert REF.encode() not in copy.read_bytes()
 
 
+def test_a_killed_casework_backup_leaves_no_copy_behind(desk, tmp_path):
+    """A backup killed mid-copy leaves its temp file (person data that forget and purge cannot
+    reach); the next backup into that folder removes it."""
+    import socket
+    import time
+
+    desk("intro", "add", "gym-a", "--case", REF)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    gone = subprocess.Popen(["true"])  # a process id that has ended
+    gone.wait()
+    host = "".join(ch for ch in socket.gethostname() if ch.isalnum())[:24]
+    left = [
+        folder / f".assetmap-casework-{gone.pid}-{host}-0123abcd",  # what a killed run leaves
+        folder / ".assetmap-casework-k3j_9x0q",  # the naming before, a day old
+    ]
+    for path in left:
+        path.write_bytes(b"a copy of the casework")
+    day_old = time.time() - 25 * 3600
+    os.utime(left[1], (day_old, day_old))
+    desk("backup", "--casework", str(folder / "cases.db"))
+    assert sorted(p.name for p in folder.iterdir()) == ["cases.db"]
+    assert mode(folder / "cases.db") == 0o600
+
+
 def test_backup_casework_without_a_casework_file_says_so(desk, tmp_path):
     one_line_error(desk("backup", "--casework", str(tmp_path / "x.db"), code=1), "no casework")
 

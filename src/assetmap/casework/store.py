@@ -67,13 +67,15 @@ class Casework:
             raise _error(self.path, exc) from None
 
     def backup(self, target: Path) -> None:
-        """A consistent copy, mode 0600, written beside the target and moved into place."""
-        import tempfile
+        """A consistent copy, mode 0600, written beside the target and moved into place. The
+        temp file is named so that the next run into that folder removes it if this process is
+        killed: a stray copy of casework is person data that forget and purge cannot reach."""
+        from assetmap import tempfiles
 
         target = target.expanduser().resolve()
         if not target.parent.is_dir():
             raise CaseworkError(f"the directory {target.parent} does not exist")
-        fd, tmp = tempfile.mkstemp(prefix=".assetmap-casework-", dir=target.parent)
+        fd, tmp = tempfiles.create(target.parent, "casework", private=True)
         try:
             make_private(fd)
             os.close(fd)
@@ -83,9 +85,9 @@ class Casework:
                     self.conn.backup(dest)
             finally:
                 dest.close()
-            os.replace(tmp, target)
+            tempfiles.replace(tmp, target, private=True)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tempfiles.remove(tmp)
             raise
 
     def close(self) -> None:
