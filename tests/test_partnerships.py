@@ -473,3 +473,21 @@ def test_near_partners_only_and_why(cli, db_file):
     # Nothing to show is not an error.
     cli(*db, "edit", "partner-gym", "--partnership-status", "lapsed")
     assert _near(cli, db, "--partners-only") == []
+
+
+def test_a_logged_contact_survives_reimporting_the_sheet_it_came_from(cli, db_file, tmp_path):
+    """The partnership manager's own sheet is imported nightly; `partners log` moved the dates
+    since. Like an `edit`, the logged dates are local changes the re-import keeps."""
+    db = ["--db", str(db_file)]
+    sheet = tmp_path / "partners.csv"
+    sheet.write_text(
+        "name,category,postcode,partnership_status,last_contact,next_contact\n"
+        "Canal Walkers,walking group,M15 4QP,partner,2026-09-01,2026-10-01\n"
+    )
+    cli(*db, "import", str(sheet))
+    [asset] = json.loads(cli(*db, "list", "--format", "json").stdout)
+    cli(*db, "partners", "log", asset["id"], "--on", "2026-11-20", "--next", "2027-02-01")
+    again = cli(*db, "import", str(sheet))
+    shown = json.loads(cli(*db, "show", asset["id"], "--format", "json").stdout)
+    assert shown["last_contact"] == "2026-11-20" and shown["next_contact"] == "2027-02-01"
+    assert "kept your next_contact" in again.stderr

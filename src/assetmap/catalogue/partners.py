@@ -110,11 +110,15 @@ def log_contact(
             ).days
             gap = previous if previous > 0 else gap
         following = day + dt.timedelta(days=gap)
+    from assetmap.catalogue import ownership
+
     with cat.transaction() as conn:
         conn.execute(
             "UPDATE assets SET last_contact = ?, next_contact = ? WHERE id = ?",
             (day.isoformat(), following.isoformat(), asset_id),
         )
+        # Local changes, as an `edit` is: re-importing the sheet they came from keeps them.
+        ownership.mark(conn, asset_id, ["last_contact", "next_contact"], ownership.EDIT)
     return day.isoformat(), following.isoformat()
 
 
