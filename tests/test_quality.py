@@ -96,3 +96,31 @@ def test_stale_with_an_age_too_large_gets_one_line_not_a_traceback(cli, db_file)
     result = cli("--db", str(db_file), "stale", "--older-than", "99999999999d", code=1)
     assert "'99999999999d' is more than 100 years" in result.stderr
     assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr
+
+
+def test_stale_on_a_new_catalogue_lists_the_teams_own_not_every_bundled_library(cli, tmp_path):
+    # The README's Monday cron line mailed all 7,600 bundled open-data assets every week: none
+    # is ever verified here until someone takes one on. They are left out, and stderr says so.
+    db = ["--db", str(tmp_path / "c.db")]
+    cli(*db, "init", "--no-examples")
+    f = tmp_path / "partners.csv"
+    f.write_text("name,category,postcode,verified_on\nOur Gym,gym,M1 1AD,2020-01-01\n")
+    cli(*db, "import", str(f))
+    listed = json.loads(cli(*db, "list", "--format", "json", "--limit", "500").stdout)
+    some_library = next(a for a in listed if a["status"] == "active" and not a["verified_on"])
+
+    result = cli(*db, "stale", "--format", "json")
+    assert {r["name"] for r in json.loads(result.stdout)} == {"Our Gym"}
+    assert "bundled open data" in result.stderr and "--include-bundled" in result.stderr
+
+    everything = json.loads(cli(*db, "stale", "--format", "json", "--include-bundled").stdout)
+    assert len(everything) > 5000
+
+    # Once the team verifies a bundled asset it is theirs to keep up to date.
+    cli(*db, "verify", some_library["id"], "--on", "2020-02-01")
+    names = {r["id"] for r in json.loads(cli(*db, "stale", "--format", "json").stdout)}
+    assert some_library["id"] in names
+
+    # --source picks sources, bundled ones included.
+    only = json.loads(cli(*db, "stale", "--format", "json", "--source", "partners").stdout)
+    assert [r["name"] for r in only] == ["Our Gym"]

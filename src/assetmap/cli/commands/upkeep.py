@@ -20,22 +20,42 @@ def stale(
     include_closed: Annotated[
         bool, typer.Option("--include-closed", help="List closed assets too.")
     ] = False,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Only assets from this source (repeat for more)."),
+    ] = None,
+    include_bundled: Annotated[
+        bool,
+        typer.Option(
+            "--include-bundled",
+            help="Also list bundled open data (libraries, sports sites) nobody has verified yet.",
+        ),
+    ] = False,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Assets not verified within the limit (or never), oldest first, with contact details."""
+    """Assets not verified within the limit (or never), oldest first, with contact details.
+
+    Bundled open data that nobody here has verified yet is left out unless --include-bundled
+    or --source names it; once verified, an asset is listed when it falls due like any other."""
     import datetime as dt
 
     from assetmap.catalogue import quality
 
     fmt = check_format(fmt)
     state = get_state(ctx)
-    rows = quality.stale(
-        state.catalogue(), older_than, dt.date.today(), include_closed=include_closed, area=area
-    )
+    rows, left_out = quality.stale(
+        state.catalogue(), older_than, dt.date.today(), include_closed=include_closed, area=area,
+        sources=[" ".join(s.split()) for s in source or []], include_bundled=include_bundled,
+    )  # fmt: skip
     columns = ["id", "name", "verified_on", "phone", "email", "website", "area", "status"]
     if rows or fmt != "table":
         emit_records(rows, fmt, columns=columns)
     state.messages.info(f"stale: {len(rows)} assets not verified within {older_than}")
+    if left_out:
+        state.messages.info(
+            f"stale: left out {left_out:,} never-verified assets from bundled open data "
+            "(--include-bundled lists them)"
+        )
     if fail_if_any and rows:
         raise typer.Exit(1)
 
