@@ -168,3 +168,42 @@ def test_avoiding_bristol_means_the_city_of_bristol_council(cli, db_file):
     result = cli("--db", str(db_file), "near", "EC1A 1BB", "--goal", "food",
                  "--format", "json", "--avoid", "London")  # fmt: skip
     assert "council City of London" not in result.stderr
+
+
+def test_plan_refuses_a_place_inside_an_avoided_zone(cli, tmp_path):
+    # A plan is made from ids the practitioner copies: one from a search without --avoid, or
+    # typed by hand, must not put a place the licence forbids on the person's page.
+    db = tmp_path / "c.db"
+    cli("--db", str(db), "init", "--empty")
+    for asset_id in ("food-m16-7aa", "food-m1-3ab"):
+        add(cli, db, asset_id, ASSETS[asset_id][0])
+    refused = cli("--db", str(db), "plan", "food-m1-3ab", "food-m16-7aa", "--from", FROM,
+                  "--avoid", "M16", "--format", "md", code=1)  # fmt: skip
+    assert refused.stdout == ""
+    assert "food-m16-7aa" in refused.stderr and "inside avoided zone M16" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    kept = cli("--db", str(db), "plan", "food-m1-3ab", "--from", FROM, "--avoid", "M16",
+               "--format", "md")  # fmt: skip
+    assert "food-m1-3ab" in kept.stdout or "food-m1-3ab" in kept.stdout.lower()
+    assert "M16" in kept.stderr  # where the zone landed, as near says
+
+
+def test_plan_refuses_a_place_it_cannot_check_against_an_avoided_zone(cli, tmp_path):
+    db = tmp_path / "c.db"
+    cli("--db", str(db), "init", "--empty")
+    # A phone-only service (open data can hold one); `add` always places an asset.
+    from assetmap.catalogue.models import Asset
+    from assetmap.catalogue.store import open_catalogue
+
+    cat = open_catalogue(db, seed=False)
+    cat.write([Asset(id="nowhere", name="Nowhere", category="foodbank", phone="0800 000")])
+    cat.close()
+    refused = cli("--db", str(db), "plan", "nowhere", "--from", FROM, "--avoid", "M16", code=1)
+    assert "nowhere" in refused.stderr and "no position" in refused.stderr
+    assert refused.stdout == "" and "Traceback" not in refused.stderr
+    # Without a zone the plan lists it (as before), undrawn.
+    assert (
+        "Nowhere"
+        in cli("--db", str(db), "plan", "nowhere", "--from", FROM, "--format", "md").stdout
+    )

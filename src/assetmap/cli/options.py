@@ -122,3 +122,19 @@ def with_field_options(*, required: tuple[str, ...] = (), exclude: tuple[str, ..
         return wrapper
 
     return decorate
+
+
+# Exclusion zones: the same options, and so the same rules, for `near` and `plan`.
+AvoidOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--avoid", help="Exclusion zone PLACE or PLACE@RADIUS, e.g. 'B6 4@1.5km' (repeatable)."
+    ),
+]
+AvoidZoneOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--avoid-zone",
+        help="Exclusion zone as a GeoJSON Polygon/MultiPolygon file (repeatable).",
+    ),
+]

@@ -16,7 +16,8 @@ ONE_PAGE = 3
 
 def make_plan(catalogue, gazetteer, find_place, refs: list[str], from_text: str, *,
               made_on: dt.date, by: str = "", show_from: bool = False,
-              warn=lambda text: None, went_with: dict | None = None) -> model.Plan:  # fmt: skip
+              warn=lambda text: None, went_with: dict | None = None,
+              zones: list = ()) -> model.Plan:  # fmt: skip
     refs = list(dict.fromkeys(r.strip() for r in refs if r.strip()))
     if not refs:
         raise InvalidValue("give the ids (or refs) of the places to put in the plan")
@@ -27,6 +28,19 @@ def make_plan(catalogue, gazetteer, find_place, refs: list[str], from_text: str,
         asset = catalogue.find(ref)
         if asset.status == "closed":
             raise InvalidValue(f"{asset.id} ({asset.name}) is closed; leave it out of the plan")
+        if zones and (asset.lat is None or asset.lon is None):
+            raise InvalidValue(
+                f"{asset.id} ({asset.name}) has no position, so it cannot be checked against "
+                "the avoided zones; check it by hand, or leave it out of the plan"
+            )
+        for zone in zones:
+            # The same test as near's: by postcode district/sector or council where the zone
+            # is one, else by the point.
+            if zone.contains(asset.lat, asset.lon, asset.postcode or "", asset.area or ""):
+                raise InvalidValue(
+                    f"{asset.id} ({asset.name}) is inside avoided zone {zone.label}; "
+                    "leave it out of the plan"
+                )
         if any(a.id == asset.id for a in assets):
             continue
         assets.append(asset)

@@ -12,7 +12,7 @@ from assetmap.cli.commands import (
     RESULT_TTY_COLUMNS,
     add_table_cells,
 )
-from assetmap.cli.options import ResultFormatOpt
+from assetmap.cli.options import AvoidOpt, AvoidZoneOpt, ResultFormatOpt
 from assetmap.cli.output import emit_records
 
 NEAR_TABLE_COLUMNS = ["ref", "name", "category", "distance_km", "contact", "why", "id"]
@@ -132,19 +132,8 @@ def near(
     capital: Annotated[
         Repeat, typer.Option("--capital", help="bonding, bridging or linking (repeatable).")
     ] = None,
-    avoid: Annotated[
-        Repeat,
-        typer.Option(
-            "--avoid", help="Exclusion zone PLACE or PLACE@RADIUS, e.g. 'B6 4@1.5km' (repeatable)."
-        ),
-    ] = None,
-    avoid_zone: Annotated[
-        Repeat,
-        typer.Option(
-            "--avoid-zone",
-            help="Exclusion zone as a GeoJSON Polygon/MultiPolygon file (repeatable).",
-        ),
-    ] = None,
+    avoid: AvoidOpt = None,
+    avoid_zone: AvoidZoneOpt = None,
     include_closed: Annotated[
         bool,
         typer.Option("--include-closed", help="Show closed and temporarily closed assets too."),

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import app, get_state
+from assetmap.cli.options import AvoidOpt, AvoidZoneOpt
 
 PLAN_EXAMPLES = """\b
 Examples:
@@ -58,11 +59,15 @@ def plan(
             "casework file; needs its key). The reference itself is not printed.",
         ),
     ] = None,
+    avoid: AvoidOpt = None,
+    avoid_zone: AvoidZoneOpt = None,
 ) -> None:
     """A one-page plan for the person: for each place, when, where, how far, who to contact.
 
     The person's full postcode and exact point are never written, unless --show-from: the map
-    draws their postcode sector's area instead. The plan holds no case reference."""
+    draws their postcode sector's area instead. The plan holds no case reference.
+    With --avoid/--avoid-zone (the person's licence conditions), a place inside a zone is
+    refused, as near would leave it out."""
     import datetime as dt
 
     from assetmap.catalogue.models import parse_date
@@ -72,10 +77,19 @@ def plan(
     state = get_state(ctx)
     made_on = parse_date(on) if on else dt.date.today()
     went_with = _went_with(ctx, case) if case else None
+    zones = []
+    if avoid or avoid_zone:
+        from assetmap.search.avoid import build_zones
+
+        state.gazetteer()
+        zones = build_zones(
+            avoid or [], avoid_zone or [], state.find_place,
+            report=lambda text, loud: state.messages.info(text, even_if_quiet=loud),
+        )  # fmt: skip
     built = make.make_plan(
         state.catalogue(), state.gazetteer(), state.find_place, refs, from_,
         made_on=made_on, by=by, show_from=show_from, warn=state.messages.warn,
-        went_with=went_with,
+        went_with=went_with, zones=zones,
     )  # fmt: skip
     text = make.render(built, fmt)
     if out:
