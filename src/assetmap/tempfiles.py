@@ -79,11 +79,9 @@ def sweep(folder: Path) -> list[str]:
         m = _NAME.fullmatch(entry.name)
         if not (m or _OLD_NAME.fullmatch(entry.name)) or not _stale(m, entry, host, now):
             continue
-        try:
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove
             os.unlink(entry.path)
             removed.append(entry.name)
-        except OSError:
-            pass  # gone already, or not ours to remove
     return removed
 
 

@@ -15,7 +15,6 @@ from assetmap.errors import InvalidValue
 
 MAX_BYTES = 64 * 1024 * 1024  # a council boundary is a few MB; more is not a zone file
 MAX_DEPTH = 20  # collections inside collections; GeoJSON itself needs 3
-AREA_TYPES = ("Polygon", "MultiPolygon")
 OTHER_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString")
 
 Ring = list[tuple[float, float]]  # (lon, lat) pairs

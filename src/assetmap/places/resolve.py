@@ -7,6 +7,7 @@ source answered. Nothing here imports geopy: online geocoders live in geocoders.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from assetmap.errors import PlaceError
@@ -267,11 +268,9 @@ def _qualified(candidates: list, qualifier: str, gaz: Gazetteer) -> list:
     areas = [(p["lat"], p["lon"], p["radius_km"]) for p in gaz.places_named(qualifier)]
     areas += [(c["lat"], c["lon"], c["radius_km"]) for c in gaz.councils_named(qualifier)]
     if postcodes.is_outcode(qualifier) or postcodes.as_sector(qualifier):
-        try:
+        with contextlib.suppress(PlaceError):
             p = resolve(qualifier, gaz)
             areas.append((p.lat, p.lon, p.radius_km))
-        except PlaceError:
-            pass
     return [
         c for c in candidates
         if any(distance_km(lat, lon, c["lat"], c["lon"]) <= r + NEXT_TO_KM for lat, lon, r in areas)

@@ -84,10 +84,7 @@ def read_rows(fp: BinaryIO, encoding: str, dialect) -> Iterator[dict]:
         )
         yield from rows
     except UnicodeError as exc:
-        raise InvalidValue(
-            f"the file is not {encoding} ({getattr(exc, 'reason', exc)}); pass --encoding, "
-            "e.g. --encoding cp1252"
-        ) from None
+        raise _not_in(encoding, exc) from None
     except csv.Error as exc:
         raise InvalidValue(f"the file is not readable CSV ({exc})") from None
 
@@ -98,13 +95,17 @@ def header(fp: BinaryIO, encoding: str, dialect) -> list[str]:
     try:
         first = next(csv.reader(text, dialect=dialect), [])
     except UnicodeError as exc:
-        raise InvalidValue(
-            f"the file is not {encoding} ({getattr(exc, 'reason', exc)}); pass --encoding, "
-            "e.g. --encoding utf-8 or --encoding cp1252"
-        ) from None
+        raise _not_in(encoding, exc) from None
     except csv.Error as exc:
         raise InvalidValue(f"could not read the header row ({exc})") from None
     finally:
         text.detach()
     fp.seek(0)
     return first
+
+
+def _not_in(encoding: str, exc: UnicodeError) -> InvalidValue:
+    return InvalidValue(
+        f"the file is not {encoding} ({getattr(exc, 'reason', exc)}); pass --encoding, "
+        "e.g. --encoding utf-8 or --encoding cp1252"
+    )

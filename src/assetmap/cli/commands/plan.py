@@ -81,7 +81,6 @@ def plan(
     if avoid or avoid_zone:
         from assetmap.search.avoid import build_zones
 
-        state.gazetteer()
         zones = build_zones(
             avoid or [], avoid_zone or [], state.find_place,
             report=lambda text, loud: state.messages.info(text, even_if_quiet=loud),
