@@ -289,6 +289,18 @@ def test_errors_quote_a_huge_cell_cut_to_a_readable_length(cli, db_file, tmp_pat
     assert "…" in result.stderr
 
 
+def test_an_error_quoting_a_value_with_a_line_break_stays_one_line(cli, db_file):
+    # Found by the near fuzz test: `--within $'\n'` printed "Error: '" and "' is not a
+    # distance ..." on two lines, so a cron mail's last line was not the error.
+    cli("--db", str(db_file), "locate", "M1 1AD")  # the gazetteer's one-time note, out of the way
+    for value in ("\n", "five\r\nkm", "\x1b[31mred"):
+        result = cli("--db", str(db_file), "near", "M1 1AD", "--within", value, code=1)
+        lines = result.stderr.strip().split("\n")
+        assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+        assert "\r" not in result.stderr and "\x1b" not in result.stderr
+        assert "is not a distance" in lines[0]
+
+
 def test_a_dry_run_writes_no_rejects_file(cli, db_file, tmp_path):
     feed = tmp_path / "f.csv"
     feed.write_text("name,category,postcode\nGood,gym,M1 1AD\nBad,nope,M1 1AD\n")

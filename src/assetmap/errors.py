@@ -94,3 +94,13 @@ def readable(text: str) -> str:
             line = f"{line[: LINE_LIMIT // 2]}…{line[-LINE_LIMIT // 2 :]}"
         lines.append(line)
     return "\n".join(lines)
+
+
+# Control characters and line separators, shown as escapes ('\n', '\x1b'): a value quoted in a
+# message cannot break it over lines or send a terminal escape.
+_CONTROLS = {i: ascii(chr(i))[1:-1] for i in (*range(32), *range(127, 160), 0x2028, 0x2029)}
+
+
+def one_line(text: str) -> str:
+    """An error or warning as one line, whatever the value it quotes holds."""
+    return text.translate(_CONTROLS)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from assetmap.errors import readable  # messages quote at most QUOTE_LIMIT characters of a value
+from assetmap.errors import one_line, readable  # quoted values: cut short, kept on one line
 
 FORMATS = ("table", "json", "csv", "ndjson")
 
@@ -41,10 +41,10 @@ class Messages:
 
     def warn(self, text: str) -> None:
         if not self.quiet:
-            print(f"warning: {readable(text)}", file=sys.stderr)
+            print(f"warning: {one_line(readable(text))}", file=sys.stderr)
 
     def error(self, text: str) -> None:
-        print(f"Error: {readable(text)}", file=sys.stderr)
+        print(f"Error: {one_line(readable(text))}", file=sys.stderr)
 
 
 def _cell(value: Any) -> str:
