@@ -9,7 +9,10 @@ Output (see NOTICE there for licences):
   lzma packs to about 6 MB;
 - sectors.csv, districts.csv, councils.csv, places.csv: the small tables, with each sector's,
   town's and locality's council found by point-in-polygon against the council boundaries;
-  places.csv adds neighbourhoods named in the addresses of open lists of libraries and food
+  places.csv adds the names of the May 2025 electoral wards (scripts/data/ons_wards_2025.csv,
+  from scripts/extract_wards.py) and of the census areas the House of Commons Library names
+  (scripts/data/hcl_msoa_names_2021.csv, from scripts/extract_msoa_names.py), and of their
+  parts ('Hanley Park, Joiner's Square & Shelton' names Shelton), neighbourhoods named in the addresses of open lists of libraries and food
   banks (../shared/data/assets), and GeoNames' shortenings of town names.
 """
 
@@ -27,6 +30,8 @@ from collections import defaultdict
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "assetmap" / "data" / "gazetteer"
+WARDS = Path(__file__).resolve().parent / "data" / "ons_wards_2025.csv"
+MSOAS = Path(__file__).resolve().parent / "data" / "hcl_msoa_names_2021.csv"
 
 
 def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
@@ -211,6 +216,75 @@ def neighbourhoods(
     return rows
 
 
+# Parts of area names that are not places anyone names ('Driffield and Rural').
+_GENERIC_PART = re.compile(
+    r"(north|south|east|west|north east|north west|south east|south west|central|centre|"
+    r"town|town centre|city centre|rural|coastal|villages?|wards?|and|the)",
+)
+_DIRECTION = re.compile(r"^(.+?) (north|south|east|west|north east|north west|south east|south west|central)$", re.I)  # fmt: skip
+
+
+def area_names(name: str) -> list[str]:
+    """The place names an area's name gives: itself (when it has no comma or slash), each of
+    its parts, and each part without a compass point. 'Hanley Park, Joiner's Square & Shelton'
+    gives Hanley Park, Joiner's Square and Shelton; 'Grangetown North' gives itself and
+    Grangetown; 'Craigentinny/Duddingston' gives both."""
+    parts = [p.strip() for p in re.split(r"\s*(?:,|&|/|\band\b)\s*", name) if p.strip()]
+    names = [name] if not re.search(r"[,/]", name) else []
+    names += parts if len(parts) > 1 else []
+    names += [m.group(1) for n in list(names) if (m := _DIRECTION.match(n))]
+    return [n for n in dict.fromkeys(names) if not _GENERIC_PART.fullmatch(key(n))]
+
+
+# An area at most this far across from its point is a neighbourhood, placed better by its
+# own centre than by a GeoNames locality at a postcode district's centre.
+COMPACT_KM = 3.0
+
+
+def area_places(place_rows: list[list], country_of: dict[str, str]) -> list[list]:
+    """Place rows for the names of wards (May 2025, ONS) and of census areas (MSOA 2021, as the
+    House of Commons Library names them), each at its area's point with a radius that covers
+    the whole area. One name from several areas of a council within 5 km of each other
+    ('Moss Side' from the ward, 'Moss Side West' and '... & Moss Side East') is one place that
+    covers them all. A town of the same name nearby already answers for it. A GeoNames
+    locality of the same name nearby (placed at a postcode district's centre) is replaced by
+    a compact area, and kept over a large rural one. Returns the rows to keep, with the new
+    ones."""
+    found: dict[tuple[str, str], list] = defaultdict(list)
+    for path, kind in ((WARDS, "ward"), (MSOAS, "area")):
+        for r in read_csv(path):
+            for name in area_names(r["name"]):
+                welsh = r["name_welsh"] if name == r["name"] else ""
+                found[(key(name), r["council"])].append((name, float(r["lat"]), float(r["lon"]), float(r["extent_km"]), welsh, kind))  # fmt: skip
+    by_key = defaultdict(list)
+    for i, row in enumerate(place_rows):
+        by_key[key(row[0])].append(i)
+    superseded, rows, counts = set(), [], defaultdict(int)
+    for (k, council), pts in found.items():
+        groups: list[list] = []
+        for p in sorted(pts, key=lambda p: p[5] != "ward"):  # a ward's own name leads
+            group = next((g for g in groups if km(p[1], p[2], g[0][1], g[0][2]) < 5), None)
+            (group.append(p) if group else groups.append([p]))
+        for g in groups:
+            lat = sum(p[1] for p in g) / len(g)
+            lon = sum(p[2] for p in g) / len(g)
+            radius = max(km(lat, lon, p[1], p[2]) + p[3] for p in g)
+            near = [i for i in by_key[k] if km(lat, lon, float(place_rows[i][1]), float(place_rows[i][2])) < max(5, radius)]  # fmt: skip
+            # A village's own point beats the middle of a large rural area named after it.
+            if any(place_rows[i][8] == "town" for i in near) or (near and radius > COMPACT_KM):
+                continue
+            superseded.update(near)
+            welsh = "|".join(dict.fromkeys(p[4] for p in g if p[4]))
+            # The county a replaced locality had keeps 'Moss Side, Lancashire' working.
+            county = next((place_rows[i][5] for i in near if place_rows[i][5]), "")
+            kind = g[0][5]
+            counts[kind] += 1
+            rows.append([g[0][0], f"{lat:.5f}", f"{lon:.5f}", council, country_of.get(council, ""), county, 0, round(max(radius, 0.5), 2), kind, welsh])  # fmt: skip
+    kept = [row for i, row in enumerate(place_rows) if i not in superseded]
+    print(f"area names: {counts['ward']} from wards, {counts['area']} from census areas; {len(superseded)} GeoNames localities replaced")  # fmt: skip
+    return kept + rows
+
+
 def build_postcodes(geo: Path) -> None:
     pcs, lats, lons, pqis = [], array.array("i"), array.array("i"), bytearray()
     with gzip.open(geo / "gb_postcodes_live.csv.gz", "rt", encoding="utf-8") as fh:
@@ -314,6 +388,7 @@ def main(geo_dir: str, assets_dir: str = "") -> None:
     assets = Path(assets_dir) if assets_dir else geo.parent / "assets"
     # Councils and counties are not neighbourhoods, whatever an address line says.
     not_places = {key(row[1]) for row in council_rows} | {key(c) for _, _, c in groups}
+    place_rows = area_places(place_rows, country_of)
     place_rows += neighbourhoods(assets, points, councils, place_rows, not_places)
     write_csv("places.csv", ["name", "lat", "lon", "council", "country", "county", "population", "radius_km", "kind", "aliases"], place_rows)  # fmt: skip
 

@@ -151,3 +151,22 @@ def test_every_readme_example_runs_and_prints_results(tmp_path):
             assert "nothing found" not in err and "nothing in the catalogue" not in err, example
         if words[1] == "import":
             assert "row " not in err, (example, err)  # no rejected rows in the example's file
+
+
+def test_the_neighbourhood_counts_stated_in_the_docs_are_those_bundled():
+    import csv
+    from collections import Counter
+
+    from assetmap.cli.about import ATTRIBUTIONS
+
+    root = Path(__file__).resolve().parents[1]
+    data = root / "src" / "assetmap" / "data" / "gazetteer"
+    with open(data / "places.csv", encoding="utf-8", newline="") as fh:
+        kinds = Counter(row["kind"] for row in csv.DictReader(fh))
+    notice = (data / "NOTICE").read_text(encoding="utf-8")
+    total = kinds["ward"] + kinds["area"]
+    for figure in (f"{kinds['ward']:,}", f"{kinds['area']:,}"):
+        assert f"{figure} from" in README and f"({figure} rows)" in notice
+    assert f"{total:,} names" in README and f"{total:,} names" in ATTRIBUTIONS
+    extra = f"{kinds['neighbourhood']} more"
+    assert extra in README and extra in ATTRIBUTIONS

@@ -289,6 +289,17 @@ def test_errors_quote_a_huge_cell_cut_to_a_readable_length(cli, db_file, tmp_pat
     assert "…" in result.stderr
 
 
+def test_an_apostrophe_after_a_quoted_value_is_not_read_as_a_quote():
+    # Found in the zone report: "'Moss Side, Manchester': ... (the place's extent)" was cut
+    # to "(the pla…'s extent)", the text between the quote's end and "place's" read as a
+    # long quoted value.
+    from assetmap.errors import readable
+
+    text = "avoiding 'Moss Side': " + "x" * 100 + " (the place's extent)"
+    assert readable(text) == text
+    assert readable("bad 'x" + "Q" * 200 + "' here") == "bad 'x" + "Q" * 79 + "…' here"
+
+
 def test_an_error_quoting_a_value_with_a_line_break_stays_one_line(cli, db_file):
     # Found by the near fuzz test: `--within $'\n'` printed "Error: '" and "' is not a
     # distance ..." on two lines, so a cron mail's last line was not the error.

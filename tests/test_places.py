@@ -30,7 +30,7 @@ def gaz(shared_cache):
         ("ST4  7QB", "postcode", "Stoke-on-Trent"),
         ("ST4 7", "sector", "Stoke-on-Trent"),
         ("ST4", "district", "Stoke-on-Trent"),
-        ("Hanley", "place", "Stoke-on-Trent"),
+        ("Hanley, Stoke-on-Trent", "place", "Stoke-on-Trent"),
         ("Stockport", "place", "Stockport"),
         ("Trafford", "council", "Trafford"),
         ("53.41,-2.16", "coordinates", "Stockport"),
@@ -149,21 +149,68 @@ def test_bad_places_give_clear_errors(gaz, query, message):
         resolve(query, gaz)
 
 
-# Truth: each neighbourhood's coordinates in its Wikipedia article, rounded to 0.01 degree.
+# Truth: each neighbourhood's centre as a page about it gives it (Wikipedia or a copy of an
+# article; Brixton from the Association of British Counties gazetteer), read on 2026-12-01,
+# never from the gazetteer under test. Where a page gave only an OS grid reference, it was
+# converted to WGS84 (OSGB36 transverse Mercator and Helmert shift; the same conversion gives
+# Splott's page coordinates from its grid reference, ST200767, to 5 decimal places).
 NEIGHBOURHOODS = {
-    "Edgeley, Stockport": (53.40, -2.17),
-    "Edgeley, SK3": (53.40, -2.17),  # a postcode district as the qualifier
-    "Moss Side, Manchester": (53.46, -2.24),
-    "Longsight, Manchester": (53.46, -2.20),
-    "Newton Heath, Manchester": (53.50, -2.18),
-    "Easton, Bristol": (51.46, -2.56),
-    "Clifton, Bristol": (51.46, -2.61),
-    "Aston, Birmingham": (52.50, -1.88),
-    "Hanley, Stoke-on-Trent": (53.02, -2.17),
-    "Armley, Leeds": (53.80, -1.59),
-    "Ardwick, Manchester": (53.47, -2.22),
-    "Ardwick": (53.47, -2.22),  # one place of that name: no qualifier needed
-    "Whalley Range, Manchester": (53.45, -2.25),
+    "Splott, Cardiff": (51.48357, -3.15349),  # https://cy.m.wikipedia.org/wiki/Sblot
+    "Shelton, Stoke-on-Trent": (53.0121, -2.1758),  # https://wikimili.com/en/Shelton,_Staffordshire
+    "Moss Side, Manchester": (53.456, -2.24),  # http://www.thefullwiki.org/Moss_Side
+    "Longsight, Manchester": (53.45611, -2.2),  # https://wikishire.co.uk/wiki/Longsight
+    "Ardwick, Manchester": (53.47222, -2.21611),  # https://mediated.wiki/source/Ardwick.md
+    "Newton Heath, Manchester": (53.4999, -2.1833),  # https://en.nearbywiki.org/detail/548699
+    "Whalley Range, Manchester": (
+        53.45,
+        -2.253,
+    ),  # http://piglix.com/piglix/Whalley_Range,_Manchester
+    "Easton, Bristol": (
+        51.45909,
+        -2.56993,
+    ),  # https://en.wikipedia.org/wiki/Easton,_Bristol (OS grid ST605735)
+    "Clifton, Bristol": (
+        51.46064,
+        -2.61889,
+    ),  # https://en.wikipedia.org/wiki/Clifton,_Bristol (OS grid ST571737)
+    "Aston, Birmingham": (52.5, -1.88),  # https://wikimili.com/en/Aston
+    "Hanley, Stoke-on-Trent": (
+        53.0246,
+        -2.1729,
+    ),  # https://en.wikipedia.org/wiki/Hanley,_Staffordshire
+    "Armley, Leeds": (53.7981, -1.5872),  # https://en.wikipedia.org/wiki/Armley
+    "Roath, Cardiff": (
+        51.491,
+        -3.167,
+    ),  # https://www.search.com.vn/wiki/en/Plasnewydd (the Plasnewydd ward, which covers Roath)
+    "Grangetown, Cardiff": (
+        51.46344,
+        -3.18897,
+    ),  # http://piglix.com/piglix/Grangetown,_Cardiff (OS grid ST1774, square centre ST175745)
+    "Toxteth, Liverpool": (53.3894, -2.9713),  # http://www.piglix.com/piglix/Toxteth
+    "Handsworth, Birmingham": (52.5135, -1.9394),  # https://hmong.in.th/wiki/Handsworth,_Birmingham
+    "Byker, Newcastle upon Tyne": (54.9677, -1.5645),  # https://wikimili.com/en/Byker
+    "Leith, Edinburgh": (55.98009, -3.17005),  # https://familypedia.fandom.com/wiki/Leith
+    "Govan, Glasgow": (55.8615, -4.3083),  # https://en.nearbywiki.org/detail/239388
+    "Brixton, Lambeth": (
+        51.461895,
+        -0.114219,
+    ),  # https://gazetteer.org.uk/place/Brixton,_Surrey_5827
+    "Hulme, Manchester": (53.4636, -2.25),  # https://simple.wikipedia.org/wiki/Hulme
+    "Harehills, Leeds": (53.8066, -1.5053),  # http://piglix.com/piglix/Harehills
+    "St Pauls, Bristol": (51.4656, -2.582),  # https://en.wikipedia.org/wiki/St_Pauls,_Bristol
+    "Sparkbrook, Birmingham": (52.462, -1.8712),  # https://kids.kiddle.co/Sparkbrook
+    "Everton, Liverpool": (53.4188, -2.9661),  # https://en.wikipedia.org/wiki/Everton,_Liverpool
+    "Walkden, Salford": (53.5239, -2.3991),  # https://wikizero.com/es/Walkden
+    "Chapeltown, Leeds": (53.816, -1.531),  # https://uk.wikisko.ru/wiki/Chapeltown,_Leeds
+    "Moseley, Birmingham": (52.44671, -1.88814),  # https://en-academic.com/dic.nsf/enwiki/118924
+    # Edgeley's pages give no coordinates: its truth is the ONS postcode of Edgeley Park
+    # (SK3 9DD), the ground in Edgeley where Stockport County play.
+    "Edgeley, Stockport": (53.39993, -2.16712),
+    "Edgeley, SK3": (53.39993, -2.16712),  # a postcode district as the qualifier
+    "Ardwick": (53.47222, -2.21611),  # one place of that name: no qualifier needed
+    "Splott": (51.48357, -3.15349),
+    "Y Sblot": (51.48357, -3.15349),  # its Welsh name
 }
 
 
@@ -211,7 +258,9 @@ def test_a_dominant_place_is_taken_and_says_which_and_what_else(gaz):
     place = resolve("Aston", gaz)
     assert place.label == "Aston, Birmingham"
     assert "using the largest, Aston, Birmingham" in place.warnings[0]
-    assert place.alternatives == ["Aston, West Oxfordshire"]
+    assert "Aston, West Oxfordshire" in place.alternatives
+    for text in place.alternatives:  # each other place named resolves, as written
+        assert resolve(text, gaz).label == text
 
 
 def test_ambiguous_place_lists_choices_that_resolve(gaz):
@@ -266,3 +315,28 @@ def test_index_build_replaces_older_versions(tmp_path, monkeypatch):
     gazetteer.build_index(gazetteer.index_path())
     assert gazetteer.index_path().exists() and not old.exists()
     assert not list(tmp_path.glob(".gazetteer-*"))  # no temporary files left behind
+
+
+def test_neighbourhood_names_come_from_wards_census_areas_and_their_parts(gaz):
+    # A part of a ward's name: 'Hanley Park, Joiner's Square & Shelton' names Shelton.
+    shelton = resolve("Shelton, Stoke-on-Trent", gaz)
+    assert shelton.source == "offline: ONS ward names (May 2025)"
+    # A census area's name without its compass point: 'Grangetown North' names Grangetown.
+    roath = resolve("Roath", gaz)
+    assert roath.label == "Roath, Cardiff"
+    assert roath.source == "offline: House of Commons Library area names (MSOA 2021)"
+    # Its radius covers the whole area, so a zone or an uncertainty is never too small.
+    assert 0.5 <= roath.radius_km <= 3
+    # A village keeps its own point over the middle of a large rural ward named after it.
+    village = resolve("Christleton, Cheshire West and Chester", gaz)
+    assert village.source == "offline: GeoNames locality"
+
+
+def test_a_town_is_taken_over_wards_and_areas_of_its_name_and_says_so(gaz):
+    whitby = resolve("Whitby", gaz)
+    assert whitby.label == "Whitby, North Yorkshire"
+    assert "Whitby, Cheshire West and Chester" in whitby.alternatives
+    assert "using the largest, Whitby, North Yorkshire" in whitby.warnings[0]
+    # Parts of towns and villages alike, none counted: refused, with the choices.
+    with pytest.raises(PlaceError, match="'Hanley, Stoke-on-Trent'"):
+        resolve("Hanley", gaz)

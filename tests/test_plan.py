@@ -79,7 +79,7 @@ def test_the_persons_area_is_their_sector_at_least_500_m_across(cli, tmp_path):
     )
     assert circle and float(circle.group(3)) > 6
     # A town is not personal: it is named and drawn as it is.
-    town = cli("plan", *CHOSEN, "--from", "Hanley").stdout
+    town = cli("plan", *CHOSEN, "--from", "Hanley, Stoke-on-Trent").stdout
     assert "Distances are from Hanley" in town
 
 

@@ -207,3 +207,18 @@ def test_plan_refuses_a_place_it_cannot_check_against_an_avoided_zone(cli, tmp_p
         "Nowhere"
         in cli("--db", str(db), "plan", "nowhere", "--from", FROM, "--format", "md").stdout
     )
+
+
+def test_a_zone_named_by_a_neighbourhood_covers_its_whole_area_and_says_so(cli, db):
+    kept, stderr = near(cli, db, "--avoid", "Moss Side, Manchester")
+    # M16 7AA is in Moss Side; Old Trafford (M16 0AA) and the city centre (M1) are not.
+    assert kept == {"food-m16-0aa", "food-m1-3ab", "food-m1-6aa", "food-m1-6bb"}
+    # The whole report, unclipped: the ward and census areas it was built from are about 1.6 km
+    # across from its centre.
+    assert (
+        "avoiding 'Moss Side, Manchester': place Moss Side, Manchester: centre 53.45419,-2.23855, "
+        "radius 1.59 km (the place's extent); covers assets within 1.59 km of the centre"
+    ) in stderr
+    # The bare name is several places: a licence condition is never guessed.
+    _, refused = near(cli, db, "--avoid", "Moss Side", code=1)
+    assert "'Moss Side, Manchester'" in refused and "more than one place" in refused

@@ -86,7 +86,9 @@ def readable(text: str) -> str:
     for line in text.split("\n"):
         if len(line) > QUOTE_LIMIT:
             line = re.sub(
-                rf"'([^'\n]{{{QUOTE_LIMIT + 1},}})'",
+                # A quote opens after a space or bracket and closes before one: the
+                # apostrophe in "place's" is neither.
+                rf"(?<![\w])'([^'\n]{{{QUOTE_LIMIT + 1},}})'(?![\w])",
                 lambda m: f"'{m.group(1)[:QUOTE_LIMIT]}…'",
                 line,
             )

@@ -17,11 +17,21 @@ Gazetteer (postcodes, sectors, districts, councils, towns):
     Chorley (github.com/martinjc/UK-GeoJSON), CC BY 4.0; contains OS data © Crown copyright
     and database right 2014
   Northern Ireland full postcodes are not included (not open for commercial use).
-  Neighbourhood names (198, e.g. Edgeley, Moss Side, Ardwick) from the locality line of the
-    addresses of public libraries and food banks, all under the Open Government Licence v3.0:
-    Contains public sector information from DCMS ("Public libraries in England", 2023, via
-    LibrariesHacked); Greater Manchester food banks (2018, GM Poverty Action) and libraries
-    (DCMS list amended by GM councils) via Trafford Data Lab
+  Neighbourhood names (16,712 names: Splott, Shelton, Moss Side, Roath...), each at the centre
+    of its area:
+    Ward names (May 2025 electoral wards, England, Wales and Scotland): Source: Office for
+      National Statistics licensed under the Open Government Licence v.3.0; contains OS data
+      © Crown copyright and database right 2025
+    Census area names (MSOA 2021, England and Wales): Contains Parliamentary information
+      licensed under the Open Parliament Licence v3.0 (House of Commons Library MSOA Names);
+      area boundaries from the ONS, Open Government Licence v.3.0
+    Both via github.com/drkane/geo-lookups (David Kane), which compiles them from the ONS
+      Open Geography Portal
+    40 more from the locality line of the addresses of public libraries and food banks, all
+      under the Open Government Licence v3.0: Contains public sector information from DCMS
+      ("Public libraries in England", 2023, via LibrariesHacked); Greater Manchester food
+      banks (2018, GM Poverty Action) and libraries (DCMS list amended by GM councils) via
+      Trafford Data Lab
 
 Goal lexicon (src/assetmap/data/lexicon; its NOTICE has the full WordNet licence):
   Word table derived from WordNet 3.0. WordNet 3.0 Copyright 2006 by Princeton University.
@@ -39,6 +49,7 @@ Council boundaries drawn on plan maps (data/boundaries):
     database right 2014
 
 Open Government Licence v3.0: https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/
+Open Parliament Licence v3.0: https://www.parliament.uk/site-information/copyright-parliament/open-parliament-licence/
 CC BY 4.0: https://creativecommons.org/licenses/by/4.0/
 """
 

@@ -16,7 +16,7 @@ from assetmap import config
 from assetmap.errors import AssetmapError
 
 # Bump when the packaged data or the index layout changes: a new file name forces a rebuild.
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.db"
 
 SCHEMA = [
@@ -197,7 +197,10 @@ class Gazetteer:
         return self.conn.execute(
             "SELECT p.*, coalesce(c.name, '') AS council_name FROM places p "
             "LEFT JOIN councils c ON c.code = p.council WHERE p.name_key = ? "
-            "ORDER BY p.kind = 'town' DESC, p.population DESC",
+            # Within a council the first is kept: a town, then a GeoNames locality (a
+            # village), then a ward, a census area, a neighbourhood from addresses.
+            "ORDER BY CASE p.kind WHEN 'town' THEN 0 WHEN 'locality' THEN 1 WHEN 'ward' THEN 2 "
+            "WHEN 'area' THEN 3 ELSE 4 END, p.population DESC",
             (name_key(text),),
         ).fetchall()
 

@@ -27,10 +27,10 @@ REFS_HINT = (
 NEAR_EXAMPLES = """\b
 Examples:
   assetmap near "ST4 7QB" --goal "get fit" --goal "meet people"
-  assetmap near Hanley --goal "stay sober" --welcomes-convictions --no-children --day wed
+  assetmap near "Hanley, Stoke-on-Trent" --goal "stay sober" --welcomes-convictions --no-children --day wed
   assetmap near "53.42,-2.32" --tag gym --within 3mi --format json
   assetmap near "M32 0TJ" --avoid "M16 0RA@1km"
-  assetmap near Hanley --goal "meet people" --day weekdays --daytime
+  assetmap near "Hanley, Stoke-on-Trent" --goal "meet people" --day weekdays --daytime
   assetmap near "ST4 7QB" --at now --within 2km
 """
 
