@@ -219,7 +219,7 @@ def neighbourhoods(
 # Parts of area names that are not places anyone names ('Driffield and Rural').
 _GENERIC_PART = re.compile(
     r"(north|south|east|west|north east|north west|south east|south west|central|centre|"
-    r"town|town centre|city centre|rural|coastal|villages?|wards?|and|the)",
+    r"town|town centre|city|city centre|district|rural|coastal|villages?|wards?|and|the)",
 )
 _DIRECTION = re.compile(r"^(.+?) (north|south|east|west|north east|north west|south east|south west|central)$", re.I)  # fmt: skip
 
@@ -229,6 +229,7 @@ def area_names(name: str) -> list[str]:
     its parts, and each part without a compass point. 'Hanley Park, Joiner's Square & Shelton'
     gives Hanley Park, Joiner's Square and Shelton; 'Grangetown North' gives itself and
     Grangetown; 'Craigentinny/Duddingston' gives both."""
+    name = re.sub(r"\s*\([^)]*\)", "", name)  # 'Plaistow (Bromley)': the council says which
     parts = [p.strip() for p in re.split(r"\s*(?:,|&|/|\band\b)\s*", name) if p.strip()]
     names = [name] if not re.search(r"[,/]", name) else []
     names += parts if len(parts) > 1 else []
