@@ -99,6 +99,24 @@ def test_follow_ups_fill_in_turn_stopped_needs_a_reason_and_ends_what_is_due(des
     assert desk.json("intro", "list", "--case", REF)[0]["follow_ups"][1]["reason"] is None
 
 
+def test_the_short_ref_near_prints_records_an_introduction_to_that_asset(desk):
+    # near and search print a short ref (a unique start of the id); plan and show take it, so
+    # recording the introduction takes it too, and keeps the whole id.
+    desk("add", "--id", "gym-a-two", "--name", "Gym A Two", "--category", "gym",
+         "--lat", "53.4", "--lon", "-2.2")  # fmt: skip
+    added = desk("intro", "add", "walk", "--case", REF, "--on", ago(30))
+    assert "intro: walk-b on" in added.stderr
+    desk("intro", "follow-up", REF, "walk", "--outcome", "attended")
+    [row] = desk.json("intro", "list", "--case", REF)
+    assert row["asset"] == "walk-b" and row["follow_ups"][0]["outcome"] == "attended"
+    # A start several ids share is refused, naming them; nothing is recorded.
+    desk("intro", "add", "gym-a", "--case", "Y1001")  # a whole id is that asset, never a start
+    assert desk.json("intro", "list", "--case", "Y1001")[0]["asset"] == "gym-a"
+    err = one_line_error(desk("intro", "add", "gym", "--case", "Y2002", code=1), "several ids")
+    assert "gym-a" in err and "gym-a-two" in err
+    one_line_error(desk("intro", "list", "--case", "Y2002", code=1), "no introductions")
+
+
 def test_follow_up_weeks_are_configurable(desk, monkeypatch):
     desk("intro", "add", "gym-a", "--case", REF, "--on", ago(1), "--follow-ups", "6w,26")
     monkeypatch.setenv("ASSETMAP_FOLLOW_UPS", "2w")

@@ -115,10 +115,11 @@ class Catalogue:
             raise NotFound(f"no asset with id '{asset_id}'; `assetmap list` shows the ids")
         return asset_from_db(row)
 
-    def find(self, ref: str) -> Asset:
+    def find(self, ref: str, *, missing_ok: bool = False) -> Asset | None:
         """An asset by its id or by a unique start of it (the short `ref` that near and search
-        print), so a practitioner copies a few words rather than a long id. Only for reading:
-        edit and remove take the whole id."""
+        print), so a practitioner copies a few words rather than a long id. Edit and remove
+        take the whole id. A start several ids share is an error naming them; with
+        missing_ok, a ref that names no asset gives None."""
         ref = ref.strip()
         row = self.conn.execute("SELECT * FROM assets WHERE id = ?", (ref,)).fetchone()
         if row is not None:
@@ -132,6 +133,8 @@ class Catalogue:
                 f"'{ref}' is the start of several ids ({', '.join(ids[:5])}{more}); "
                 "give more of the id"
             )
+        if missing_ok:
+            return None
         raise NotFound(f"no asset with id '{ref}'; `assetmap list` shows the ids")
 
     def short_refs(self, ids: list[str], longest: int = 20) -> dict[str, str]:

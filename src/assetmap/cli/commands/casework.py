@@ -55,7 +55,12 @@ def _key(ctx, cw, *, create: bool):
 @intro_app.command("add")
 def intro_add(
     ctx: typer.Context,
-    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The asset's id.")],
+    asset_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ASSET", help="The asset: its id, or the ref near and search print."
+        ),
+    ],
     case: CaseOpt,
     on: OnOpt = None,
     with_: Annotated[
@@ -80,7 +85,8 @@ def intro_add(
     ref, day = codes.case_ref(case), codes.day(on, today)
     role, weeks = codes.role(with_), codes.follow_up_weeks(follow_ups)
     cat = state.catalogue()
-    cat.get(asset_id)  # before anything is created: an unknown id changes nothing
+    # Before anything is created: an unknown or ambiguous ref changes nothing.
+    asset_id = cat.find(asset_id).id
     cw = _casework(ctx, create=True)
     if not cw.count():
         state.messages.info(f"assetmap: casework is kept in {cw.path} (private: mode 0600)")
@@ -96,7 +102,12 @@ def intro_add(
 def intro_follow_up(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(metavar="REF", help="The case reference.")],
-    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The asset's id.")],
+    asset_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ASSET", help="The asset: its id, or the ref near and search print."
+        ),
+    ],
     outcome: Annotated[
         str,
         typer.Option("--outcome", help="attended, did-not-attend, still-going or stopped."),
@@ -122,11 +133,19 @@ def intro_follow_up(
     code = codes.outcome(outcome)
     why = codes.reason(reason) if reason else None
     cw, key = _unlocked(ctx)
+    asset_id = _asset_id(state, asset_id)
     done = introductions.follow_up(
         cw, key, ref=ref, asset_id=asset_id, outcome=code, reason=why, on=day, week=week
     )
     verb = "corrected" if done["corrected"] else "recorded"
     state.messages.info(f"follow-up: {done['week']}w {code} {verb} for {asset_id} ({day})")
+
+
+def _asset_id(state, ref: str) -> str:
+    """The whole id a ref names; an id no longer in the catalogue (removed since the
+    introduction) is taken as it is, so its follow-ups can still be recorded."""
+    asset = state.catalogue().find(ref, missing_ok=True)
+    return asset.id if asset else ref
 
 
 @intro_app.command("list")
