@@ -102,13 +102,19 @@ NO_WRAP_COLUMNS = frozenset({"ref", "id", "phone", "source"})
 # its contact column whole (an email may fold).
 MIN_WIDTHS = {"name": 14, "why": 16, "name / why": 20, "contact": 13}
 RATIOS = {"name": 1, "why": 2, "name / why": 3, "contact": 1}
+# Left off a terminal table when no row has one, so the words get the room (machine formats
+# keep every column).
+DROPPED_WHEN_EMPTY = frozenset({"contact"})
 
 
 def emit_table(
     records: Sequence[dict[str, Any]], columns: Sequence[str], title=None, tty_columns=None
 ) -> None:
     if stdout_is_tty():
-        columns = tty_columns or columns
+        columns = [
+            c for c in tty_columns or columns
+            if c not in DROPPED_WHEN_EMPTY or any(_cell(r.get(c)) for r in records)
+        ]  # fmt: skip
         from rich import box
         from rich.console import Console
         from rich.table import Table
