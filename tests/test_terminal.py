@@ -1,51 +1,183 @@
-"""What a person sees in a real terminal (a pseudo-terminal 80 columns wide)."""
+"""The practitioner's terminal: refs and contacts in result tables, `show` with several ids,
+`near --format geojson`, and global options written after the command."""
 
+import json
 import os
 import pty
 import re
 import subprocess
 import sys
 
+from conftest import run_process
 
-def on_a_terminal(*args: str, columns: int = 80) -> str:
-    """Run assetmap with stdout on a pseudo-terminal, as in a practitioner's shell."""
+from assetmap.cli.app import hoist_global_options
+
+NEAR = ["near", "ST4 7QB", "--goal", "get fit", "--goal", "meet people"]
+
+
+def _on_a_terminal(*args: str, columns: int = 80) -> str:
+    """Run assetmap with stdout on a real pseudo-terminal `columns` wide; return what it drew."""
     leader, follower = pty.openpty()
-    env = {**os.environ, "COLUMNS": str(columns), "LINES": "50", "TERM": "xterm", "NO_COLOR": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "assetmap", *args], stdout=follower, stderr=subprocess.PIPE,
-        env=env, timeout=120,
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assetmap", *args],
+        stdout=follower, stderr=subprocess.PIPE, env=env,
     )  # fmt: skip
     os.close(follower)
     chunks = []
     while True:
         try:
             chunk = os.read(leader, 65536)
-        except OSError:  # the terminal has no more to give
+        except OSError:  # the child closed the terminal
             break
         if not chunk:
             break
         chunks.append(chunk)
+    proc.wait(timeout=120)
     os.close(leader)
-    assert proc.returncode == 0, proc.stderr.decode()
-    text = b"".join(chunks).decode().replace("\r\n", "\n")
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)  # bold headers: what is seen is the text
+    assert proc.returncode == 0, proc.stderr.read()
+    return b"".join(chunks).decode()
 
 
-def add(cli, db, name, **fields):
-    extra = [x for k, v in fields.items() for x in (f"--{k}", v)]
-    cli("--db", str(db), "add", "--name", name, "--category", "walking group",
-        "--lat", "53.45", "--lon", "-2.24", *extra)  # fmt: skip
+def test_near_table_at_80_columns_has_whole_refs_and_contacts_that_show_accepts(tmp_path):
+    db = str(tmp_path / "c.db")
+    drawn = _on_a_terminal("--db", db, "near", "M32 0TJ", "--tag", "gym", "-n", "5")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()  # bold headers
+    assert all(len(line) <= 80 for line in lines), drawn
+    header = next(line for line in lines if "ref" in line)
+    assert "contact" in header and "name" in header
+    expected = json.loads(
+        run_process("--db", db, "near", "M32 0TJ", "--tag", "gym", "-n", "5", "-f", "json").stdout
+    )
+    assert len(expected) == 5
+    refs = []
+    for asset in expected:
+        # The ref is a start of the id, drawn whole on one line (never folded), so it can be
+        # copied with a double-click.
+        firsts = [m.group(1) for line in lines if (m := re.match(r"  ([a-z0-9-]+)  ", line))]
+        ref = next(r for r in firsts if asset["id"].startswith(r))
+        refs.append(ref)
+        if asset["phone"]:
+            assert asset["phone"] in drawn  # the phone is on one line, whole
+    shown = json.loads(run_process("--db", db, "show", *refs, "-f", "json").stdout)
+    assert [a["id"] for a in shown] == [a["id"] for a in expected]
+
+
+def test_search_table_has_ref_and_contact_columns(cli):
+    out = cli("search", "library", "-n", "3").stdout
+    header = out.splitlines()[0].split()
+    assert header[:2] == ["ref", "name"] and "contact" in header and header[-1] == "id"
+    for line in out.splitlines()[1:]:
+        ref, asset_id = line.split()[0], line.split()[-1]
+        assert asset_id.startswith(ref)
+
+
+def test_show_takes_several_ids_and_prints_a_json_list(cli):
+    found = json.loads(cli("near", "ST4 7QB", "-n", "3", "-f", "json").stdout)
+    ids = [a["id"] for a in found]
+    one = json.loads(cli("show", ids[0], "-f", "json").stdout)
+    assert isinstance(one, dict) and one["id"] == ids[0]
+    many = json.loads(cli("show", *ids, "-f", "json").stdout)
+    assert [a["id"] for a in many] == ids
+    text = cli("show", *ids).stdout
+    blocks = text.strip().split("\n\n")
+    assert [b.splitlines()[0].split()[-1] for b in blocks] == ids  # each block starts "id  ID"
+
+
+def test_show_with_an_ambiguous_or_unknown_ref_names_the_fix(cli):
+    result = cli("show", "s", code=1)
+    assert "start of several ids" in result.stderr and "give more of the id" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = cli("show", "zzz-no-such", code=1)
+    assert "no asset with id 'zzz-no-such'" in result.stderr
+
+
+def test_edit_and_remove_still_need_the_whole_id(cli):
+    found = json.loads(cli("near", "ST4 7QB", "-n", "1", "-f", "json").stdout)[0]
+    prefix = found["id"].split("-")[0]
+    cli("show", prefix)  # reading accepts a unique start...
+    result = cli("remove", prefix, "--yes", code=1)  # ...but removing does not guess
+    assert "no asset with id" in result.stderr
+    cli("show", found["id"])
+
+
+def test_near_geojson_is_the_same_feature_collection_as_export(cli):
+    near = json.loads(cli("near", "M32 0TJ", "--tag", "gym", "-n", "4", "-f", "geojson").stdout)
+    assert near["type"] == "FeatureCollection" and len(near["features"]) == 4
+    exported = json.loads(cli("export", "--format", "geojson", "--area", "Trafford").stdout)
+    by_id = {f["id"]: f for f in exported["features"]}
+    for feature in near["features"]:
+        assert feature["type"] == "Feature"
+        assert feature["geometry"] == by_id[feature["id"]]["geometry"]  # [lon, lat]
+        assert feature["properties"]["distance_km"] > 0
+    empty = json.loads(cli("near", "M32 0TJ", "--tag", "nothing-has-this", "-f", "geojson").stdout)
+    assert empty == {"type": "FeatureCollection", "features": []}
+
+
+def test_global_options_work_after_the_command_in_a_real_process(tmp_path):
+    db = tmp_path / "after.db"
+    proc = run_process("near", "ST4 7QB", "-n", "1", "-f", "json", "-q", "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == b""  # -q: no "created a catalogue" or "Near ..." lines
+    assert db.exists()
+    assert len(json.loads(proc.stdout)) == 1
+    proc = run_process("list", "-n", "1", "--db=" + str(db), "--read-only", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    proc = run_process("goals", "add", "play chess", "--tags", "chess", "--db", str(db), "-q")
+    assert proc.returncode == 0, proc.stderr
+    proc = run_process("goals", "-f", "csv", "--db", str(db))
+    assert "play chess" in proc.stdout.decode()
+
+
+def test_hoisting_moves_only_global_options_and_stops_at_double_dash():
+    hoist = hoist_global_options
+    assert hoist(["near", "ST4", "-q"]) == ["-q", "near", "ST4"]
+    assert hoist(["near", "ST4", "--db", "x.db", "-n", "2"]) == ["--db", "x.db", "near", "ST4", "-n", "2"]  # fmt: skip
+    assert hoist(["--db", "near", "list", "--read-only"]) == ["--db", "near", "--read-only", "list"]
+    assert hoist(["near", "--", "-q"]) == ["near", "--", "-q"]
+    assert hoist(["--help", "near", "-q"]) == ["--help", "near", "-q"]
+    assert hoist(["near", "--geocoder=offline", "ST4"]) == ["--geocoder=offline", "near", "ST4"]
+
+
+def test_the_copy_hint_under_a_table_fits_80_columns(cli):
+    # On a terminal stderr shares the 80 columns: a longer line folds mid-word ('--f' / 'rom').
+    result = cli("near", "M32 0TJ", "--tag", "gym", "-n", "2")
+    hint = [
+        ln for ln in result.stderr.splitlines() if "assetmap show REF" in ln or "plan REF" in ln
+    ]
+    assert hint and all(len(ln) <= 80 for ln in hint), hint
+
+
+def test_sources_table_at_80_columns_draws_whole_dates_and_licences(tmp_path):
+    db = str(tmp_path / "c.db")
+    drawn = _on_a_terminal("--db", db, "sources")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()
+    assert all(len(line) <= 80 for line in lines), drawn
+    listed = json.loads(run_process("--db", db, "sources", "-f", "json").stdout)
+    for source in listed:
+        # Each name and date on one line, whole (not '2025-04-2' over '8').
+        assert re.search(rf"^  {re.escape(source['name'])} .*{source['retrieved']}", drawn, re.M), (
+            source["name"],
+            drawn,
+        )
 
 
 def test_a_contact_column_with_nothing_in_it_gives_its_room_to_the_words(cli, db_file):
-    add(cli, db_file, "Moss Side Striders")
-    add(cli, db_file, "Alexandra Park Walkers")
-    shown = on_a_terminal("--db", str(db_file), "near", "53.45,-2.24", "--goal", "walking")
-    header = next(line for line in shown.splitlines() if "name / why" in line)
+    def add(name, *extra):
+        cli("--db", str(db_file), "add", "--name", name, "--category", "walking group",
+            "--lat", "53.45", "--lon", "-2.24", *extra)  # fmt: skip
+
+    def header_and_lines():
+        drawn = _on_a_terminal("--db", str(db_file), "near", "53.45,-2.24", "--goal", "walking")
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()  # bold headers
+        assert all(len(line) <= 80 for line in lines), drawn
+        return next(line for line in lines if "name / why" in line), drawn
+
+    add("Moss Side Striders")
+    add("Alexandra Park Walkers")
+    header, _ = header_and_lines()
     assert "contact" not in header
-    assert all(len(line) <= 80 for line in shown.splitlines())
     # With a contact to show, the column is there, and the phone number is whole.
-    add(cli, db_file, "Hulme Walkers", phone="0161 000 1234")
-    shown = on_a_terminal("--db", str(db_file), "near", "53.45,-2.24", "--goal", "walking")
-    header = next(line for line in shown.splitlines() if "name / why" in line)
-    assert "contact" in header and "0161 000 1234" in shown
+    add("Hulme Walkers", "--phone", "0161 000 1234")
+    header, drawn = header_and_lines()
+    assert "contact" in header and "0161 000 1234" in drawn
