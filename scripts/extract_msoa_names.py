@@ -20,7 +20,7 @@ import math
 import sys
 from pathlib import Path
 
-from extract_wards import COUNCIL_FILES, km, vertices
+from extract_wards import COUNCIL_FILES, km, row, vertices, write
 
 OUT = Path(__file__).resolve().parent / "data" / "hcl_msoa_names_2021.csv"
 
@@ -59,20 +59,14 @@ def main(checkout: str) -> None:
             continue
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
             code = feature["properties"]["MSOA21CD"]
-            row = names.get(code)
-            if row is None or not row["MSOAHCLNM"].strip():
+            named = names.get(code)
+            if named is None or not named["MSOAHCLNM"].strip():
                 continue
             lat, lon = centroid(feature["geometry"])
             extent = max(km(lat, lon, y, x) for x, y in vertices(feature["geometry"]))
-            name, welsh = row["MSOAHCLNM"].strip(), row["MSOAHCLNMW"].strip()
-            areas[code] = [
-                code, name, welsh if welsh != name else "", row["LADCD_ACTIVE"],
-                f"{lat:.5f}", f"{lon:.5f}", f"{math.ceil(extent * 100) / 100:.2f}",
-            ]  # fmt: skip
-    with open(OUT, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["code", "name", "name_welsh", "council", "lat", "lon", "extent_km"])
-        writer.writerows(areas[code] for code in sorted(areas))
+            name, welsh = named["MSOAHCLNM"].strip(), named["MSOAHCLNMW"].strip()
+            areas[code] = row(code, name, welsh, named["LADCD_ACTIVE"], lat, lon, extent)
+    write(OUT, areas)
     print(f"{OUT.name}: {len(areas)} areas")
 
 

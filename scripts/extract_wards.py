@@ -51,16 +51,24 @@ def main(checkout: str) -> None:
             lat, lon = float(p["LAT"]), float(p["LONG"])
             extent = max(km(lat, lon, y, x) for x, y in vertices(feature["geometry"]))
             welsh = (p.get("WD25NMW") or "").strip()
-            wards[p["WD25CD"]] = [
-                p["WD25CD"], p["WD25NM"].strip(), welsh if welsh != p["WD25NM"].strip() else "",
-                p["LAD25CD"], f"{lat:.5f}", f"{lon:.5f}", f"{math.ceil(extent * 100) / 100:.2f}",
-            ]  # fmt: skip
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(OUT, "w", encoding="utf-8", newline="") as fh:
+            name = p["WD25NM"].strip()
+            wards[p["WD25CD"]] = row(p["WD25CD"], name, welsh, p["LAD25CD"], lat, lon, extent)
+    write(OUT, wards)
+    print(f"{OUT.name}: {len(wards)} wards")
+
+
+def row(code, name, welsh, council, lat, lon, extent_km) -> list[str]:
+    """One area as scripts/data/ tables hold it (a Welsh name only where it differs)."""
+    extent = f"{math.ceil(extent_km * 100) / 100:.2f}"  # rounded up: a zone never falls short
+    return [code, name, welsh if welsh != name else "", council, f"{lat:.5f}", f"{lon:.5f}", extent]
+
+
+def write(path: Path, areas: dict[str, list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["code", "name", "name_welsh", "council", "lat", "lon", "extent_km"])
-        writer.writerows(wards[code] for code in sorted(wards))
-    print(f"{OUT.name}: {len(wards)} wards")
+        writer.writerows(areas[code] for code in sorted(areas))
 
 
 if __name__ == "__main__":
