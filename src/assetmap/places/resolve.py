@@ -189,11 +189,9 @@ def _matches(qualifier: str, *values: str) -> bool:
 
 # A bare name several places share is read as one of them only when it is a city or large
 # town and ten times the size of every other: Aston (Birmingham, 32,000) against a hamlet.
+# A ward or census area has no population figure but can be a suburb as big as a town
+# (Cheadle in Stockport), so a smaller town never wins over one: the name is refused.
 DOMINANT_POPULATION = 20_000
-# Against places with no population figure (wards, census areas, localities: parts of towns,
-# or villages), a town of this size is what the name means: Whitby, not the Whitby ward of
-# Ellesmere Port. The others are still named on stderr, and an exclusion zone still refuses.
-DOMINANT_OVER_UNCOUNTED = 10_000
 # "NAME, QUALIFIER" takes NAME inside the qualifier or this close to its edge.
 NEXT_TO_KM = 3.0
 SOURCES = {
@@ -258,8 +256,6 @@ def _one_per_council(candidates: list) -> list:
 
 def _dominates(top, others: list) -> bool:
     biggest_other = max(c["population"] for c in others)
-    if top["kind"] == "town" and not biggest_other:
-        return top["population"] >= DOMINANT_OVER_UNCOUNTED
     return top["population"] >= max(DOMINANT_POPULATION, 10 * max(biggest_other, 1))
 
 
