@@ -219,7 +219,8 @@ def neighbourhoods(
 # Parts of area names that are not places anyone names ('Driffield and Rural').
 _GENERIC_PART = re.compile(
     r"(north|south|east|west|north east|north west|south east|south west|central|centre|"
-    r"town|town centre|city|city centre|district|rural|coastal|villages?|wards?|and|the)",
+    r"town|town centre|city|city centre|district|rural|coastal|villages?|wards?|and|the|"
+    r"mid|outer|inner|north central)",  # 'Mid and Upper Nithsdale', 'Tiverton North & Outer'
 )
 _DIRECTION = re.compile(r"^(.+?) (north|south|east|west|north east|north west|south east|south west|central)$", re.I)  # fmt: skip
 
@@ -234,6 +235,9 @@ def area_names(name: str) -> list[str]:
     names = [name] if not re.search(r"[,/]", name) else []
     names += parts if len(parts) > 1 else []
     names += [m.group(1) for n in list(names) if (m := _DIRECTION.match(n))]
+    # The whole name cut at its last compass point ('Ormskirk North & West' -> 'Ormskirk
+    # North &') ends in a joining word: its parts already give the names.
+    names = [n for n in names if not re.search(r"(&|\band)$", n)]
     return [n for n in dict.fromkeys(names) if not _GENERIC_PART.fullmatch(key(n))]
 
 

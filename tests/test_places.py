@@ -336,3 +336,13 @@ def test_neighbourhood_names_come_from_wards_census_areas_and_their_parts(gaz):
     # A village keeps its own point over the middle of a large rural ward named after it.
     village = resolve("Christleton, Cheshire West and Chester", gaz)
     assert village.source == "offline: GeoNames locality"
+
+
+def test_did_you_mean_offers_whole_names_only(gaz):
+    import re
+
+    # 'Ormskirk North & West' gave 'Ormskirk North &' (a compass point cut off its end).
+    with pytest.raises(PlaceError) as info:
+        resolve("Ormskirk Nort", gaz)
+    assert "'Ormskirk North'" in str(info.value) and "&'" not in str(info.value)
+    assert not [n for n in gaz.all_names() if re.search(r"(&|\band)$", n)]

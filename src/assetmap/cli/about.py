@@ -17,7 +17,7 @@ Gazetteer (postcodes, sectors, districts, councils, towns):
     Chorley (github.com/martinjc/UK-GeoJSON), CC BY 4.0; contains OS data © Crown copyright
     and database right 2014
   Northern Ireland full postcodes are not included (not open for commercial use).
-  Neighbourhood names (16,696 names: Splott, Shelton, Moss Side, Roath...), each at the centre
+  Neighbourhood names (16,585 names: Splott, Shelton, Moss Side, Roath...), each at the centre
     of its area:
     Ward names (May 2025 electoral wards, England, Wales and Scotland): Source: Office for
       National Statistics licensed under the Open Government Licence v.3.0; contains OS data
