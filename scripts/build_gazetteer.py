@@ -26,7 +26,7 @@ import lzma
 import math
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "assetmap" / "data" / "gazetteer"
@@ -290,6 +290,20 @@ def area_places(place_rows: list[list], country_of: dict[str, str]) -> list[list
     return kept + rows
 
 
+def with_counties(place_rows: list[list]) -> list[list]:
+    """Give each town, ward, census area and neighbourhood the county most of its council's
+    GeoNames localities have, so 'Shelton, Staffordshire' and 'Armley, West Yorkshire' work as
+    a village's own county ('Christleton, Cheshire') does."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in place_rows:
+        if row[8] == "locality" and row[3] and row[5]:
+            counts[row[3]][row[5]] += 1
+    for row in place_rows:
+        if row[3] and not row[5] and counts[row[3]]:
+            row[5] = counts[row[3]].most_common(1)[0][0]
+    return place_rows
+
+
 def build_postcodes(geo: Path) -> None:
     pcs, lats, lons, pqis = [], array.array("i"), array.array("i"), bytearray()
     with gzip.open(geo / "gb_postcodes_live.csv.gz", "rt", encoding="utf-8") as fh:
@@ -395,6 +409,7 @@ def main(geo_dir: str, assets_dir: str = "") -> None:
     not_places = {key(row[1]) for row in council_rows} | {key(c) for _, _, c in groups}
     place_rows = area_places(place_rows, country_of)
     place_rows += neighbourhoods(assets, points, councils, place_rows, not_places)
+    place_rows = with_counties(place_rows)
     write_csv("places.csv", ["name", "lat", "lon", "council", "country", "county", "population", "radius_km", "kind", "aliases"], place_rows)  # fmt: skip
 
     build_postcodes(geo)

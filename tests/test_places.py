@@ -245,6 +245,18 @@ def test_a_bare_name_several_places_share_is_refused_with_choices_that_work(gaz,
         assert resolve(text, gaz).label.startswith(text.split(",")[0])
 
 
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [("Shelton, Staffordshire", "Shelton, Stoke-on-Trent"), ("Armley, West Yorkshire", "Armley, Leeds"),
+     ("Fulwood, Lancashire", "Fulwood, Preston"), ("Toxteth, Merseyside", "Toxteth, Liverpool"),
+     ("Edgeley, Greater Manchester", "Edgeley, Stockport"), ("Brixton, Greater London", "Brixton, Lambeth"),
+     # A qualifier is matched as whole words: York is not North Yorkshire or West Yorkshire.
+     ("Clifton, York", "Clifton, York")],
+)  # fmt: skip
+def test_a_county_qualifies_a_neighbourhood_or_town_of_its_councils(gaz, query, label):
+    assert resolve(query, gaz).label == label
+
+
 def test_a_qualifier_that_matches_nothing_lists_the_names_found_and_where(gaz):
     with pytest.raises(PlaceError) as info:
         resolve("Edgeley, Cardiff", gaz)

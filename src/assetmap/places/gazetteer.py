@@ -16,7 +16,7 @@ from assetmap import config
 from assetmap.errors import AssetmapError
 
 # Bump when the packaged data or the index layout changes: a new file name forces a rebuild.
-INDEX_VERSION = "8"
+INDEX_VERSION = "9"
 INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.db"
 
 SCHEMA = [

@@ -12,7 +12,7 @@ import re
 
 from assetmap.errors import PlaceError
 from assetmap.places import postcodes
-from assetmap.places.gazetteer import Gazetteer
+from assetmap.places.gazetteer import Gazetteer, name_key
 
 # Full-postcode coordinates: median error 0.03 km, p90 0.17 km against surveyed points
 # (see the gazetteer NOTES); approximate ones (PQI 50/60) are less certain.
@@ -183,8 +183,10 @@ def _split_qualifier(query: str) -> tuple[str, str]:
 
 
 def _matches(qualifier: str, *values: str) -> bool:
-    q = qualifier.lower()
-    return any(q and (q == v.lower() or q in v.lower()) for v in values if v)
+    """The qualifier is one of the values or whole words of one: 'Bristol' is 'Bristol, City
+    of' and 'Manchester' is in 'Greater Manchester', but 'York' is not 'North Yorkshire'."""
+    q = name_key(qualifier)
+    return bool(q) and any(re.search(rf"\b{re.escape(q)}\b", name_key(v)) for v in values if v)
 
 
 # A bare name several places share is read as one of them only when it is a city or large
