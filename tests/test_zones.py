@@ -222,3 +222,16 @@ def test_a_zone_named_by_a_neighbourhood_covers_its_whole_area_and_says_so(cli, 
     # The bare name is several places: a licence condition is never guessed.
     _, refused = near(cli, db, "--avoid", "Moss Side", code=1)
     assert "'Moss Side, Manchester'" in refused and "more than one place" in refused
+
+
+def test_a_zone_round_a_town_says_its_radius_is_estimated_not_its_extent(cli, db):
+    # GeoNames lists Hulme as a town of 8,932: its 1 km is a guess from that figure, smaller
+    # than the Hulme ward (1.55 km from its point), so the report must not call it the extent.
+    _, stderr = near(cli, db, "--avoid", "Hulme, Manchester")
+    assert (
+        "place Hulme, Manchester: centre 53.46572,-2.24885, radius 1 km (estimated from its "
+        "population; give a postcode, or 'Hulme, Manchester@RADIUS', to set it)"
+    ) in stderr
+    # A neighbourhood from a ward or census area covers its whole area, and says so.
+    _, stderr = near(cli, db, "--avoid", "Moss Side, Manchester")
+    assert "radius 1.59 km (the place's extent)" in stderr

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from assetmap.errors import InvalidValue, PlaceError
 from assetmap.places.distance import distance_km
 from assetmap.places.postcode_zones import AreaZone
-from assetmap.places.resolve import Place
+from assetmap.places.resolve import SOURCES, Place
 from assetmap.places.zones import (
     MIN_ZONE_RADIUS_KM,
     CircleZone,
@@ -114,6 +114,9 @@ def describe(zone, place: Place) -> str:
         )
     else:
         how = "as given" if "@" in zone.label else "the place's extent"
+        if how != "as given" and place.source == SOURCES["town"]:
+            # GeoNames gives a town a point and a population, not a boundary.
+            how = f"estimated from its population; give a postcode, or '{zone.label}@RADIUS', to set it"  # fmt: skip
         covers = f"radius {r} km ({how}); covers assets within {r} km of the centre"
     return f"avoiding '{zone.label}': {where}: {centre}, {covers}"
 
