@@ -358,3 +358,18 @@ def test_did_you_mean_offers_whole_names_only(gaz):
         resolve("Ormskirk Nort", gaz)
     assert "'Ormskirk North'" in str(info.value) and "&'" not in str(info.value)
     assert not [n for n in gaz.all_names() if re.search(r"(&|\band)$", n)]
+
+
+@pytest.mark.parametrize("name", ["Rother", "Waverley", "Clackmannanshire", "Lewisham"])
+def test_a_councils_own_name_is_the_council_not_a_ward_or_area_sharing_it(gaz, name):
+    # Rother went to a ward of Chesterfield and Waverley to a census area of Rotherham.
+    place = resolve(name, gaz)
+    assert (place.precision, place.label, place.warnings) == ("council", name, [])
+
+
+def test_a_ward_sharing_a_councils_name_is_reached_with_a_qualifier(gaz):
+    # Bare, each is what it was before the ward names: a town, or a locality in the council
+    # (so that --avoid Highland is the whole council).
+    assert resolve("Bromley", gaz).label == "Bromley, Bromley"
+    assert resolve("Highland", gaz).area == "Highland"
+    assert resolve("Bromley, Tower Hamlets", gaz).source == "offline: ONS ward names (May 2025)"

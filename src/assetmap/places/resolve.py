@@ -208,6 +208,10 @@ SOURCES = {
 def _named_place(query: str, gaz: Gazetteer) -> Place | None:
     name, qualifier = _split_qualifier(query)
     found = _one_per_council(gaz.places_named(name))
+    if not qualifier and councils_called(name, gaz):
+        # A council's own name means the council, or a town or village of that name as it
+        # always did: not a ward or census area sharing it (Rother in Chesterfield).
+        found = [c for c in found if c["kind"] not in ("ward", "area")]
     chosen = _qualified(found, qualifier, gaz) if qualifier else found
     if found and not chosen:
         raise PlaceError(
@@ -246,6 +250,15 @@ def _named_place(query: str, gaz: Gazetteer) -> Place | None:
             "offline: council centroid", c["name"],
         )  # fmt: skip
     return None
+
+
+def councils_called(name: str, gaz: Gazetteer) -> list:
+    """The councils whose own name this is: 'Bristol' is 'Bristol, City of', but 'London' is
+    not 'City of London'."""
+    return [
+        c for c in gaz.councils_named(name)
+        if name_key(re.sub(r", (City|County) of$", "", c["name"])) == name_key(name)
+    ]  # fmt: skip
 
 
 def _one_per_council(candidates: list) -> list:

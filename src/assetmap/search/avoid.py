@@ -7,13 +7,12 @@ and what it covers, even when it excludes nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from assetmap.errors import InvalidValue, PlaceError
 from assetmap.places.distance import distance_km
 from assetmap.places.postcode_zones import AreaZone
-from assetmap.places.resolve import SOURCES, Place
+from assetmap.places.resolve import SOURCES, Place, councils_called
 from assetmap.places.zones import (
     MIN_ZONE_RADIUS_KM,
     CircleZone,
@@ -78,11 +77,7 @@ def _council_instead(where: str, place: Place) -> Place:
     a point that happens to share its name."""
     from assetmap.places.gazetteer import open_gazetteer
 
-    # 'Bristol' names 'Bristol, City of'; but 'London' is not 'City of London'.
-    councils = [
-        c for c in open_gazetteer().councils_named(where)
-        if re.sub(r", (City|County) of$", "", c["name"]).casefold() == where.casefold()
-    ]  # fmt: skip
+    councils = councils_called(where, open_gazetteer())
     if len(councils) != 1:
         return place
     c = councils[0]
