@@ -373,3 +373,14 @@ def test_a_ward_sharing_a_councils_name_is_reached_with_a_qualifier(gaz):
     assert resolve("Bromley", gaz).label == "Bromley, Bromley"
     assert resolve("Highland", gaz).area == "Highland"
     assert resolve("Bromley, Tower Hamlets", gaz).source == "offline: ONS ward names (May 2025)"
+
+
+def test_a_council_name_means_the_council_over_a_small_far_off_place_and_says_so(gaz):
+    # Elmbridge is a Surrey council and a Worcestershire hamlet: the council, said on stderr.
+    place = resolve("Elmbridge", gaz)
+    assert (place.precision, place.area) == ("council", "Elmbridge")
+    assert "Elmbridge, Wychavon" in place.warnings[0] and "using the council" in place.warnings[0]
+    assert resolve("Elmbridge, Wychavon", gaz).precision == "place"  # the hamlet, asked for
+    # A town of the council's name inside it is the more precise answer, as before.
+    assert resolve("Stockport", gaz).precision == "place"
+    assert resolve("Manchester", gaz).label.startswith("Manchester")

@@ -208,10 +208,13 @@ SOURCES = {
 def _named_place(query: str, gaz: Gazetteer) -> Place | None:
     name, qualifier = _split_qualifier(query)
     found = _one_per_council(gaz.places_named(name))
-    if not qualifier and councils_called(name, gaz):
+    councils = councils_called(name, gaz) if not qualifier else []
+    if councils:
         # A council's own name means the council, or a town or village of that name as it
         # always did: not a ward or census area sharing it (Rother in Chesterfield).
         found = [c for c in found if c["kind"] not in ("ward", "area")]
+        if found and not _in_or_dominant(found, councils):
+            return _the_council(query, name, councils[0], found)
     chosen = _qualified(found, qualifier, gaz) if qualifier else found
     if found and not chosen:
         raise PlaceError(
@@ -250,6 +253,32 @@ def _named_place(query: str, gaz: Gazetteer) -> Place | None:
             "offline: council centroid", c["name"],
         )  # fmt: skip
     return None
+
+
+def _in_or_dominant(found: list, councils: list) -> bool:
+    """Whether a place of a council's name is in that council (the town of Stockport: more
+    precise than the council) or a large town (20,000 or more) in its own right."""
+    codes = {c["code"] for c in councils}
+    return any(
+        c["council"] in codes or (c["kind"] == "town" and c["population"] >= DOMINANT_POPULATION)
+        for c in found
+    )
+
+
+def _the_council(query: str, name: str, council, others: list) -> Place:
+    """A council against small places elsewhere that share its name (Elmbridge, Surrey, and a
+    Worcestershire hamlet): the council, and stderr names the others. Not a guess an exclusion
+    zone refuses: a council's own name is the council there too."""
+    shown = [_choice(c) for c in others]
+    more = f" and {len(shown) - 4} more" if len(shown) > 4 else ""
+    warning = (
+        f"'{name}' is also {_count(shown, 'other place')} ({'; '.join(shown[:4])}{more}); "
+        f"using the council, {council['name']}"
+    )
+    return Place(
+        query, council["lat"], council["lon"], "council", council["radius_km"], council["name"],
+        "offline: council centroid", council["name"], [warning],
+    )  # fmt: skip
 
 
 def councils_called(name: str, gaz: Gazetteer) -> list:
