@@ -78,5 +78,33 @@ def about_text() -> str:
         f"assetmap {__version__}\n"
         f"catalogue: {config.default_db_path()} (override with --db or ASSETMAP_DB)\n"
         f"cache:     {config.cache_dir()}\n\n"
-        f"{head}{sources_text()}Open Government Licence v3.0: https{tail}"
+        + fit(head, join=True)
+        + fit(sources_text())
+        + fit(f"Open Government Licence v3.0: https{tail}")
     )
+
+
+WIDTH = 80
+
+
+def fit(text: str, join: bool = False) -> str:
+    """Text wrapped to an 80-column terminal, each line's overflow indented two under it. With
+    `join`, a line indented two more than a line that does not end with ':' continues it (the
+    way ATTRIBUTIONS is written), and is rewrapped with it. A web address is never broken."""
+    import textwrap
+
+    logical: list[list] = []  # [indent, words]
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip())
+        prev = logical[-1] if logical else None
+        if join and prev and line.strip() and indent == prev[0] + 2 and not prev[1].endswith(":"):
+            prev[1] += " " + line.strip()
+        else:
+            logical.append([indent, line.strip()])
+    return "\n".join(
+        textwrap.fill(
+            words, WIDTH, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2),
+            break_long_words=False, break_on_hyphens=False,
+        ) if words else ""
+        for indent, words in logical
+    )  # fmt: skip
