@@ -384,3 +384,14 @@ def test_a_council_name_means_the_council_over_a_small_far_off_place_and_says_so
     # A town of the council's name inside it is the more precise answer, as before.
     assert resolve("Stockport", gaz).precision == "place"
     assert resolve("Manchester", gaz).label.startswith("Manchester")
+
+
+def test_a_compact_ward_is_taken_over_a_locality_placed_at_a_district_centre(gaz):
+    from assetmap.places.distance import distance_km
+
+    # GeoNames placed Craiglockhart about 9 km off, at a postcode district's centre; the ward
+    # of that name is the suburb. Truth: Lockharton Crescent, Craiglockhart, 55.924927,-3.232187
+    # (https://sobt.co.uk/walk-craiglockhart-hill, read 2026-12-01).
+    place = resolve("Craiglockhart, Edinburgh", gaz)
+    assert place.source == "offline: ONS ward names (May 2025)"
+    assert distance_km(place.lat, place.lon, 55.924927, -3.232187) < 2.0

@@ -197,10 +197,14 @@ class Gazetteer:
         return self.conn.execute(
             "SELECT p.*, coalesce(c.name, '') AS council_name FROM places p "
             "LEFT JOIN councils c ON c.code = p.council WHERE p.name_key = ? "
-            # Within a council the first is kept: a town, then a GeoNames locality (a
-            # village), then a ward, a census area, a neighbourhood from addresses.
-            "ORDER BY CASE p.kind WHEN 'town' THEN 0 WHEN 'locality' THEN 1 WHEN 'ward' THEN 2 "
-            "WHEN 'area' THEN 3 ELSE 4 END, p.population DESC",
+            # Within a council the first is kept: a town; a compact ward or census area
+            # (its own centre, better than a locality at a postcode district's centre); a
+            # GeoNames locality (a village, better than the middle of a large rural ward);
+            # then a large ward or area, a neighbourhood from addresses.
+            "ORDER BY CASE WHEN p.kind = 'town' THEN 0 "
+            "WHEN p.kind IN ('ward', 'area') AND p.radius_km <= 3 THEN 1 "
+            "WHEN p.kind = 'locality' THEN 2 WHEN p.kind IN ('ward', 'area') THEN 3 ELSE 4 END, "
+            "p.kind = 'area', p.population DESC",
             (name_key(text),),
         ).fetchall()
 
