@@ -181,3 +181,14 @@ def test_a_contact_column_with_nothing_in_it_gives_its_room_to_the_words(cli, db
     add("Hulme Walkers", "--phone", "0161 000 1234")
     header, drawn = header_and_lines()
     assert "contact" in header and "0161 000 1234" in drawn
+
+
+def test_a_website_contact_is_shown_by_its_site_not_folded_over_four_lines(cli, db_file):
+    # A council library page's address folded into four 26-character pieces that could be
+    # neither read nor copied; `show` has the whole address.
+    page = "https://www.cardiff.gov.uk/ENG/resident/Libraries-and-archives/Find-a-library/Pages/Splott-Library.aspx"  # fmt: skip
+    cli("--db", str(db_file), "add", "--name", "Splott Library", "--category", "library",
+        "--lat", "51.48", "--lon", "-3.15", "--website", page)  # fmt: skip
+    drawn = _on_a_terminal("--db", str(db_file), "near", "51.48,-3.15")
+    assert "cardiff.gov.uk/…" in drawn and "Libraries-an" not in drawn
+    assert page in cli("--db", str(db_file), "show", "splott").stdout

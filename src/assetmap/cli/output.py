@@ -47,6 +47,18 @@ class Messages:
         print(f"Error: {one_line(readable(text))}", file=sys.stderr)
 
 
+def _terminal_cell(column: str, value: Any) -> str:
+    """A cell as a terminal table draws it: a web address in the contact column is its site
+    ('cardiff.gov.uk/…'), since a long one folds into pieces nobody can read or copy (`show`
+    has it whole)."""
+    text = _cell(value)
+    if column == "contact" and text.startswith(("http://", "https://")):
+        site, _, path = text.split("://", 1)[1].partition("/")
+        site = site.removeprefix("www.")
+        return f"{site}/…" if path.strip("/") else site
+    return text
+
+
 def _cell(value: Any) -> str:
     """A value as text for people (tables and plain text)."""
     if value is None:
@@ -130,7 +142,7 @@ def emit_table(
             )  # fmt: skip
         for r in records:
             # Text, not str: data such as "Walkers [example]" must not be read as markup.
-            table.add_row(*[Text(_cell(r.get(c))) for c in columns])
+            table.add_row(*[Text(_terminal_cell(c, r.get(c))) for c in columns])
         console.print(table)
         return
     # Plain text for pipes and files: one line per record, columns separated by two spaces,
