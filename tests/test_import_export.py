@@ -388,3 +388,17 @@ def test_an_encoding_that_cannot_read_the_file_is_one_line_naming_the_fix(
     result = cli("--db", str(db_file), "import", str(f), "--encoding", encoding, code=1)
     said = [ln for ln in result.stderr.splitlines() if not ln.startswith("assetmap: ")]
     assert len(said) == 1 and said[0].startswith("Error: ") and "--encoding" in said[0], said
+
+
+def test_each_problem_of_a_refused_import_is_a_line_of_its_own(cli, db_file, tmp_path):
+    # Found in a newcomer run: the one-line rule for errors turned the list of problems into
+    # one line joined by a literal "\n", so a manager read "...the rest):\nrow 2: ...".
+    f = write(tmp_path / "bad.csv", HEADER + "\n"
+              "Bad Cost,gym,,M1 1AD,,,fre,,,\n"
+              'Two Lines,gym,,M1 1AD,,,"fr\nee",,,\n')  # fmt: skip
+    lines = cli("--db", str(db_file), "import", str(f), code=1).stderr.strip().split("\n")
+    assert lines[-3].startswith("Error: 2 of 2 rows are invalid; nothing was written")
+    assert lines[-2] == "row 2, column cost: 'fre' is not one of free, low, paid"
+    # a value quoted in a problem still cannot break it over lines
+    assert lines[-1] == "row 3, column cost: 'fr\\nee' is not one of free, low, paid"
+    assert "\\n" not in "\n".join(lines[-3:-1])

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 
 class AssetmapError(Exception):
-    """Base class: a problem the user can fix, reported as one line."""
+    """Base class: a problem the user can fix, reported as one line (and its details, if any)."""
 
     exit_code = 1
+
+    def __init__(self, *args, details: list[str] | tuple[str, ...] = ()):
+        super().__init__(*args)
+        # Lines under the message, each kept to one line too: an import's problems, one a line.
+        self.details = tuple(details)
 
 
 class InvalidValue(AssetmapError):

@@ -35,7 +35,7 @@ class AssetmapGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except AssetmapError as exc:
-            Messages().error(str(exc))
+            Messages().error(str(exc), exc.details)
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.Error as exc:
             from assetmap.catalogue.store import explain_sqlite_error

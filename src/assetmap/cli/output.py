@@ -43,8 +43,10 @@ class Messages:
         if not self.quiet:
             print(f"warning: {one_line(readable(text))}", file=sys.stderr)
 
-    def error(self, text: str) -> None:
+    def error(self, text: str, details: Sequence[str] = ()) -> None:
         print(f"Error: {one_line(readable(text))}", file=sys.stderr)
+        for line in details:
+            print(one_line(readable(line)), file=sys.stderr)
 
 
 def _terminal_cell(column: str, value: Any) -> str:

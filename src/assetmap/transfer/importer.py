@@ -286,12 +286,13 @@ def run_import(
         rejects.close()
     if report.problems and not skip_invalid:
         total = report.skipped + report.added + report.updated + report.unchanged
-        listing = "\n".join(str(p) for p in report.problems[:200])
+        listing = [str(p) for p in report.problems[:200]]
         more = len(report.problems) - 200
-        tail = f"\n... and {more} more" if more > 0 else ""
+        tail = [f"... and {more} more"] if more > 0 else []
         raise InvalidValue(
             f"{report.skipped} of {total} rows are invalid; nothing was written "
-            f"(fix them, or pass --skip-invalid to import the rest):\n{listing}{tail}"
+            "(fix them, or pass --skip-invalid to import the rest):",
+            details=listing + tail,
         )
     return report
 
