@@ -196,3 +196,13 @@ def test_welcomes_convictions_says_when_only_invented_examples_answer(cli, natio
     assert "every result is an invented [example]" in out.stderr
     real = cli("--db", str(national_db), "near", "ST1", "--format", "json")
     assert "invented" not in real.stderr
+
+
+def test_the_empty_answer_suggests_a_radius_wider_than_the_one_searched(cli, db_file):
+    # Found in a newcomer run: `near Splott --within 10km` that found nothing said "try a
+    # wider --within (e.g. --within 10km)", the radius just searched.
+    db = ["--db", str(db_file)]
+    cli(*db, "sources", "add", "libraries")
+    for within, wider in (("10km", "20km"), ("500m", "1km"), ("5", "10km")):
+        said = cli(*db, "near", "TR1", "--within", within, "--tag", "nothing-has-this").stderr
+        assert f"try a wider --within (e.g. --within {wider})" in said, said

@@ -120,7 +120,8 @@ def empty_message(
                 "your partners' list (assetmap import FILE), or see what it covers with "
                 "`assetmap sources`"
             )
-    hint = "try a wider --within (e.g. --within 10km)"
+    wider = round(2 * parse_distance(within), 1)  # never the radius just searched
+    hint = f"try a wider --within (e.g. --within {wider:g}km)"
     if outcome.excluded and outcome.all_excluded:
         hint += (
             f" or fewer filters ({len(outcome.excluded)} nearby left out: --show-excluded says why)"
