@@ -196,3 +196,27 @@ def test_terminal_tables_show_data_literally_not_as_markup(monkeypatch, capsys):
     shown = capsys.readouterr().out
     assert "Walkers [example]" in shown
     assert "[bold]not bold[/bold]" in shown
+
+
+def test_a_mistyped_category_or_status_filter_is_an_error_not_an_empty_list(cli, db_file):
+    # Found in a newcomer run: `list --category gymm`, `list --status actve`, `export
+    # --category gymm` and `near ... --category gymm` all quietly gave nothing (exit 0), so a
+    # typo in a cron line mailed an empty list every week.
+    db = ["--db", str(db_file)]
+    cli(*db, "add", "--name", "Gym A", "--category", "gym", "--postcode", "M1 1AD")
+    for args in (
+        ["list", "--category", "gymm"],
+        ["export", "--category", "gymm", "--format", "json"],
+        ["near", "M1 1AD", "--category", "gymm", "--format", "json"],
+    ):
+        bad = cli(*db, *args, code=1)
+        assert bad.stdout == "", args
+        [line] = [ln for ln in bad.stderr.splitlines() if ln.startswith("Error: ")]
+        assert "--category: 'gymm' is not a category; did you mean 'gym'?" in line, args
+        assert "assetmap categories" in line and "Traceback" not in bad.stderr
+    for args in (["list", "--status", "actve"], ["export", "--status", "actve"]):
+        bad = cli(*db, *args, code=1)
+        assert "--status: 'actve' is not one of active, temporarily-closed, closed" in bad.stderr
+    # the names as the vocabulary has them still work, in any case
+    assert "Gym A" in cli(*db, "list", "--category", "GYM", "--status", "Active").stdout
+    assert "Gym A" in cli(*db, "near", "M1 1AD", "--category", "Gym").stdout

@@ -92,6 +92,31 @@ class Catalogue:
         rows = self.conn.execute("SELECT name FROM categories ORDER BY name").fetchall()
         return {r[0].lower(): r[0] for r in rows}
 
+    def category_named(self, text: str, option: str = "--category") -> str:
+        """The category a filter names, as stored; a name not in the vocabulary is an error
+        (a typo would otherwise filter everything out, silently)."""
+        categories = self.categories()
+        key = " ".join(text.lower().split())
+        if key in categories:
+            return categories[key]
+        import difflib
+
+        close = difflib.get_close_matches(key, list(categories), n=3, cutoff=0.75)
+        hint = f"did you mean {', '.join(repr(categories[c]) for c in close)}? " if close else ""
+        raise InvalidValue(
+            f"{option}: '{text}' is not a category; {hint}`assetmap categories` lists them"
+        )
+
+    def checked_filters(self, *, category=None, status=None, **filters) -> dict:
+        """list()'s and export's filters, with the category and status checked and as stored."""
+        from assetmap.catalogue.vocab import STATUS, one_of
+
+        if category is not None:
+            category = self.category_named(category)
+        if status is not None:
+            [status] = one_of([status], STATUS, "--status")
+        return {"category": category, "status": status, **filters}
+
     def category_counts(self) -> list[tuple[str, int]]:
         return self.conn.execute(
             "SELECT c.name, count(a.pk) FROM categories c "

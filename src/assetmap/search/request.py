@@ -87,6 +87,8 @@ def run(
         raise InvalidValue(
             "--goal: an empty goal; say what the person wants, e.g. --goal 'get fit'"
         )
+    if options.get("categories"):
+        options["categories"] = [catalogue.category_named(c) for c in options["categories"]]
     time_notes: list[str] = []
     found = find_place(place)
     filters = build_filters(find_place, centre=found, notes=time_notes, **options)

@@ -107,11 +107,9 @@ def list_(
 ) -> None:
     """List assets, by name."""
     fmt = check_format(fmt)
-    assets = (
-        get_state(ctx)
-        .catalogue()
-        .list(category=category, tag=tag, area=area, status=status, limit=limit)
-    )
+    cat = get_state(ctx).catalogue()
+    filters = cat.checked_filters(category=category, tag=tag, area=area, status=status)
+    assets = cat.list(**filters, limit=limit)
     emit_records(
         [a.to_json() for a in assets],
         fmt,

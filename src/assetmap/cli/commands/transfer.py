@@ -243,7 +243,7 @@ def export(
         )
     state = get_state(ctx)
     cat = state.catalogue()
-    filters = {"category": category, "tag": tag, "area": area, "status": status}
+    filters = cat.checked_filters(category=category, tag=tag, area=area, status=status)
     if fmt == "openreferral":
         from assetmap.transfer.openreferral import export_package
 
