@@ -153,3 +153,20 @@ def test_schedule_sessions_past_midnight():
     for slip in ("Sat 12:00-10:00", "Sat 10:00-10:00", "Sat 15:00-01:00", "Sat 22:00-09:00"):
         with pytest.raises(InvalidValue, match="ends before it starts"):
             schedule.parse(slip)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # Found in a newcomer run: an empty --day said "write sessions like 'Sat 10:00-12:00'"
+        # (the schedule column's hint), and --at 25:00 named no fix at all.
+        (["--day", ""], "--day: no day given; use a day (sat), a range (mon-fri), a list (mon,wed), weekdays, weekend or today"),
+        (["--day", " , "], "--day: no day given; use a day (sat)"),
+        (["--at", "25:00"], "--at: '25:00' is not a time of day; use 24-hour HH:MM, e.g. 18:30"),
+        (["--after", "18:75"], "--after: '18:75' is not a time of day; use 24-hour HH:MM"),
+    ],
+)  # fmt: skip
+def test_bad_time_options_name_the_fix(near, args, message):
+    _, result = near(*args, code=1)
+    assert message in result.stderr and "sessions like" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

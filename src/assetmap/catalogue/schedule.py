@@ -79,7 +79,7 @@ def parse_time(text: str) -> int:
     elif suffix == "am" and hour == 12:
         hour = 0
     if hour > 24 or minute > 59 or (hour == 24 and minute):
-        raise InvalidValue(f"'{text.strip()}' is not a time of day")
+        raise InvalidValue(f"'{text.strip()}' is not a time of day; use 24-hour HH:MM, e.g. 18:30")
     return hour * 60 + minute
 
 

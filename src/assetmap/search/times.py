@@ -110,6 +110,11 @@ def parse_days(text: str, now: dt.datetime) -> frozenset[int]:
     from assetmap.catalogue import schedule
 
     key = " ".join(text.strip().lower().split())
+    if not key.strip(" ,&"):  # the schedule parser's hint is for a session, not a day
+        raise InvalidValue(
+            "no day given; use a day (sat), a range (mon-fri), a list (mon,wed), weekdays, "
+            "weekend or today"
+        )
     if key == "today":
         return frozenset({now.weekday()})
     if key == "tomorrow":
