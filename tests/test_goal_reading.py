@@ -250,3 +250,19 @@ def test_bad_and_odd_goal_text(cli, small, vocabulary):
     assert found[0]["id"] == "anglers"
     note = next(ln for ln in result.stderr.splitlines() if "read as" in ln)
     assert len(note) < 150 and "..." in note
+
+
+def test_a_phrase_that_says_two_things_is_said_to_be_read_as_both(cli, small):
+    # Found in a newcomer run with the README's own example: the note said "read as meet
+    # people (lonely)" only, as if "off the drink" had been ignored, though the search (and
+    # `goals explain`'s rows) read it as stay sober too.
+    phrase = "off the drink and lonely since release"
+    said = cli("--db", str(small), "goals", "explain", phrase).stderr
+    assert f"'{phrase}' read as meet people (lonely), stay sober (off the drink)" in said
+    _found, result = near(cli, small, "--goal", phrase)
+    assert "read as meet people (lonely), stay sober (off the drink)" in result.stderr
+    # one thing said several ways is still named once
+    _found, result = near(cli, small, "--goal", "wants to be outside, in nature")
+    assert "note: 'wants to be outside, in nature' read as be outdoors (outside, nature)\n" in (
+        result.stderr
+    )

@@ -86,8 +86,10 @@ class Reading:
         return best
 
     def label(self) -> str:
-        """What the phrase is read as, for a person: 'be outdoors (outside, nature)'."""
+        """What the phrase is read as, for a person: 'be outdoors (outside, nature)', or 'meet
+        people (lonely), stay sober (off the drink)' for a phrase that says two things."""
         totals: dict[str, float] = {}
+        strongest: dict[str, float] = {}
         words: dict[str, list[str]] = {}
         goals = set()
         for part in self.parts:
@@ -98,6 +100,7 @@ class Reading:
                 if target.startswith("@"):
                     goals.add(name)
                 totals[name] = totals.get(name, 0.0) + weight
+                strongest[name] = max(strongest.get(name, 0.0), weight)
                 if part.words not in words.setdefault(name, []):
                     words[name].append(part.words)
         if not totals:
@@ -109,7 +112,15 @@ class Reading:
         # among the strongest, a goal of the vocabulary reads best, then the shortest name
         name = min((n for n in totals if totals[n] >= top - 1e-9),
                    key=lambda n: (n not in goals, len(n), n))  # fmt: skip
-        return f"{name} ({', '.join(words[name])})"
+        # A phrase that says two things ("off the drink and lonely") names each goal of the
+        # vocabulary read clearly from words not already named, strongest first.
+        shown, said = [name], set(words[name])
+        for other in sorted(goals, key=lambda n: (-totals[n], n)):
+            clear = strongest[other] >= CLEAR
+            if other not in shown and clear and not said & set(words[other]):
+                shown.append(other)
+                said.update(words[other])
+        return ", ".join(f"{n} ({', '.join(words[n])})" for n in shown)
 
     def note(self) -> str:
         if not self.understood():
