@@ -402,3 +402,23 @@ def test_each_problem_of_a_refused_import_is_a_line_of_its_own(cli, db_file, tmp
     # a value quoted in a problem still cannot break it over lines
     assert lines[-1] == "row 3, column cost: 'fr\\nee' is not one of free, low, paid"
     assert "\\n" not in "\n".join(lines[-3:-1])
+
+
+def test_a_website_cell_that_is_not_a_web_address_is_refused_naming_its_row(cli, db_file, tmp_path):
+    # Found in a newcomer run: a formula pasted into the website column of an Excel sheet was
+    # stored as the web address "https://=HYPERLINK(...)", printed on plans and in searches.
+    f = tmp_path / "partners.csv"
+    f.write_text(
+        "name,category,postcode,website\n"
+        'Boxing Club,sports club,ST1 3EB,"=HYPERLINK(""http://evil.example"",""click"")"\n'
+        "Walkers,walking group,ST1 3EB,walkers.example.org/join?day=sat\n"
+        "Readers,book club,ST1 3EB,HTTPS://www.stoke.gov.uk/readers\n"
+    )
+    bad = cli("--db", str(db_file), "import", str(f), code=1)
+    assert """row 2, column website: '=HYPERLINK("http://evil.example","click")' is not a web address""" in bad.stderr  # fmt: skip
+    assert "row 3" not in bad.stderr and "row 4" not in bad.stderr
+    f.write_text(f.read_text().replace("=HYPERLINK", "boxing.example/HYPERLINK"))
+    cli("--db", str(db_file), "import", str(f))
+    sites = {a["name"]: a["website"] for a in assets(cli, db_file)}
+    assert sites["Walkers"] == "https://walkers.example.org/join?day=sat"
+    assert sites["Readers"] == "HTTPS://www.stoke.gov.uk/readers"

@@ -317,10 +317,18 @@ def _email(v: str) -> str:
     return v
 
 
+# A host name with a dot (labels of letters, digits and hyphens), then a path, query or port:
+# "=HYPERLINK(...)" pasted into a spreadsheet's website column has a dot but no host.
+_WEB_ADDRESS = re.compile(
+    r"^(?:https?://)?[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+\.?(?::\d+)?(?:[/?#]\S*)?$",
+    re.I,
+)
+
+
 def _website(v: str) -> str:
     if not v:
         return ""
-    if " " in v or "." not in v:
+    if not _WEB_ADDRESS.match(v):
         raise InvalidValue(f"'{v}' is not a web address")
     return v if re.match(r"^https?://", v, re.I) else f"https://{v}"
 
