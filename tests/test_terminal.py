@@ -192,3 +192,26 @@ def test_a_website_contact_is_shown_by_its_site_not_folded_over_four_lines(cli, 
     drawn = _on_a_terminal("--db", str(db_file), "near", "51.48,-3.15")
     assert "cardiff.gov.uk/…" in drawn and "Libraries-an" not in drawn
     assert page in cli("--db", str(db_file), "show", "splott").stdout
+
+
+def test_goals_explain_on_a_terminal_does_not_repeat_the_phrase_on_every_row(tmp_path):
+    # Found in a newcomer run: at 80 columns `goals explain` drew the whole phrase again in
+    # each of its 12 rows, folded over five lines, so the readings took three screens.
+    phrase = "off the drink and lonely since release"
+    db = str(tmp_path / "c.db")
+    run_process("--db", db, "init", "--empty")
+    drawn = _on_a_terminal("--db", db, "goals", "explain", phrase)
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()
+    assert all(len(line) <= 80 for line in lines), drawn
+    header = next(line for line in lines if "read_as" in line)
+    assert "phrase" not in header and "words" in header and "reason" in header
+    rows = json.loads(
+        run_process("--db", db, "goals", "explain", phrase, "--format", "json").stdout
+    )
+    assert len(lines) < 4 * len(rows), drawn  # 64 lines with the phrase, 40 without
+    # every reason is drawn whole (folded, never cut off at the edge)
+    drawn_words = set(re.findall(r"[\w']+", " ".join(lines)))
+    for row in rows:
+        assert set(re.findall(r"[\w']+", row["reason"])) <= drawn_words, row
+    # off a terminal, and in every machine format, the phrase is still a column
+    assert run_process("--db", db, "goals", "explain", phrase).stdout.startswith(b"phrase")

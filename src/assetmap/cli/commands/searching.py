@@ -93,7 +93,9 @@ def goals_explain(
     state = get_state(ctx)
     rows, summary = nearby.explain_goal(state.catalogue(), text)
     state.messages.info(summary)
-    emit_records(rows, fmt, columns=["phrase", "words", "read_as", "kind", "weight", "reason"])
+    columns = ["phrase", "words", "read_as", "kind", "weight", "reason"]
+    # On a terminal the phrase, the same on every row and in the summary above, is left out.
+    emit_records(rows, fmt, columns=columns, tty_columns=columns[1:])
 
 
 @goals_app.command("remove")
