@@ -422,3 +422,14 @@ def test_a_website_cell_that_is_not_a_web_address_is_refused_naming_its_row(cli,
     sites = {a["name"]: a["website"] for a in assets(cli, db_file)}
     assert sites["Walkers"] == "https://walkers.example.org/join?day=sat"
     assert sites["Readers"] == "HTTPS://www.stoke.gov.uk/readers"
+
+
+def test_excel_unicode_text_utf16_with_tabs_is_read_as_it_is(cli, db_file, tmp_path):
+    # Found in a newcomer run: Excel's "Unicode Text" (UTF-16 with a byte-order mark, tabs)
+    # decodes as UTF-8 too (its NULs are valid), so every cell came in as '\x00g\x00y\x00m'.
+    f = write(tmp_path / "unicode.txt", "\ufeffname\tcategory\tpostcode\n"
+              "Café Walkers\twalking group\tST4 7QB\n", encoding="utf-16-le")  # fmt: skip
+    result = cli("--db", str(db_file), "import", str(f))
+    assert "1 added" in result.stderr
+    [a] = assets(cli, db_file)
+    assert (a["name"], a["category"], a["postcode"]) == ("Café Walkers", "walking group", "ST4 7QB")

@@ -43,8 +43,14 @@ def check_encoding(encoding: str) -> None:
 
 
 def detect_encoding(fp: BinaryIO) -> str:
-    """'utf-8-sig' when the whole file decodes as UTF-8, else 'cp1252' (Excel's 'CSV (Comma
-    delimited)' on Windows). Streams the file; leaves it at the start."""
+    """'utf-16' when the file starts with its byte-order mark, 'utf-8-sig' when the whole file
+    decodes as UTF-8, else 'cp1252' (Excel's 'CSV (Comma delimited)' on Windows). Streams the
+    file; leaves it at the start."""
+    fp.seek(0)
+    if fp.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        # Excel's "Unicode Text": its NUL bytes are valid UTF-8, so only the BOM tells.
+        fp.seek(0)
+        return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
     fp.seek(0)
     try:
