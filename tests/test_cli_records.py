@@ -220,3 +220,26 @@ def test_a_mistyped_category_or_status_filter_is_an_error_not_an_empty_list(cli,
     # the names as the vocabulary has them still work, in any case
     assert "Gym A" in cli(*db, "list", "--category", "GYM", "--status", "Active").stdout
     assert "Gym A" in cli(*db, "near", "M1 1AD", "--category", "Gym").stdout
+
+
+def test_a_mistyped_area_or_source_filter_is_an_error_not_an_empty_list(cli, db_file):
+    # Found in a newcomer run: `export --area Traford` wrote an empty collection, and `stale
+    # --area Traford` or `stale --source councl` in a cron line mailed nothing, all with exit 0.
+    db = ["--db", str(db_file)]
+    cli(*db, "add", "--name", "Gym A", "--category", "gym", "--postcode", "M32 0TJ",
+        "--partnership-status", "partner", "--source", "council")  # fmt: skip
+    for args in (
+        ["list", "--area", "Traford"],
+        ["export", "--area", "Traford", "--format", "geojson"],
+        ["stale", "--area", "Traford"],
+        ["partners", "--area", "Traford"],
+    ):
+        bad = cli(*db, *args, code=1)
+        assert bad.stdout == "", args
+        assert "--area: no asset has the area 'Traford'; did you mean 'Trafford'?" in bad.stderr
+    bad = cli(*db, "stale", "--source", "councl", code=1)
+    assert "--source: no source named 'councl'; did you mean 'council'?" in bad.stderr
+    # an area any asset has, in any case, and a source that exists, still work
+    assert "Gym A" in cli(*db, "list", "--area", "trafford").stdout
+    assert "Gym A" in cli(*db, "partners", "--area", "TRAFFORD").stdout
+    assert "gym-a-m32-0tj" in cli(*db, "stale", "--area", "Trafford", "--source", "council").stdout

@@ -107,15 +107,49 @@ class Catalogue:
             f"{option}: '{text}' is not a category; {hint}`assetmap categories` lists them"
         )
 
-    def checked_filters(self, *, category=None, status=None, **filters) -> dict:
-        """list()'s and export's filters, with the category and status checked and as stored."""
+    def area_named(self, text: str) -> str:
+        """An --area filter, checked: an area no asset has is an error naming the nearest
+        ones (a typo in a cron line would otherwise mail an empty list every week)."""
+        area = " ".join(text.split())
+        sql = "SELECT 1 FROM assets WHERE area = ? COLLATE NOCASE LIMIT 1"
+        if self.conn.execute(sql, (area,)).fetchone():
+            return area
+        import difflib
+
+        areas = [r[0] for r in self.conn.execute("SELECT DISTINCT area FROM assets")]
+        lowered = {a.lower(): a for a in areas if a}
+        close = difflib.get_close_matches(area.lower(), list(lowered), n=3, cutoff=0.75)
+        hint = f"did you mean {', '.join(repr(lowered[c]) for c in close)}? " if close else ""
+        raise InvalidValue(
+            f"--area: no asset has the area '{text}'; {hint}`assetmap stats` lists the areas"
+        )
+
+    def source_named(self, text: str) -> str:
+        """A --source filter, checked like --area."""
+        name = " ".join(text.split())
+        names = [r[0] for r in self.conn.execute("SELECT name FROM sources ORDER BY name")]
+        if name in names:
+            return name
+        import difflib
+
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.75)
+        hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+        raise InvalidValue(
+            f"--source: no source named '{text}'; {hint}`assetmap sources` lists them"
+        )
+
+    def checked_filters(self, *, category=None, status=None, area=None, **filters) -> dict:
+        """list()'s and export's filters, with the category, status and area checked and as
+        stored."""
         from assetmap.catalogue.vocab import STATUS, one_of
 
         if category is not None:
             category = self.category_named(category)
         if status is not None:
             [status] = one_of([status], STATUS, "--status")
-        return {"category": category, "status": status, **filters}
+        if area is not None:
+            area = self.area_named(area)
+        return {"category": category, "status": status, "area": area, **filters}
 
     def category_counts(self) -> list[tuple[str, int]]:
         return self.conn.execute(

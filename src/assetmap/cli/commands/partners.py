@@ -58,7 +58,9 @@ def partners_list(
 
     fmt = check_format(fmt)
     state = get_state(ctx)
-    rows = partners.listing(state.catalogue(), status=partners.statuses(status or []), area=area)
+    cat = state.catalogue()
+    area = cat.area_named(area) if area is not None else None
+    rows = partners.listing(cat, status=partners.statuses(status or []), area=area)
     if rows or fmt != "table":
         emit_records(rows, fmt, columns=partners.LIST_COLUMNS, table_columns=TABLE_COLUMNS)
     state.messages.info(f"partners: {len(rows)} assets with a partnership status")

@@ -43,9 +43,11 @@ def stale(
 
     fmt = check_format(fmt)
     state = get_state(ctx)
+    cat = state.catalogue()
     rows, left_out = quality.stale(
-        state.catalogue(), older_than, dt.date.today(), include_closed=include_closed, area=area,
-        sources=[" ".join(s.split()) for s in source or []], include_bundled=include_bundled,
+        cat, older_than, dt.date.today(), include_closed=include_closed,
+        area=cat.area_named(area) if area is not None else None,
+        sources=[cat.source_named(s) for s in source or []], include_bundled=include_bundled,
     )  # fmt: skip
     columns = ["id", "name", "verified_on", "phone", "email", "website", "area", "status"]
     if rows or fmt != "table":
