@@ -206,3 +206,16 @@ def test_the_empty_answer_suggests_a_radius_wider_than_the_one_searched(cli, db_
     for within, wider in (("10km", "20km"), ("500m", "1km"), ("5", "10km")):
         said = cli(*db, "near", "TR1", "--within", within, "--tag", "nothing-has-this").stderr
         assert f"try a wider --within (e.g. --within {wider})" in said, said
+
+
+def test_sources_source_names_one_source_and_a_typo_is_an_error(cli, db_file):
+    # Found in a newcomer run: `sources --by-council --source librariez` printed an empty
+    # table (exit 0), and without --by-council --source was ignored: every source was listed.
+    db = ["--db", str(db_file)]
+    cli(*db, "sources", "add", "libraries", "examples")
+    for args in (["--by-council", "--source", "librariez"], ["--source", "librariez"]):
+        bad = cli(*db, "sources", *args, code=1)
+        assert "--source: no source named 'librariez'; did you mean 'libraries'?" in bad.stderr
+    one = json.loads(cli(*db, "sources", "--source", "examples", "--format", "json").stdout)
+    assert [s["name"] for s in one] == ["examples"]
+    assert cli(*db, "sources", "--by-council", "--source", "libraries").stdout.count("\n") > 100

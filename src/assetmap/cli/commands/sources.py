@@ -27,7 +27,8 @@ def sources_list(
         bool, typer.Option("--by-council", help="Coverage: assets by council instead.")
     ] = False,
     source: Annotated[
-        str | None, typer.Option("--source", help="With --by-council: only this source.")
+        str | None,
+        typer.Option("--source", help="Only this source (with --by-council: its councils)."),
     ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
@@ -39,10 +40,11 @@ def sources_list(
 
     fmt = check_format(fmt)
     cat = get_state(ctx).catalogue()
+    source = cat.source_named(source) if source is not None else None
     if council:
         emit_records(sources.coverage(cat, source), fmt, columns=["council", "assets"])
         return
-    listed = sources.listing(cat)
+    listed = [r for r in sources.listing(cat) if source is None or r["name"] == source]
     if fmt == "table":
         listed = [{**r, "source": r["name"]} for r in listed]
     emit_records(
