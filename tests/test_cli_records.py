@@ -243,3 +243,25 @@ def test_a_mistyped_area_or_source_filter_is_an_error_not_an_empty_list(cli, db_
     assert "Gym A" in cli(*db, "list", "--area", "trafford").stdout
     assert "Gym A" in cli(*db, "partners", "--area", "TRAFFORD").stdout
     assert "gym-a-m32-0tj" in cli(*db, "stale", "--area", "Trafford", "--source", "council").stdout
+
+
+def test_an_empty_tag_is_an_error_naming_the_fix(cli, db_file):
+    # Found in a newcomer run: `near ... --tag ""` (an unset shell variable in a script) found
+    # nothing, exit 0, while `list --tag ""` ignored it and listed everything.
+    db = ["--db", str(db_file)]
+    cli(
+        *db,
+        "add",
+        "--name",
+        "Gym A",
+        "--category",
+        "gym",
+        "--postcode",
+        "M1 1AD",
+        "--tags",
+        "fitness",
+    )
+    for args in (["near", "M1 1AD", "--tag", " "], ["list", "--tag", ""], ["export", "--tag", ""]):
+        bad = cli(*db, *args, code=1)
+        assert bad.stdout == "" and "--tag: an empty tag; give one, e.g. --tag gym" in bad.stderr
+    assert "Gym A" in cli(*db, "near", "M1 1AD", "--tag", "Fitness").stdout

@@ -141,7 +141,7 @@ class Catalogue:
     def checked_filters(self, *, category=None, status=None, area=None, **filters) -> dict:
         """list()'s and export's filters, with the category, status and area checked and as
         stored."""
-        from assetmap.catalogue.vocab import STATUS, one_of
+        from assetmap.catalogue.vocab import EMPTY_TAG, STATUS, one_of
 
         if category is not None:
             category = self.category_named(category)
@@ -149,6 +149,8 @@ class Catalogue:
             [status] = one_of([status], STATUS, "--status")
         if area is not None:
             area = self.area_named(area)
+        if filters.get("tag") is not None and not filters["tag"].strip():
+            raise InvalidValue(EMPTY_TAG)
         return {"category": category, "status": status, "area": area, **filters}
 
     def category_counts(self) -> list[tuple[str, int]]:

@@ -20,6 +20,8 @@ REFERRAL = ("drop-in", "self-referral", "referral-needed", "membership")
 FLAG = ("yes", "no", "unknown")
 CAPITAL = ("bonding", "bridging", "linking")
 STATUS = ("active", "temporarily-closed", "closed")
+# A --tag given empty (an unset shell variable) filters nothing in, or out: say so.
+EMPTY_TAG = "--tag: an empty tag; give one, e.g. --tag gym"
 FLAG_FIELDS = ("welcomes_convictions", "dbs_required", "involves_children")
 # Partnerships: where the relationship stands, and how a practitioner refers someone.
 PARTNERSHIP = ("partner", "known", "approached", "lapsed")

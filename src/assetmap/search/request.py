@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assetmap.catalogue.vocab import CAPITAL, REFERRAL, one_of
+from assetmap.catalogue.vocab import CAPITAL, EMPTY_TAG, REFERRAL, one_of
 from assetmap.errors import InvalidValue
 from assetmap.places.resolve import Place
 from assetmap.places.zones import parse_distance
@@ -87,6 +87,8 @@ def run(
         raise InvalidValue(
             "--goal: an empty goal; say what the person wants, e.g. --goal 'get fit'"
         )
+    if any(not t.strip() for t in options.get("tags", ())):
+        raise InvalidValue(EMPTY_TAG)
     if options.get("categories"):
         options["categories"] = [catalogue.category_named(c) for c in options["categories"]]
     time_notes: list[str] = []
