@@ -170,3 +170,15 @@ def test_the_neighbourhood_counts_stated_in_the_docs_are_those_bundled():
     assert f"{total:,} names" in README and f"{total:,} names" in ATTRIBUTIONS
     extra = f"{kinds['neighbourhood']} more"
     assert extra in README and extra in ATTRIBUTIONS
+
+
+def test_the_readme_attribution_block_credits_the_neighbourhood_names():
+    # Found in a newcomer run: `about` and the NOTICE credit the ward names (ONS) and the
+    # census area names (Open Parliament Licence), but the README's block of attributions,
+    # the one people copy, still credited only the 40 names from library and food-bank lists.
+    from assetmap.cli.about import ATTRIBUTIONS
+
+    block = " ".join(README.split("## Data licences and attribution", 1)[1].split("```")[1].split())
+    about = " ".join(ATTRIBUTIONS.split())
+    for phrase in ("electoral wards", "MSOA", "Open Parliament Licence v3.0", "drkane/geo-lookups"):
+        assert phrase in about and phrase in block, phrase
