@@ -433,3 +433,11 @@ def test_excel_unicode_text_utf16_with_tabs_is_read_as_it_is(cli, db_file, tmp_p
     assert "1 added" in result.stderr
     [a] = assets(cli, db_file)
     assert (a["name"], a["category"], a["postcode"]) == ("Café Walkers", "walking group", "ST4 7QB")
+
+
+def test_a_skipped_row_is_one_line_whatever_its_cell_holds(cli, db_file, tmp_path):
+    # As for a refused file: a cell with a line break must not split the "skipped" line.
+    f = write(tmp_path / "skip.csv", 'name,category,postcode,cost\nA,gym,ST4 7QB,"fr\nee"\n'
+              "B,gym,ST4 7QB,free\n")  # fmt: skip
+    err = cli("--db", str(db_file), "import", str(f), "--skip-invalid", code=3).stderr
+    assert "skipped row 2, column cost: 'fr\\nee' is not one of free, low, paid\n" in err, err

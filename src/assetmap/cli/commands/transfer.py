@@ -163,8 +163,10 @@ def _import_summary(state: State, report, dry_run: bool, rejects: str | None) ->
     if len(report.kept) > 200:
         state.messages.info(f"... and {len(report.kept) - 200} more local changes kept")
     if report.skipped:
+        from assetmap.errors import one_line  # a cell's line break cannot split the line
+
         for p in report.problems[:200]:
-            state.messages.info(f"skipped {p}")
+            state.messages.info(f"skipped {one_line(str(p))}")
     done = " (dry run: nothing written)" if dry_run else ""
     state.messages.info(f"import: {report.summary()} (source {report.source}){done}")
     if report.skipped:
