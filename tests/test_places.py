@@ -3,6 +3,8 @@
 import csv
 import json
 import math
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -332,7 +334,10 @@ def test_index_build_replaces_older_versions(tmp_path, monkeypatch):
     old.write_bytes(b"an index from an older assetmap")
     gazetteer.build_index(gazetteer.index_path())
     assert gazetteer.index_path().exists() and not old.exists()
-    assert not list(tmp_path.glob(".gazetteer-*"))  # no temporary files left behind
+    # No temporary files left behind, in this naming or the one before.
+    assert not list(tmp_path.glob(".assetmap-gazetteer-*")) and not list(
+        tmp_path.glob(".gazetteer-*")
+    )
 
 
 def test_neighbourhood_names_come_from_wards_census_areas_and_their_parts(gaz):
@@ -395,3 +400,27 @@ def test_a_compact_ward_is_taken_over_a_locality_placed_at_a_district_centre(gaz
     place = resolve("Craiglockhart, Edinburgh", gaz)
     assert place.source == "offline: ONS ward names (May 2025)"
     assert distance_km(place.lat, place.lon, 55.924927, -3.232187) < 2.0
+
+
+def test_an_index_build_sweeps_the_temp_files_of_builds_that_were_killed(tmp_path, monkeypatch):
+    # A build killed half-way (SIGKILL, a power cut) left a 70 MB temp file in the cache for
+    # good. The next build removes those whose process is gone, and never one being written.
+    import subprocess
+
+    from assetmap import tempfiles
+    from assetmap.places import gazetteer
+
+    monkeypatch.setenv("ASSETMAP_CACHE_DIR", str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that has ended: its PID is not running
+    killed = tmp_path / f".assetmap-gazetteer-{gone.pid}-{tempfiles._host()}-0badf00d"
+    legacy = tmp_path / ".gazetteer-k3x9_q2z.tmp"  # the naming before this one, two days old
+    live = tmp_path / f".assetmap-gazetteer-{os.getpid()}-{tempfiles._host()}-00c0ffee"
+    for path in (killed, legacy, live):
+        path.write_bytes(b"half an index")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(legacy, (two_days_ago, two_days_ago))
+    gazetteer.build_index(gazetteer.index_path())
+    assert gazetteer.index_path().exists()
+    assert not killed.exists() and not legacy.exists()
+    assert live.exists()  # this process is still running: another build, still writing

@@ -21,9 +21,11 @@ from pathlib import Path
 STALE_AFTER_S = 24 * 3600  # another host's temp file, or one in an older naming
 _KIND = re.compile(r"[a-z]+")
 _NAME = re.compile(r"\.assetmap-[a-z]+-(\d+)-([A-Za-z0-9]*)-[0-9a-f]{8}(?:-journal|-wal|-shm)?")
-# What tempfile.mkstemp made before this naming (export, backup, casework backup): swept when
-# a day old.
-_OLD_NAME = re.compile(r"\.assetmap-(?:export|backup|casework)-[a-z0-9_]{8}(?:-journal)?")
+# What tempfile.mkstemp made before this naming (export, backup, casework backup, the
+# gazetteer index): swept when a day old.
+_OLD_NAME = re.compile(
+    r"\.assetmap-(?:export|backup|casework)-[a-z0-9_]{8}(?:-journal)?|\.gazetteer-[a-z0-9_]{8}\.tmp"
+)
 
 
 def kind_of(prefix: str) -> str:

@@ -96,11 +96,13 @@ def build_index(path: Path, progress: Progress | None = None) -> None:
     reader never sees half an index and two processes building at once do no harm."""
     import lzma
     import os
-    import tempfile
     from itertools import accumulate
 
+    from assetmap import tempfiles
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+    # Named for its process, so the next build sweeps it if this one is killed half-way.
+    fd, tmp = tempfiles.create(path.parent, "gazetteer")
     os.close(fd)
     step = progress or (lambda _label, _done, _total: None)
     try:
@@ -163,7 +165,7 @@ def build_index(path: Path, progress: Progress | None = None) -> None:
                 old.unlink(missing_ok=True)
         step("done", total, total)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tempfiles.remove(tmp)
         raise
 
 
