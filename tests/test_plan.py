@@ -201,3 +201,14 @@ def test_a_place_without_a_position_is_listed_but_not_drawn():
     page = html.render(plan)
     assert "<svg" not in page and "Phone Befriending" in page
     assert "distance not known (no position recorded)" in page
+
+
+def test_the_small_print_says_what_the_circle_is_when_the_place_is_a_town_or_neighbourhood(cli):
+    # Found in a newcomer run: a plan from "Moss Side, Manchester" drew Moss Side's own area,
+    # but its small print told the person the circle was "round the centre of your postcode
+    # sector", which was not true of that page.
+    named = cli("plan", *CHOSEN, "--from", "Shelton, Stoke-on-Trent").stdout
+    assert "postcode sector" not in named
+    assert "The map shows Shelton, Stoke-on-Trent as a circle round its centre." in named
+    home = cli("plan", *CHOSEN, "--from", FROM).stdout
+    assert "a circle round the centre of your postcode sector, not your address" in home

@@ -15,19 +15,23 @@ COARSE = ("sector", "district", "place", "council")
 class PersonArea:
     """The circle drawn on the map, and the words the plan uses for where distances start."""
 
-    __slots__ = ("lat", "lon", "radius_km", "label")
+    __slots__ = ("lat", "lon", "radius_km", "label", "personal")
 
-    def __init__(self, lat: float, lon: float, radius_km: float, label: str) -> None:
+    def __init__(
+        self, lat: float, lon: float, radius_km: float, label: str, personal: bool = True
+    ) -> None:
         self.lat = lat
         self.lon = lon
         self.radius_km = max(radius_km, MIN_RADIUS_KM)
         self.label = label
+        # False for a town, district or council drawn as it is: the small print says so
+        self.personal = personal
 
 
 def person_area(place, gazetteer) -> PersonArea:
     """The area to draw for a resolved place (places.resolve.Place)."""
     if not is_personal(place):
-        return PersonArea(place.lat, place.lon, place.radius_km, place.label)
+        return PersonArea(place.lat, place.lon, place.radius_km, place.label, personal=False)
     sector = None
     if place.precision == "postcode":
         sector = gazetteer.sector(place.label[:-2])

@@ -42,6 +42,11 @@ footer p { margin: 0 0 0.6mm; }
 
 def render(plan) -> str:
     svg = svgmap.draw(plan)
+    map_words = (
+        MAP_PRIVACY
+        if plan.area.personal
+        else f"The map shows {plan.area.label} as a circle round its centre."
+    )
     made = f"Made on {escape(plan.date_text)}"
     if plan.by:
         made += f" by {escape(plan.by)}"
@@ -64,7 +69,7 @@ def render(plan) -> str:
         out.append(_item(item))
     out += [
         "</ol>",
-        f"<footer><p>{escape(walking.SOURCES)}</p><p>{escape(PRIVACY)} {escape(MAP_PRIVACY)} "
+        f"<footer><p>{escape(walking.SOURCES)}</p><p>{escape(PRIVACY)} {escape(map_words)} "
         f"{escape(ATTRIBUTION)}</p></footer>",
         "</body></html>",
     ]
