@@ -507,7 +507,7 @@ def test_the_readme_crontab_line_really_works(tmp_path, desk):
     second = run()
     assert second.returncode == 0, second.stderr
     assert second.stdout.decode().splitlines()[1].startswith(f"{REF},gym-a,Gym-A,")
-    assert second.stderr.decode() == "intro due: 1 follow-ups due within 7d or overdue\n"
+    assert second.stderr.decode() == "intro due: 1 follow-up due within 7d or overdue\n"
     # An introduction kept past retention: the mail says so.
     subprocess.run([sys.executable, "-m", "assetmap", "intro", "add", "walk-b", "--case", REF,
                     "--on", ago(800)], env=env, check=True, capture_output=True)  # fmt: skip

@@ -265,3 +265,17 @@ def test_an_empty_tag_is_an_error_naming_the_fix(cli, db_file):
         bad = cli(*db, *args, code=1)
         assert bad.stdout == "" and "--tag: an empty tag; give one, e.g. --tag gym" in bad.stderr
     assert "Gym A" in cli(*db, "near", "M1 1AD", "--tag", "Fitness").stdout
+
+
+def test_a_count_of_one_reads_in_the_singular(cli, db_file, tmp_path):
+    # "plan of 1 places written", "partners: 1 assets", "1 invalid rows were skipped".
+    db = ["--db", str(db_file)]
+    cli(*db, "add", "--id", "walk-a", "--name", "Walk A", "--category", "walking group",
+        "--postcode", "ST4 7QB", "--partnership-status", "partner")  # fmt: skip
+    assert "plan of 1 place written" in cli(*db, "plan", "walk-a", "--from", "ST4 7QB",
+                                            "--out", str(tmp_path / "p.html")).stderr  # fmt: skip
+    assert "partners: 1 asset with a partnership status" in cli(*db, "partners").stderr
+    feed = tmp_path / "one-bad.csv"
+    feed.write_text("name,category,postcode\nGood,gym,ST4 7QB\nBad,gym,NOT A POSTCODE\n")
+    skipped = cli(*db, "import", str(feed), "--skip-invalid", code=3).stderr
+    assert "1 invalid row was skipped" in skipped

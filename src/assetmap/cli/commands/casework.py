@@ -10,7 +10,7 @@ import typer
 from assetmap import config
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
 from assetmap.cli.options import FormatOpt, YesOpt
-from assetmap.cli.output import emit_records
+from assetmap.cli.output import counted, emit_records
 
 intro_app = typer.Typer(
     cls=AssetmapGroup,
@@ -183,7 +183,8 @@ def intro_due(
     records = introductions.due(cw, key, state.catalogue(), today, days) if key else []
     if records or fmt != "table":
         emit_records(records, fmt, columns=DUE_COLUMNS)
-    state.messages.info(f"intro due: {len(records)} follow-ups due within {within} or overdue")
+    due = counted(len(records), "follow-up")
+    state.messages.info(f"intro due: {due} due within {within} or overdue")
     if cw:
         old = introductions.older_than(cw, cutoff.isoformat())
         if old:

@@ -7,7 +7,7 @@ import typer
 
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
 from assetmap.cli.options import FormatOpt
-from assetmap.cli.output import emit_records
+from assetmap.cli.output import counted, emit_records
 
 partners_app = typer.Typer(
     cls=AssetmapGroup,
@@ -63,7 +63,7 @@ def partners_list(
     rows = partners.listing(cat, status=partners.statuses(status or []), area=area)
     if rows or fmt != "table":
         emit_records(rows, fmt, columns=partners.LIST_COLUMNS, table_columns=TABLE_COLUMNS)
-    state.messages.info(f"partners: {len(rows)} assets with a partnership status")
+    state.messages.info(f"partners: {counted(len(rows), 'asset')} with a partnership status")
 
 
 @partners_app.command("due")

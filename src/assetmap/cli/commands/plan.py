@@ -7,6 +7,7 @@ import typer
 
 from assetmap.cli.app import app, get_state
 from assetmap.cli.options import AvoidOpt, AvoidZoneOpt
+from assetmap.cli.output import counted
 
 PLAN_EXAMPLES = """\b
 Examples:
@@ -93,7 +94,7 @@ def plan(
     text = make.render(built, fmt)
     if out:
         make.save(out, text)
-        state.messages.info(f"plan of {len(built.items)} places written to {out}")
+        state.messages.info(f"plan of {counted(len(built.items), 'place')} written to {out}")
     else:
         typer.echo(text, nl=False)
 

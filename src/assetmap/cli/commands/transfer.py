@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import State, app, get_state
-from assetmap.cli.output import StepProgress
+from assetmap.cli.output import StepProgress, counted
 from assetmap.errors import InvalidValue
 
 
@@ -171,7 +171,8 @@ def _import_summary(state: State, report, dry_run: bool, rejects: str | None) ->
     state.messages.info(f"import: {report.summary()} (source {report.source}){done}")
     if report.skipped:
         where = f"; they are in {rejects}" if rejects and not dry_run else ""
-        raise PartialImport(f"{report.skipped} invalid rows were skipped{where}")
+        were = "was" if report.skipped == 1 else "were"
+        raise PartialImport(f"{counted(report.skipped, 'invalid row')} {were} skipped{where}")
 
 
 def _open_input(file: str):
