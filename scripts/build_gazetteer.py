@@ -29,6 +29,10 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from assetmap.places.gazetteer import COMPACT_KM  # noqa: E402  (the lookup order uses it too)
+
 OUT = Path(__file__).resolve().parents[1] / "src" / "assetmap" / "data" / "gazetteer"
 WARDS = Path(__file__).resolve().parent / "data" / "ons_wards_2025.csv"
 MSOAS = Path(__file__).resolve().parent / "data" / "hcl_msoa_names_2021.csv"
@@ -239,11 +243,6 @@ def area_names(name: str) -> list[str]:
     # North &') ends in a joining word: its parts already give the names.
     names = [n for n in names if not re.search(r"(&|\band)$", n)]
     return [n for n in dict.fromkeys(names) if not _GENERIC_PART.fullmatch(key(n))]
-
-
-# An area at most this far across from its point is a neighbourhood, placed better by its
-# own centre than by a GeoNames locality at a postcode district's centre.
-COMPACT_KM = 3.0
 
 
 def area_places(place_rows: list[list], country_of: dict[str, str]) -> list[list]:

@@ -99,10 +99,7 @@ class Catalogue:
         key = " ".join(text.lower().split())
         if key in categories:
             return categories[key]
-        import difflib
-
-        close = difflib.get_close_matches(key, list(categories), n=3, cutoff=0.75)
-        hint = f"did you mean {', '.join(repr(categories[c]) for c in close)}? " if close else ""
+        hint = _did_you_mean(key, categories)
         raise InvalidValue(
             f"{option}: '{text}' is not a category; {hint}`assetmap categories` lists them"
         )
@@ -114,12 +111,8 @@ class Catalogue:
         sql = "SELECT 1 FROM assets WHERE area = ? COLLATE NOCASE LIMIT 1"
         if self.conn.execute(sql, (area,)).fetchone():
             return area
-        import difflib
-
         areas = [r[0] for r in self.conn.execute("SELECT DISTINCT area FROM assets")]
-        lowered = {a.lower(): a for a in areas if a}
-        close = difflib.get_close_matches(area.lower(), list(lowered), n=3, cutoff=0.75)
-        hint = f"did you mean {', '.join(repr(lowered[c]) for c in close)}? " if close else ""
+        hint = _did_you_mean(area.lower(), {a.lower(): a for a in areas if a})
         raise InvalidValue(
             f"--area: no asset has the area '{text}'; {hint}`assetmap stats` lists the areas"
         )
@@ -130,10 +123,7 @@ class Catalogue:
         names = [r[0] for r in self.conn.execute("SELECT name FROM sources ORDER BY name")]
         if name in names:
             return name
-        import difflib
-
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.75)
-        hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+        hint = _did_you_mean(name, {n: n for n in names})
         raise InvalidValue(
             f"--source: no source named '{text}'; {hint}`assetmap sources` lists them"
         )
@@ -553,6 +543,15 @@ def asset_from_db(row: sqlite3.Row) -> Asset:
     d["tags"] = d["tags"].split(";") if d["tags"] else []
     d["capital"] = d["capital"].split(";") if d["capital"] else []
     return Asset(**d)
+
+
+def _did_you_mean(key: str, names: dict[str, str]) -> str:
+    """'did you mean 'Trafford'? ' for the names (keyed as `key` is written) closest to `key`,
+    or '' when none is close: the hint in a filter's error."""
+    import difflib
+
+    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.75)
+    return f"did you mean {', '.join(repr(names[c]) for c in close)}? " if close else ""
 
 
 def _write_error(path: Path, exc: sqlite3.Error) -> CatalogueError:

@@ -18,6 +18,10 @@ from assetmap.errors import AssetmapError
 # Bump when the packaged data or the index layout changes: a new file name forces a rebuild.
 INDEX_VERSION = "9"
 INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.db"
+# A ward or census area at most this far across from its point is a neighbourhood, placed
+# better by its own centre than a GeoNames locality at a postcode district's centre (the
+# build and the lookup order both use it).
+COMPACT_KM = 3.0
 
 SCHEMA = [
     "CREATE TABLE postcodes (pc TEXT PRIMARY KEY, lat REAL, lon REAL, pqi INTEGER) WITHOUT ROWID",
@@ -204,10 +208,10 @@ class Gazetteer:
             # GeoNames locality (a village, better than the middle of a large rural ward);
             # then a large ward or area, a neighbourhood from addresses.
             "ORDER BY CASE WHEN p.kind = 'town' THEN 0 "
-            "WHEN p.kind IN ('ward', 'area') AND p.radius_km <= 3 THEN 1 "
+            "WHEN p.kind IN ('ward', 'area') AND p.radius_km <= ? THEN 1 "
             "WHEN p.kind = 'locality' THEN 2 WHEN p.kind IN ('ward', 'area') THEN 3 ELSE 4 END, "
             "p.kind = 'area', p.population DESC",
-            (name_key(text),),
+            (name_key(text), COMPACT_KM),
         ).fetchall()
 
     def nearest_sector(self, lat: float, lon: float):

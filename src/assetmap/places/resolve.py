@@ -225,11 +225,7 @@ def _named_place(query: str, gaz: Gazetteer) -> Place | None:
     top = max(chosen, key=lambda c: c["population"]) if chosen else None
     if len(chosen) > 1 and _dominates(top, [c for c in chosen if c is not top]):
         others = [_choice(c) for c in chosen if c is not top]
-        more = f" and {len(others) - 4} more" if len(others) > 4 else ""
-        warnings.append(
-            f"'{name}' is also {_count(others, 'other place')} ({'; '.join(others[:4])}{more}); "
-            f"using the largest, {_choice(top)}"
-        )
+        warnings.append(_also(name, others, f"the largest, {_choice(top)}"))
         chosen = [top]
     if len(chosen) == 1:
         c = chosen[0]
@@ -269,16 +265,18 @@ def _the_council(query: str, name: str, council, others: list) -> Place:
     """A council against small places elsewhere that share its name (Elmbridge, Surrey, and a
     Worcestershire hamlet): the council, and stderr names the others. Not a guess an exclusion
     zone refuses: a council's own name is the council there too."""
-    shown = [_choice(c) for c in others]
-    more = f" and {len(shown) - 4} more" if len(shown) > 4 else ""
-    warning = (
-        f"'{name}' is also {_count(shown, 'other place')} ({'; '.join(shown[:4])}{more}); "
-        f"using the council, {council['name']}"
-    )
+    warning = _also(name, [_choice(c) for c in others], f"the council, {council['name']}")
     return Place(
         query, council["lat"], council["lon"], "council", council["radius_km"], council["name"],
         "offline: council centroid", council["name"], [warning],
     )  # fmt: skip
+
+
+def _also(name: str, others: list[str], used: str) -> str:
+    """The warning when a name shared with other places is read as one: which, and the rest."""
+    more = f" and {len(others) - 4} more" if len(others) > 4 else ""
+    listed = "; ".join(others[:4])
+    return f"'{name}' is also {_count(others, 'other place')} ({listed}{more}); using {used}"
 
 
 def councils_called(name: str, gaz: Gazetteer) -> list:
