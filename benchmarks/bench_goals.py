@@ -27,7 +27,7 @@ CENTRE = (53.0, -2.2)
 
 def build_catalogue(path: Path):
     from assetmap.catalogue.models import Asset
-    from assetmap.catalogue.store import open_catalogue
+    from assetmap.catalogue.opening import open_catalogue
 
     cat = open_catalogue(path, seed=False)
     rows = list(csv.DictReader((DATA / "partner_catalogue.csv").open(encoding="utf-8")))
@@ -53,13 +53,14 @@ def evaluate(conn) -> list[dict]:
     """One row per phrase: the categories of its first three results and whether they fit."""
     from assetmap.places.resolve import Place
     from assetmap.search import engine
+    from assetmap.search.query import Query
 
     place = Place("x", *CENTRE, "coordinates", 0.0, "", "coordinates", "x")
     out = []
     for p in phrases():
         accept = set(p["acceptable"].split(";"))
         start = time.perf_counter()
-        outcome = engine.near(conn, engine.Query(place, goals=[p["phrase"]], limit=3))
+        outcome = engine.near(conn, Query(place, goals=[p["phrase"]], limit=3))
         ms = (time.perf_counter() - start) * 1000
         got = [r.row["category"] for r in outcome.results]
         out.append({**p, "got": got, "top1": bool(got) and got[0] in accept,

@@ -38,7 +38,7 @@ def make_csv(path: Path, n: int) -> None:
 
 
 def ceiling(csv_path: Path, db_path: Path) -> float:
-    from assetmap.catalogue.store import open_catalogue
+    from assetmap.catalogue.opening import open_catalogue
 
     cat = open_catalogue(db_path, seed=False)
     conn = cat.conn

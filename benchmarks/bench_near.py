@@ -43,12 +43,13 @@ CITY = "EC1A 1BB"
 NAMED_REPEATS = 15
 
 
-def cases(search) -> dict:
-    f = search.Filters
+def cases() -> dict:
+    from assetmap.search.filters import Filters
+
     return {
-        "--tag gym": dict(goals=[], filters=f(tags=["gym"])),
-        "--goal 'get fit' --free": dict(goals=["get fit"], filters=f(free=True)),
-        "no filter": dict(goals=[], filters=f()),
+        "--tag gym": dict(goals=[], filters=Filters(tags=["gym"])),
+        "--goal 'get fit' --free": dict(goals=["get fit"], filters=Filters(free=True)),
+        "no filter": dict(goals=[], filters=Filters()),
     }
 
 
@@ -61,10 +62,12 @@ def quantiles(times: list[float]) -> str:
 def in_process(args, label: str) -> None:
     import synthetic
 
-    from assetmap.catalogue.store import open_catalogue
+    from assetmap.catalogue.opening import open_catalogue
     from assetmap.places.gazetteer import open_gazetteer
     from assetmap.places.resolve import Place
-    from assetmap.search import engine as search
+    from assetmap.search import engine
+    from assetmap.search.filters import Filters
+    from assetmap.search.query import Query
 
     workdir = Path(args.workdir)
     gaz = open_gazetteer()
@@ -89,15 +92,15 @@ def in_process(args, label: str) -> None:
         places = [rnd.choice(points) for _ in range(args.queries)]
         print(f"\n[{label}] in process, {args.assets:,} assets spread {spread}, 5 km, limit 10; "
               f"{args.queries} random places:")  # fmt: skip
-        todo = cases(search)
+        todo = cases()
         if spread == "uniform":
-            todo["--tag gym, 30 km"] = dict(goals=[], filters=search.Filters(tags=["gym"], within_km=30))  # fmt: skip
+            todo["--tag gym, 30 km"] = dict(goals=[], filters=Filters(tags=["gym"], within_km=30))  # fmt: skip
         for case, kw in todo.items():
             times, counts = [], []
             for lat, lon in places:
                 place = Place("x", lat, lon, "coordinates", 0.0, "", "coordinates", "x")
                 start = time.perf_counter()
-                outcome = search.near(cat.conn, search.Query(place, **kw))
+                outcome = engine.near(cat.conn, Query(place, **kw))
                 times.append((time.perf_counter() - start) * 1000)
                 counts.append(f"{outcome.total}{'' if getattr(outcome, 'complete', True) else '+'}")  # fmt: skip
             print(f"  {case:<28} {quantiles(times)}  (median count {sorted(counts, key=lambda c: int(c.rstrip('+')))[len(counts) // 2]})")  # fmt: skip
@@ -105,13 +108,13 @@ def in_process(args, label: str) -> None:
             cat.close()
             continue
         print(f"[{label}] named places, {NAMED_REPEATS} runs each (median / max ms; matches):")
-        for case, kw in cases(search).items():
+        for case, kw in cases().items():
             cells = []
             for name, place in named.items():
                 times = []
                 for _ in range(NAMED_REPEATS):
                     start = time.perf_counter()
-                    outcome = search.near(cat.conn, search.Query(place, **kw))
+                    outcome = engine.near(cat.conn, Query(place, **kw))
                     times.append((time.perf_counter() - start) * 1000)
                 more = "" if getattr(outcome, "complete", True) else "+"
                 cells.append(f"{name} {statistics.median(times):.1f}/{max(times):.1f} ({outcome.total}{more})")  # fmt: skip

@@ -17,7 +17,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from assetmap.catalogue.store import open_catalogue
+from assetmap.catalogue.opening import open_catalogue
 from assetmap.catalogue.vocab import DEFAULT_CATEGORIES
 from assetmap.places.gazetteer import open_gazetteer
 

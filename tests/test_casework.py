@@ -438,7 +438,7 @@ def test_purge_of_many_records_compacts_the_file(desk):
     from assetmap.casework import keys
     from assetmap.casework.introductions import add
     from assetmap.casework.store import open_casework
-    from assetmap.catalogue.store import open_catalogue
+    from assetmap.catalogue.opening import open_catalogue
 
     cat = open_catalogue(desk.db)
     cw = open_casework(desk.casework, catalogue=desk.db, create=True)

@@ -5,7 +5,7 @@ from sqlite_utils import Database
 
 from assetmap.catalogue import migrations
 from assetmap.catalogue.models import DEFAULT_CATEGORIES
-from assetmap.catalogue.store import open_catalogue
+from assetmap.catalogue.opening import open_catalogue
 from assetmap.errors import CatalogueError
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assetmap.catalogue.models import Asset
-from assetmap.catalogue.store import open_catalogue
+from assetmap.catalogue.opening import open_catalogue
 from assetmap.search import goals as goals_mod
 from assetmap.search import lexicon, understand
 

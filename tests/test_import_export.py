@@ -212,7 +212,7 @@ def test_export_cells_cannot_run_as_formulas_and_import_undoes_it(cli, db_file, 
 def test_export_writes_each_cell_as_the_record_shows_it(cli, db_file, tmp_path):
     """The fast CSV path (cells straight from SQLite) against Asset.to_row for awkward
     values: whole-number and tiny coordinates, ages, formula-like and quoted text."""
-    from assetmap.catalogue.store import open_catalogue
+    from assetmap.catalogue.opening import open_catalogue
     from assetmap.transfer.csvio import inert
 
     db = ["--db", str(db_file)]

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from assetmap.catalogue.models import Asset
-from assetmap.catalogue.store import open_catalogue
+from assetmap.catalogue.opening import open_catalogue
 
 CENTRE = (53.0, -2.2)  # searches are made from "53.0,-2.2"
 HERE = "53.0,-2.2"

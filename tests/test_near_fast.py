@@ -12,11 +12,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from assetmap.catalogue.store import open_catalogue
+from assetmap.catalogue.opening import open_catalogue
 from assetmap.places.distance import distance_km
 from assetmap.places.resolve import Place
 from assetmap.places.zones import CircleZone
-from assetmap.search import engine
+from assetmap.search import engine, filters, ranking
+from assetmap.search.filters import Filters
+from assetmap.search.query import Query
+from assetmap.search.why import why as why_words
 
 TODAY = dt.date(2026, 12, 1)
 CATEGORIES = ["gym", "walking group", "book club", "library", "community centre"]
@@ -61,13 +64,13 @@ def offset(lat: float, lon: float, km: float, bearing: float) -> tuple[float, fl
             lon + km * math.sin(b) / (111.2 * math.cos(math.radians(lat))))  # fmt: skip
 
 
-def brute_force(conn, q: engine.Query):
+def brute_force(conn, q: Query):
     """Every asset in the catalogue, exact distances, the engine's own rules for each asset,
     sorted by the engine's key: what `near` must give."""
     f = q.filters
-    known, readings, free_text, _ = engine._goal_plan(conn, q.goals)
-    hits = {t: set(engine._fts_pks(conn, t)) for t in free_text}
-    fresh_since = (q.today - dt.timedelta(days=engine.STALE_AFTER_DAYS)).isoformat()
+    known, readings, free_text, _ = engine.goal_plan(conn, q.goals)
+    hits = {t: set(engine.fts_pks(conn, t)) for t in free_text}
+    fresh_since = (q.today - dt.timedelta(days=ranking.STALE_AFTER_DAYS)).isoformat()
     kept, excluded = [], []
     for row in conn.execute("SELECT * FROM assets"):
         d = distance_km(q.place.lat, q.place.lon, row["lat"], row["lon"])
@@ -80,24 +83,24 @@ def brute_force(conn, q: engine.Query):
             continue
         if f.partners_only and row["partnership_status"] != "partner":
             continue
-        met = engine._goals_met(row, known, readings, free_text, hits)
+        met = engine.goals_met(row, known, readings, free_text, hits)
         if q.goals and not met:
             continue
-        reason, cautions = engine._left_out(row, f)
+        reason, cautions = filters.left_out(row, f)
         if reason:
             excluded.append((row["id"], row["name"], reason))
             continue
         fresh = row["verified_on"] >= fresh_since
-        points = engine._goal_points(met)
-        score = engine._score(q, d, points, fresh, row["partnership_status"] == "partner")
-        why = engine._why(row, met, d, cautions, fresh)
+        points = ranking.goal_points(met)
+        score = ranking.score(q, d, points, fresh, row["partnership_status"] == "partner")
+        why = why_words(row, met, d, cautions, fresh)
         names = [m[0] for m in met]
-        kept.append((engine._key(q, row, d, points, fresh), row["id"], d, score, names, why))
+        kept.append((ranking.key(q, row, d, points, fresh), row["id"], d, score, names, why))
     kept.sort(key=lambda k: k[0])
     return [k[1:] for k in kept], sorted(excluded)
 
 
-def assert_same(conn, q: engine.Query):
+def assert_same(conn, q: Query):
     out = engine.near(conn, q)
     expected, excluded = brute_force(conn, q)
     got = [(r.row["id"], r.distance_km, r.score, r.goals_met, r.why) for r in out.results]
@@ -228,14 +231,14 @@ def test_near_gives_what_a_full_scan_gives(conn, q, assets, crowd):
         share, bearing, zone_km = q["zone"]
         z_lat, z_lon = offset(q["lat"], q["lon"], share * radius, bearing)
         zones.append(CircleZone("z", z_lat, z_lon, zone_km * radius))
-    filters = engine.Filters(
+    filters = Filters(
         within_km=radius, tags=q["tags"], categories=q["categories"], free=q["free"],
         include_closed=q["include_closed"], zones=zones, partners_only=q["partners_only"],
         **q["time"], **q["who"],
     )  # fmt: skip
     place = Place("p", q["lat"], q["lon"], "coordinates", 0.0, "", "coordinates", "p")
     for complete in (False, True):
-        query_ = engine.Query(place, goals=q["goals"], filters=filters, sort=q["sort"],
+        query_ = Query(place, goals=q["goals"], filters=filters, sort=q["sort"],
                               limit=q["limit"], today=TODAY, complete=complete)  # fmt: skip
         out = assert_same(conn, query_)
         if complete:
@@ -259,11 +262,11 @@ def test_rings_stop_early_where_assets_are_dense_and_say_so(conn, cli, tmp_path)
                  "", "any", 25, None, "yes", "no", "no", "", "", "", "2026-01-01", "2026-01-01", ""))  # fmt: skip
     fill(conn, rows)
     place = Place("p", lat, lon, "coordinates", 0.0, "", "coordinates", "p")
-    q = engine.Query(place, filters=engine.Filters(age=18), today=TODAY)
+    q = Query(place, filters=Filters(age=18), today=TODAY)
     out = assert_same(conn, q)
     assert not out.complete and out.total < 300
     assert out.excluded == []
-    full = assert_same(conn, engine.Query(place, filters=engine.Filters(age=18), today=TODAY, complete=True))  # fmt: skip
+    full = assert_same(conn, Query(place, filters=Filters(age=18), today=TODAY, complete=True))  # fmt: skip
     assert full.complete and full.total == 300
     assert full.excluded == [("far", "Far away", "ages 25-")]
 
@@ -300,9 +303,9 @@ def test_rings_do_not_stop_before_a_partner_the_boost_lifts_into_the_top(conn):
                  "partner"))  # fmt: skip
     fill(conn, rows)
     place = Place("p", lat, lon, "coordinates", 0.0, "", "coordinates", "p")
-    out = assert_same(conn, engine.Query(place, today=TODAY))
+    out = assert_same(conn, Query(place, today=TODAY))
     assert out.results[0].row["id"] == "partner"
-    only = assert_same(conn, engine.Query(place, filters=engine.Filters(partners_only=True), today=TODAY))  # fmt: skip
+    only = assert_same(conn, Query(place, filters=Filters(partners_only=True), today=TODAY))  # fmt: skip
     assert [r.row["id"] for r in only.results] == ["partner"]
 
 
@@ -319,7 +322,7 @@ def test_a_goal_in_own_words_stops_early_unless_a_stronger_match_lies_further_ou
                      "", "2026-01-01", "2026-01-01", ""))  # fmt: skip
     fill(conn, rows)
     place = Place("p", lat, lon, "coordinates", 0.0, "", "coordinates", "p")
-    q = engine.Query(place, goals=["used to fish"], limit=5, today=TODAY)
+    q = Query(place, goals=["used to fish"], limit=5, today=TODAY)
     out = assert_same(conn, q)
     assert not out.complete
     fishing = offset(lat, lon, 0.4, 45)

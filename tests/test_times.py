@@ -8,7 +8,7 @@ import pytest
 
 from assetmap.catalogue import schedule
 from assetmap.catalogue.models import Asset
-from assetmap.catalogue.store import open_catalogue
+from assetmap.catalogue.opening import open_catalogue
 from assetmap.errors import InvalidValue
 
 HERE = "53.0,-2.2"

@@ -194,7 +194,7 @@ def test_plan_refuses_a_place_it_cannot_check_against_an_avoided_zone(cli, tmp_p
     cli("--db", str(db), "init", "--empty")
     # A phone-only service (open data can hold one); `add` always places an asset.
     from assetmap.catalogue.models import Asset
-    from assetmap.catalogue.store import open_catalogue
+    from assetmap.catalogue.opening import open_catalogue
 
     cat = open_catalogue(db, seed=False)
     cat.write([Asset(id="nowhere", name="Nowhere", category="foodbank", phone="0800 000")])

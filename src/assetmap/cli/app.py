@@ -38,7 +38,7 @@ class AssetmapGroup(TyperGroup):
             Messages().error(str(exc), exc.details)
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.Error as exc:
-            from assetmap.catalogue.store import explain_sqlite_error
+            from assetmap.catalogue.sqlite_errors import explain_sqlite_error
 
             Messages().error(str(explain_sqlite_error(_catalogue_path(ctx), exc)))
             raise typer.Exit(1) from None
@@ -118,7 +118,7 @@ class State:
     def catalogue(self, *, seed: bool = True, examples: bool = True):
         """Open the catalogue once per command, creating it on first use."""
         if self._catalogue is None:
-            from assetmap.catalogue.store import open_catalogue
+            from assetmap.catalogue.opening import open_catalogue
 
             path, named = config.resolve_db_path(self.db)
             cat = open_catalogue(

@@ -14,11 +14,43 @@ MAX_PLACES = 9  # numbers on the map stay one digit
 ONE_PAGE = 3
 
 
-def make_plan(catalogue, gazetteer, find_place, refs: list[str], from_text: str, *,
-              made_on: dt.date, by: str = "", show_from: bool = False,
-              warn=lambda text: None, went_with: dict | None = None,
-              zones: list = ()) -> model.Plan:  # fmt: skip
-    refs = list(dict.fromkeys(r.strip() for r in refs if r.strip()))
+class PlanRequest:
+    """Everything `plan` was asked, as typed: built once from the command's options and handed
+    down. A plain __slots__ class, not a dataclass (a dataclass costs about 1 ms to create)."""
+
+    __slots__ = ("refs", "start", "made_on", "by", "show_from", "went_with", "avoid",
+                 "avoid_zones")  # fmt: skip
+
+    def __init__(
+        self, refs: list[str], start: str, *, made_on: dt.date, by: str = "",
+        show_from: bool = False, went_with: dict | None = None, avoid: list[str] = (),
+        avoid_zones: list[str] = (),
+    ) -> None:  # fmt: skip
+        self.refs = list(refs)
+        self.start = start  # --from: where the person starts
+        self.made_on = made_on
+        self.by = by
+        self.show_from = show_from
+        self.went_with = went_with  # asset id -> who went along (--case), or None
+        self.avoid = list(avoid)
+        self.avoid_zones = list(avoid_zones)
+
+
+def avoided_zones(request: PlanRequest, find_place, report=None) -> list:
+    """The zones of the request's --avoid and --avoid-zone; `report` is told where each one
+    landed."""
+    if not (request.avoid or request.avoid_zones):
+        return []
+    from assetmap.search.avoid import build_zones
+
+    return build_zones(request.avoid, request.avoid_zones, find_place, report=report)
+
+
+def make_plan(catalogue, gazetteer, find_place, request: PlanRequest, *,
+              zones: list = (), warn=lambda text: None) -> model.Plan:  # fmt: skip
+    """The plan for `request`. A place inside one of `zones` (avoided_zones) is refused, as
+    near would leave it out."""
+    refs = list(dict.fromkeys(r.strip() for r in request.refs if r.strip()))
     if not refs:
         raise InvalidValue("give the ids (or refs) of the places to put in the plan")
     if len(refs) > MAX_PLACES:
@@ -46,12 +78,13 @@ def make_plan(catalogue, gazetteer, find_place, refs: list[str], from_text: str,
         assets.append(asset)
     if len(assets) > ONE_PAGE:
         warn(f"{len(assets)} places may not fit on one printed page (three do)")
-    place = find_place(from_text)
+    place = find_place(request.start)
     for warning in place.warnings:
         warn(warning)
     area = person_area(place, gazetteer)
     return model.build(assets, (place.lat, place.lon), area,
-                       from_words(place, area, show_from), made_on, by, went_with)  # fmt: skip
+                       from_words(place, area, request.show_from), request.made_on, request.by,
+                       request.went_with)  # fmt: skip
 
 
 def render(plan: model.Plan, fmt: str) -> str:

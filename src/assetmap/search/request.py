@@ -1,108 +1,158 @@
-"""What the CLI's searching commands call: turns raw option text into a Query, resolves the
-place and zones, and runs the search. Keeps parsing of user text out of cli.py and search.py."""
+"""What the CLI's searching commands call. `near` builds one NearRequest from its options and
+hands it to run(), which resolves the place and zones, turns the option text into
+search.filters.Filters and a search.query.Query, and searches. Keeps the parsing of what the
+user typed out of cli/commands and the search engine."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from assetmap.catalogue.vocab import CAPITAL, EMPTY_TAG, REFERRAL, one_of
 from assetmap.errors import InvalidValue
 from assetmap.places.resolve import Place
 from assetmap.places.zones import parse_distance
-from assetmap.search import avoid as avoiding
-from assetmap.search import engine as search
-from assetmap.search import goals as goals_mod
+from assetmap.search import avoid, engine, goals
+from assetmap.search.filters import Filters
+from assetmap.search.query import Outcome, Query
+
+
+class NearRequest:
+    """Everything `near` was asked, as typed: built once from the command's options and handed
+    down. A new filter is a field here (and in __init__), its option and its test in
+    search.filters: nothing on the way needs to change. A plain __slots__ class, not a
+    dataclass: creating a dataclass costs about 1 ms at every start-up."""
+
+    __slots__ = (
+        "place", "goals", "within", "tags", "categories", "free", "day", "at", "after",
+        "before", "daytime", "evening", "strict_times", "age", "gender", "women_only",
+        "accessible", "referral", "welcomes_convictions", "no_dbs", "no_children",
+        "strict_flags", "capital", "avoid", "avoid_zones", "include_closed", "partners_only",
+        "sort", "limit", "complete",
+    )  # fmt: skip
+
+    def __init__(
+        self, place: str, *, goals: Sequence[str] = (), within: str = "5km",
+        tags: Sequence[str] = (), categories: Sequence[str] = (), free: bool = False,
+        day: str | None = None, at: str | None = None, after: str | None = None,
+        before: str | None = None, daytime: bool = False, evening: bool = False,
+        strict_times: bool = False, age: int | None = None, gender: str | None = None,
+        women_only: bool = False, accessible: bool = False, referral: Sequence[str] = (),
+        welcomes_convictions: bool = False, no_dbs: bool = False, no_children: bool = False,
+        strict_flags: bool = False, capital: Sequence[str] = (), avoid: Sequence[str] = (),
+        avoid_zones: Sequence[str] = (), include_closed: bool = False,
+        partners_only: bool = False, sort: str = "score", limit: int = 10,
+        complete: bool = False,
+    ) -> None:  # fmt: skip
+        self.place = place
+        self.goals = list(goals)
+        self.within = within
+        self.tags = list(tags)
+        self.categories = list(categories)
+        self.free = free
+        self.day = day
+        self.at = at
+        self.after = after
+        self.before = before
+        self.daytime = daytime
+        self.evening = evening
+        self.strict_times = strict_times
+        self.age = age
+        self.gender = gender
+        self.women_only = women_only
+        self.accessible = accessible
+        self.referral = list(referral)
+        self.welcomes_convictions = welcomes_convictions
+        self.no_dbs = no_dbs
+        self.no_children = no_children
+        self.strict_flags = strict_flags
+        self.capital = list(capital)
+        self.avoid = list(avoid)
+        self.avoid_zones = list(avoid_zones)
+        self.include_closed = include_closed
+        self.partners_only = partners_only
+        self.sort = sort
+        self.limit = limit
+        # Read the whole circle, for every exclusion and an exact count (--show-excluded).
+        self.complete = complete
+
+
+def _option(name: str, fn: Callable, value):
+    try:
+        return fn(value)
+    except InvalidValue as exc:
+        raise InvalidValue(f"--{name}: {exc}") from None
 
 
 def build_filters(
+    request: NearRequest,
     find_place: Callable[[str], Place],
     *,
-    within: str = "5km",
-    day: str | None = None,
-    at: str | None = None,
-    after: str | None = None,
-    before: str | None = None,
-    daytime: bool = False,
-    evening: bool = False,
-    strict_times: bool = False,
-    notes: list[str] | None = None,
-    gender: str | None = None,
-    referral: list[str] = (),
-    capital: list[str] = (),
-    avoid: list[str] = (),
-    avoid_zones: list[str] = (),
+    categories: Sequence[str] = (),
     centre: Place | None = None,
-    report: avoiding.Report | None = None,
-    **flags,
-) -> search.Filters:
-    """Parse what the user typed into search.Filters; `flags` are passed on as they are
-    (tags, categories, free, age, women_only, accessible, welcomes_convictions, no_dbs,
-    no_children, strict_flags, include_closed, partners_only). Errors name the option. How the time options
-    were read is appended to `notes`. `report` is told where each exclusion zone landed (and
-    warned when one is far from `centre`)."""
+    notes: list[str] | None = None,
+    report: avoid.Report | None = None,
+) -> Filters:
+    """The request's filters as search.filters.Filters; `categories` are the request's, as the
+    catalogue names them. Errors name the option. How the time options were read is appended
+    to `notes`. `report` is told where each exclusion zone landed (and warned when one is far
+    from `centre`)."""
+    r = request
+    if r.gender and r.gender.lower() not in ("women", "men"):
+        raise InvalidValue(f"--gender: '{r.gender}' is not one of women, men")
+    within_km = _option("within", parse_distance, r.within)
+    zones = avoid.build_zones(
+        r.avoid, r.avoid_zones, find_place, centre=centre, within_km=within_km, report=report
+    )
+    wanted = None
+    if any(v is not None for v in (r.day, r.at, r.after, r.before)) or r.daytime or r.evening:
+        from assetmap.search import times
 
-    def option(name, fn, value):
-        try:
-            return fn(value)
-        except InvalidValue as exc:
-            raise InvalidValue(f"--{name}: {exc}") from None
-
-    if gender and gender.lower() not in ("women", "men"):
-        raise InvalidValue(f"--gender: '{gender}' is not one of women, men")
-    within_km = option("within", parse_distance, within)
-    zones = avoiding.build_zones(
-        list(avoid), list(avoid_zones), find_place, centre=centre, within_km=within_km,
-        report=report,
-    )  # fmt: skip
-    times = None
-    if any(v is not None for v in (day, at, after, before)) or daytime or evening:
-        from assetmap.search import times as times_mod
-
-        times, time_notes = times_mod.build(
-            day=day, at=at, after=after, before=before, daytime=daytime, evening=evening,
-            strict=strict_times,
+        wanted, time_notes = times.build(
+            day=r.day, at=r.at, after=r.after, before=r.before, daytime=r.daytime,
+            evening=r.evening, strict=r.strict_times,
         )  # fmt: skip
         if notes is not None:
             notes.extend(time_notes)
-    return search.Filters(
-        within_km=within_km,
-        times=times,
-        gender=gender.lower() if gender else None,
-        referral=one_of(referral, REFERRAL, "--referral"),
-        capital=one_of(capital, CAPITAL, "--capital"),
-        zones=zones,
-        **flags,
-    )
+    return Filters(
+        within_km=within_km, times=wanted, gender=r.gender.lower() if r.gender else None,
+        referral=one_of(r.referral, REFERRAL, "--referral"),
+        capital=one_of(r.capital, CAPITAL, "--capital"), zones=zones, tags=r.tags,
+        categories=categories, free=r.free, age=r.age, women_only=r.women_only,
+        accessible=r.accessible, welcomes_convictions=r.welcomes_convictions,
+        no_dbs=r.no_dbs, no_children=r.no_children, strict_flags=r.strict_flags,
+        include_closed=r.include_closed, partners_only=r.partners_only,
+    )  # fmt: skip
 
 
 def run(
-    place: str, *, catalogue, find_place, goals=(), sort="score", limit=10, complete=False,
-    **options,
-):  # fmt: skip
-    """Resolve the place, build the filters and search. Returns (place, outcome).
-    `complete` reads the whole circle, for every exclusion and an exact count."""
-    if sort not in ("score", "distance"):
-        raise InvalidValue(f"--sort: '{sort}' is not one of score, distance")
-    if any(not g.strip() for g in goals):
+    request: NearRequest, *, catalogue, find_place: Callable[[str], Place],
+    report: avoid.Report | None = None,
+) -> tuple[Place, Outcome]:  # fmt: skip
+    """Resolve the place, build the filters and search. Returns (place, outcome)."""
+    r = request
+    if r.sort not in ("score", "distance"):
+        raise InvalidValue(f"--sort: '{r.sort}' is not one of score, distance")
+    if any(not g.strip() for g in r.goals):
         raise InvalidValue(
             "--goal: an empty goal; say what the person wants, e.g. --goal 'get fit'"
         )
-    if any(not t.strip() for t in options.get("tags", ())):
+    if any(not t.strip() for t in r.tags):
         raise InvalidValue(EMPTY_TAG)
-    if options.get("categories"):
-        options["categories"] = [catalogue.category_named(c) for c in options["categories"]]
+    categories = [catalogue.category_named(c) for c in r.categories]
     time_notes: list[str] = []
-    found = find_place(place)
-    filters = build_filters(find_place, centre=found, notes=time_notes, **options)
-    query = search.Query(
-        found, goals=list(goals), filters=filters, sort=sort, limit=limit, complete=complete
+    found = find_place(r.place)
+    filters = build_filters(
+        r, find_place, categories=categories, centre=found, notes=time_notes, report=report
     )
-    outcome = search.near(catalogue.conn, query)
+    query = Query(
+        found, goals=r.goals, filters=filters, sort=r.sort, limit=r.limit, complete=r.complete
+    )
+    outcome = engine.near(catalogue.conn, query)
     outcome.notes[:0] = time_notes
     return found, outcome
 
 
-def shown_of(shown: int, outcome: search.Outcome) -> str:
+def shown_of(shown: int, outcome: Outcome) -> str:
     """'10 of 2,345', or '10 of 37+' when the search stopped once the best were certain."""
     return f"{shown} of {outcome.total:,}{'' if outcome.complete else '+'}"
 
@@ -111,7 +161,7 @@ COVERAGE_KM = 25
 
 
 def empty_message(
-    within: str, narrowed: bool, place: Place, outcome: search.Outcome, catalogue=None
+    within: str, narrowed: bool, place: Place, outcome: Outcome, catalogue=None
 ) -> str:
     """Why nothing was found: the catalogue has nothing round here at all (say so, and how to
     add some), or the radius and filters left everything out."""
@@ -140,31 +190,31 @@ def empty_message(
 def text_search(catalogue, text: str, *, limit: int, include_closed: bool):
     import datetime as dt
 
-    return search.text_search(
+    return engine.text_search(
         catalogue.conn, text, limit=limit, include_closed=include_closed, today=dt.date.today()
     )
 
 
-def list_goals(catalogue) -> list[goals_mod.Goal]:
-    return goals_mod.load(catalogue.conn)
+def list_goals(catalogue) -> list[goals.Goal]:
+    return goals.load(catalogue.conn)
 
 
-def add_goal(catalogue, name, tags, categories, synonyms) -> goals_mod.Goal:
+def add_goal(catalogue, name, tags, categories, synonyms) -> goals.Goal:
     with catalogue.transaction() as conn:
-        return goals_mod.add(conn, name, tags, categories, synonyms, catalogue.categories())
+        return goals.add(conn, name, tags, categories, synonyms, catalogue.categories())
 
 
 def remove_goal(catalogue, name: str) -> None:
     with catalogue.transaction() as conn:
-        goals_mod.remove(conn, name)
+        goals.remove(conn, name)
 
 
 def explain_goal(catalogue, text: str) -> tuple[list[dict], str]:
     """How `near --goal TEXT` reads a phrase: one row per reading, and a one-line summary."""
     if not text.strip():
         raise InvalidValue("give a phrase to explain, e.g. 'wants to be outside, in nature'")
-    vocabulary = goals_mod.load(catalogue.conn)
-    goal = goals_mod.match(text, vocabulary)
+    vocabulary = goals.load(catalogue.conn)
+    goal = goals.match(text, vocabulary)
     if goal:
         row = {"phrase": " ".join(text.split()), "words": " ".join(text.split()),
                "read_as": goal.name, "kind": "goal", "weight": 1.0,

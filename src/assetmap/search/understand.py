@@ -13,8 +13,7 @@ strongly an asset with that tag or category meets the goal.
 
 from __future__ import annotations
 
-from assetmap.search import goals as goals_mod
-from assetmap.search import lexicon
+from assetmap.search import goals, lexicon
 from assetmap.search.strength import CLEAR
 
 TYPO = 0.8  # a typo's reading keeps this much of its weight
@@ -42,7 +41,7 @@ class Part:
 class Reading:
     __slots__ = ("text", "parts", "exact", "heads", "strength")
 
-    def __init__(self, text: str, parts: list[Part], vocabulary: list[goals_mod.Goal]):
+    def __init__(self, text: str, parts: list[Part], vocabulary: list[goals.Goal]):
         self.text = text
         self.parts = parts
         # canon term -> (weight, what it is read as, the words typed)
@@ -152,12 +151,12 @@ def _canon(text: str) -> str:
     return key
 
 
-def _vocabulary_phrases(vocabulary: list[goals_mod.Goal]) -> dict[str, tuple[goals_mod.Goal, bool]]:
+def _vocabulary_phrases(vocabulary: list[goals.Goal]) -> dict[str, tuple[goals.Goal, bool]]:
     """stemmed phrase -> (goal, whether the user wrote it): a name or synonym that is not one
     of the shipped defaults (`goals add`, or a default goal's synonyms edited)."""
     from assetmap.catalogue.vocab import DEFAULT_GOALS
 
-    shipped = {goals_mod.stem(p) for name, _t, _c, syns in DEFAULT_GOALS for p in (name, *syns)}
+    shipped = {goals.stem(p) for name, _t, _c, syns in DEFAULT_GOALS for p in (name, *syns)}
     out = {}
     for goal in vocabulary:
         for phrase in goal.phrases():
@@ -169,7 +168,7 @@ MAX_WORDS = 60  # a pasted paragraph is read by its first 60 words
 MAX_SHOWN = 80  # and shown (in notes and why) by its first 80 characters
 
 
-def read(text: str, vocabulary: list[goals_mod.Goal]) -> Reading:
+def read(text: str, vocabulary: list[goals.Goal]) -> Reading:
     words = lexicon.tokens(text)[:MAX_WORDS]
     n = len(words)
     taken = [False] * n
@@ -192,7 +191,7 @@ def read(text: str, vocabulary: list[goals_mod.Goal]) -> Reading:
     # Snowball stems), in one pass: at each word the longest phrase of either is read, and the
     # vocabulary wins a tie, so "martial arts" is not "arts" but a user's own synonym still wins.
     phrases = _vocabulary_phrases(vocabulary)
-    crude = [goals_mod.stem(w) for w in words]
+    crude = [goals.stem(w) for w in words]
     known = lexicon.stems(words)
     stems = [known[w][0] if w in known and known[w][0] else w for w in words]
     stop = [w in lexicon.STOPWORDS or (w in known and known[w][1]) for w in words]

@@ -169,19 +169,22 @@ def near(
     fmt: ResultFormatOpt = "table",
 ) -> None:
     """What is near this person that fits their goals: a ranked, explained list."""
-    from assetmap.search import request as nearby
+    from assetmap.search import request
 
     fmt = check_format(fmt, RESULT_FORMATS)
     state = get_state(ctx)
-    found, outcome = nearby.run(
-        place, catalogue=state.catalogue(), find_place=state.find_place, goals=goal or [],
-        sort=sort, limit=limit, complete=show_excluded, within=within, day=day, at=at,
-        after=after, before=before, daytime=daytime, evening=evening, strict_times=strict_times,
-        gender=gender, referral=referral or [], capital=capital or [], avoid=avoid or [],
-        avoid_zones=avoid_zone or [], tags=tag or [], categories=category or [], free=free,
-        age=age, women_only=women_only, accessible=accessible,
+    asked = request.NearRequest(
+        place, goals=goal or [], within=within, tags=tag or [], categories=category or [],
+        free=free, day=day, at=at, after=after, before=before, daytime=daytime,
+        evening=evening, strict_times=strict_times, age=age, gender=gender,
+        women_only=women_only, accessible=accessible, referral=referral or [],
         welcomes_convictions=welcomes_convictions, no_dbs=no_dbs, no_children=no_children,
-        strict_flags=strict_flags, include_closed=include_closed, partners_only=partners_only,
+        strict_flags=strict_flags, capital=capital or [], avoid=avoid or [],
+        avoid_zones=avoid_zone or [], include_closed=include_closed,
+        partners_only=partners_only, sort=sort, limit=limit, complete=show_excluded,
+    )  # fmt: skip
+    found, outcome = request.run(
+        asked, catalogue=state.catalogue(), find_place=state.find_place,
         report=lambda text, loud: state.messages.info(text, even_if_quiet=loud),
     )  # fmt: skip
     for w in found.warnings:
@@ -203,12 +206,12 @@ def near(
     if not records:
         narrowed = bool(goal or tag or category)
         state.messages.info(
-            nearby.empty_message(within, narrowed, found, outcome, catalogue=state.catalogue())
+            request.empty_message(within, narrowed, found, outcome, catalogue=state.catalogue())
         )
     elif fmt == "table":
         state.messages.info(
             f"Near {found.label} ({found.precision}, {found.area or 'area unknown'}), within "
-            f"{within}: showing {nearby.shown_of(len(records), outcome)}"
+            f"{within}: showing {request.shown_of(len(records), outcome)}"
         )
     if welcomes_convictions and records and all(r["name"].endswith("[example]") for r in records):
         # Open data never says a place welcomes people with convictions: say so plainly.

@@ -78,18 +78,17 @@ def plan(
     state = get_state(ctx)
     made_on = parse_date(on) if on else dt.date.today()
     went_with = _went_with(ctx, case) if case else None
-    zones = []
-    if avoid or avoid_zone:
-        from assetmap.search.avoid import build_zones
-
-        zones = build_zones(
-            avoid or [], avoid_zone or [], state.find_place,
-            report=lambda text, loud: state.messages.info(text, even_if_quiet=loud),
-        )  # fmt: skip
+    asked = make.PlanRequest(
+        refs, from_, made_on=made_on, by=by, show_from=show_from, went_with=went_with,
+        avoid=avoid or [], avoid_zones=avoid_zone or [],
+    )  # fmt: skip
+    zones = make.avoided_zones(
+        asked, state.find_place,
+        report=lambda text, loud: state.messages.info(text, even_if_quiet=loud),
+    )  # fmt: skip
     built = make.make_plan(
-        state.catalogue(), state.gazetteer(), state.find_place, refs, from_,
-        made_on=made_on, by=by, show_from=show_from, warn=state.messages.warn,
-        went_with=went_with, zones=zones,
+        state.catalogue(), state.gazetteer(), state.find_place, asked, zones=zones,
+        warn=state.messages.warn,
     )  # fmt: skip
     text = make.render(built, fmt)
     if out:

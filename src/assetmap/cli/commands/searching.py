@@ -26,11 +26,11 @@ def search(
     fmt: ResultFormatOpt = "table",
 ) -> None:
     """Full-text search over the whole catalogue."""
-    from assetmap.search import request as nearby
+    from assetmap.search import request
 
     fmt = check_format(fmt, RESULT_FORMATS)
     state = get_state(ctx)
-    results = nearby.text_search(
+    results = request.text_search(
         state.catalogue(), text, limit=limit, include_closed=include_closed
     )
     records = [r.to_json() for r in results]
@@ -59,10 +59,10 @@ def goals_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     """List goals with the tags, categories and synonyms they stand for."""
     if ctx.invoked_subcommand:
         return
-    from assetmap.search import request as nearby
+    from assetmap.search import request
 
     fmt = check_format(fmt)
-    records = [g.to_json() for g in nearby.list_goals(ctx.obj.catalogue())]
+    records = [g.to_json() for g in request.list_goals(ctx.obj.catalogue())]
     emit_records(records, fmt, columns=["goal", "tags", "categories", "synonyms"])
 
 
@@ -75,9 +75,9 @@ def goals_add(
     synonyms: Annotated[str, typer.Option(help="Other ways of saying it, ';'-separated.")] = "",
 ) -> None:
     """Add a goal to the vocabulary."""
-    from assetmap.search import request as nearby
+    from assetmap.search import request
 
-    print(nearby.add_goal(get_state(ctx).catalogue(), name, tags, categories, synonyms).name)
+    print(request.add_goal(get_state(ctx).catalogue(), name, tags, categories, synonyms).name)
 
 
 @goals_app.command("explain")
@@ -87,11 +87,11 @@ def goals_explain(
     fmt: FormatOpt = "table",
 ) -> None:
     """Show how a goal in the person's own words is read, with reasons and weights."""
-    from assetmap.search import request as nearby
+    from assetmap.search import request
 
     fmt = check_format(fmt)
     state = get_state(ctx)
-    rows, summary = nearby.explain_goal(state.catalogue(), text)
+    rows, summary = request.explain_goal(state.catalogue(), text)
     state.messages.info(summary)
     columns = ["phrase", "words", "read_as", "kind", "weight", "reason"]
     # On a terminal the phrase, the same on every row and in the summary above, is left out.
@@ -101,7 +101,7 @@ def goals_explain(
 @goals_app.command("remove")
 def goals_remove(ctx: typer.Context, name: str) -> None:
     """Remove a goal from the vocabulary."""
-    from assetmap.search import request as nearby
+    from assetmap.search import request
 
-    nearby.remove_goal(get_state(ctx).catalogue(), name)
+    request.remove_goal(get_state(ctx).catalogue(), name)
     get_state(ctx).messages.info(f"removed goal '{name}'")
