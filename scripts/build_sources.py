@@ -95,8 +95,11 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def first_email(text: str) -> str:
-    m = re.search(r"[^@\s:]+@[^@\s]+\.[^@\s]+", text or "")
-    return m.group(0) if m else ""
+    """The first e-mail address in the text, without the '<...>' or '(...)' round it (41 of the
+    published addresses came wrapped; the record's validation would unwrap them,
+    but the bundled rows are loaded as stored)."""
+    m = re.search(r"[^@\s:<>()\[\],;\"]+@[\w-]+(?:\.[\w-]+)+", text or "")
+    return m.group(0).rstrip(".") if m else ""
 
 
 def first_url(text: str) -> str:

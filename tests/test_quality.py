@@ -124,3 +124,39 @@ def test_stale_on_a_new_catalogue_lists_the_teams_own_not_every_bundled_library(
     # --source picks sources, bundled ones included.
     only = json.loads(cli(*db, "stale", "--format", "json", "--source", "partners").stdout)
     assert [r["name"] for r in only] == ["Our Gym"]
+
+
+def test_emails_wrapped_in_brackets_are_unwrapped_and_check_finds_malformed_ones(cli, db_file, tmp_path):  # fmt: skip
+    import sqlite3
+
+    db = ["--db", str(db_file)]
+    f = tmp_path / "e.csv"
+    f.write_text(
+        "name,category,postcode,email\n"
+        "Wrapped,library,M1 1AD,<bodmin.library@cornwall.gov.uk>\n"
+        "Bracketed,library,M1 1AD,(falmouth.library@liscornwall.org.uk)\n"
+        "Mailto,library,M1 1AD,mailto:info@example.org\n"
+    )
+    cli(*db, "import", str(f))
+    shown = {a["name"]: a["email"] for a in json.loads(cli(*db, "list", "--format", "json").stdout)}
+    assert shown == {"Wrapped": "bodmin.library@cornwall.gov.uk", "Bracketed": "falmouth.library@liscornwall.org.uk",
+                     "Mailto": "info@example.org"}  # fmt: skip
+    f.write_text("name,category,postcode,email\nHalf,library,M1 1AD,<x@example.org\nPath,library,M1 1AD,x@example.org/page\n")  # fmt: skip
+    bad = cli(*db, "import", str(f), code=1).stderr
+    assert "row 2, column email: '<x@example.org' is not an email address" in bad
+    assert "row 3, column email: 'x@example.org/page' is not an email address" in bad
+    # A catalogue written before the rule: check finds what it holds.
+    conn = sqlite3.connect(db_file)
+    with conn:
+        conn.execute("UPDATE assets SET email = '<old@example.org>', website = 'https://=HYPERLINK(x)' WHERE name = 'Wrapped'")  # fmt: skip
+    conn.close()
+    problems = json.loads(cli(*db, "check", "--format", "json").stdout)
+    found = {(p["problem"], p["name"]): p["detail"] for p in problems}
+    assert "'<old@example.org>' is not an e-mail address" in found[("bad email", "Wrapped")]
+    assert "is not a web address" in found[("bad website", "Wrapped")]
+    assert not [k for k in found if k[1] != "Wrapped" and k[0] in ("bad email", "bad website")]
+
+
+def test_the_bundled_catalogue_has_no_malformed_email_or_website(cli):
+    problems = json.loads(cli("check", "--format", "json").stdout)
+    assert [p for p in problems if p["problem"] in ("bad email", "bad website")] == []

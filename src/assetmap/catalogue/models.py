@@ -32,7 +32,10 @@ from assetmap.errors import FieldProblem, InvalidRecord, InvalidValue
 from assetmap.places import postcodes
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An address as mail software writes it: no spaces, brackets or quotes, a host with a dot.
+_EMAIL = re.compile(r"^[^\s@<>()\[\],;:\"]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
+# '<x@y.uk>', '(x@y.uk)', 'mailto:x@y.uk': an address as a web page or mail header wraps it.
+_WRAPPED_EMAIL = re.compile(r"^(?:mailto:)?\s*([<(\[])?\s*(.*?)\s*([>)\]])?$", re.I)
 
 
 @dataclass
@@ -311,10 +314,19 @@ def _referral(v: str) -> str:
         raise
 
 
+def is_email(v: str) -> bool:
+    return bool(_EMAIL.match(v))
+
+
 def _email(v: str) -> str:
-    if v and not _EMAIL.match(v):
-        raise InvalidValue(f"'{v}' is not an email address")
-    return v
+    """An e-mail address; one wrapped as a page or header writes it ('<x@y.uk>') is
+    unwrapped, since what it means is certain."""
+    if not v or _EMAIL.match(v):
+        return v
+    m = _WRAPPED_EMAIL.match(v)
+    if m and (m.group(1) is None) == (m.group(3) is None) and _EMAIL.match(m.group(2)):
+        return m.group(2)
+    raise InvalidValue(f"'{v}' is not an email address")
 
 
 # A host name with a dot (labels of letters, digits and hyphens), then a path, query or port:
@@ -323,6 +335,10 @@ _WEB_ADDRESS = re.compile(
     r"^(?:https?://)?[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+\.?(?::\d+)?(?:[/?#]\S*)?$",
     re.I,
 )
+
+
+def is_web_address(v: str) -> bool:
+    return bool(_WEB_ADDRESS.match(v)) and bool(re.match(r"^https?://", v, re.I))
 
 
 def _website(v: str) -> str:

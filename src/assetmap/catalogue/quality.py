@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 
 from assetmap.catalogue import schedule
-from assetmap.catalogue.models import Asset, parse_date, slug
+from assetmap.catalogue.models import Asset, is_email, is_web_address, parse_date, slug
 from assetmap.errors import InvalidValue
 from assetmap.places.distance import distance_km
 
@@ -209,6 +209,11 @@ def record_problems(a: Asset) -> list[tuple[str, str]]:
         out.append(("times in notes", "the notes give opening times but schedule is blank; copy them into schedule"))  # fmt: skip
     if a.cost == "free" and _CHARGE.search(f"{a.name} {a.description} {a.notes}"):
         out.append(("free but charges", "cost is free but its text mentions a charge; low or paid?"))  # fmt: skip
+    for field in ("email", "contact_email"):
+        if (v := getattr(a, field)) and not is_email(v):
+            out.append(("bad email", f"{field} '{v[:80]}' is not an e-mail address; fix it with assetmap edit"))  # fmt: skip
+    if a.website and not is_web_address(a.website):
+        out.append(("bad website", f"'{a.website[:80]}' is not a web address; fix it with assetmap edit"))  # fmt: skip
     if a.phone:
         if phones.has_letter_o(a.phone):
             out.append(("bad phone", f"'{a.phone}' has a letter O where a 0 should be"))

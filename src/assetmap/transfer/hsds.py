@@ -1,0 +1,485 @@
+"""The one Open Referral mapping: an asset <-> a nested HSDS 3.0 / Open Referral UK service.
+
+`asset_to_service(asset)` gives the service as an API's `/services/{id}` returns it: the
+organisation, the location with its address and accessibility, phones, schedules, cost options
+and attributes nested inside. Its ids are UUIDs derived from the asset's id (uuid5), so an
+export made twice has the same ids. Only public fields, unless `include_staff`: then the work
+contact is a contact marked by an `assetmap` attribute, and the staff-only fields are
+attributes, so the team's own export round-trips.
+
+`service_to_asset(service)` reads one such service, from us or any publisher, into an asset and
+the problems that stop it. The folder import joins its tables into this shape first (see
+openreferral.py), the API import reads it as served, and the tabular export flattens it.
+
+assetmap's own fields that HSDS has no exact field for (category, tags, flags, capital, ...)
+are attributes against an `assetmap` taxonomy. Another publisher's taxonomy terms give the
+category (by name, through the catalogue's term table, or the import's --category default) and
+the tags; what HSDS says that assetmap has no field for (cost amounts, languages, eligibility,
+how to apply) is kept in the notes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from collections.abc import Iterable
+
+from assetmap.catalogue import schedule
+from assetmap.catalogue.vocab import COLUMNS, PARTNERSHIP_FIELDS, STAFF_ONLY
+from assetmap.errors import FieldProblem
+
+# uuid5 namespace of every id assetmap writes (itself uuid5(NAMESPACE_URL, "assetmap.hsds")).
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/assetmap/assetmap/hsds")
+TAXONOMY = "assetmap"  # the name of our taxonomy (and its id in packages written before UUIDs)
+TAXONOMY_ID = str(uuid.uuid5(NAMESPACE, "taxonomy:assetmap"))
+TAXONOMY_DESCRIPTION = "assetmap's own fields: what matters when referring people on probation"
+# assetmap fields carried as attributes (those with no HSDS field that keeps them exactly).
+ATTRIBUTE_FIELDS = [
+    "id", "category", "tags", "address", "area", "schedule", "cost", "gender", "accessibility",
+    "referral", "welcomes_convictions", "dbs_required", "involves_children", "capital", "source",
+    "notes", "partnership_status", "referral_route", "referral_details", "welcomes_mentor",
+    "last_contact", "next_contact", "staff_notes",
+]  # fmt: skip
+LIST_FIELDS = ("tags", "capital")
+# The attribute on a contact that makes it the team's work contact (staff only).
+STAFF_CONTACT = "staff_contact"
+STATUS_OUT = {"active": "active", "temporarily-closed": "temporarily closed", "closed": "defunct"}
+STATUS_IN = {"active": "active", "temporarily closed": "temporarily-closed",
+             "temporarily-closed": "temporarily-closed", "inactive": "temporarily-closed",
+             "defunct": "closed", "closed": "closed"}  # fmt: skip
+BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+REFERRAL_TEXT = {"drop-in": "Drop in", "self-referral": "Self-referral",
+                 "referral-needed": "Referral needed", "membership": "Membership"}  # fmt: skip
+
+
+def uid(kind: str, key: str) -> str:
+    """The stable UUID of one part of an asset's service (`kind`) or of a taxonomy term."""
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+
+
+def term_id(field: str) -> str:
+    return uid("term", field)
+
+
+def taxonomy_term(field: str) -> dict:
+    return {
+        "id": term_id(field), "code": field, "name": field,
+        "description": f"assetmap field '{field}' (its value is the attribute's value)",
+        "taxonomy": TAXONOMY, "taxonomy_id": TAXONOMY_ID,
+        "taxonomy_detail": {"id": TAXONOMY_ID, "name": TAXONOMY, "description": TAXONOMY_DESCRIPTION,
+                            "uri": "https://github.com/assetmap/assetmap", "version": "1"},
+    }  # fmt: skip
+
+
+def attribute_fields(include_staff: bool) -> list[str]:
+    return (
+        ATTRIBUTE_FIELDS if include_staff else [f for f in ATTRIBUTE_FIELDS if f not in STAFF_ONLY]
+    )
+
+
+# -- asset -> service ------------------------------------------------------------------------
+def asset_to_service(asset, *, include_staff: bool = False) -> dict:
+    """One asset as a nested HSDS 3.0 service (public fields only unless include_staff)."""
+    a, key = asset, asset.id
+    sid, oid, lid = uid("service", key), uid("organization", key), uid("location", key)
+    description = a.description or a.name
+    service: dict = {
+        "id": sid, "organization_id": oid, "name": a.name, "description": a.description,
+        "url": a.website, "email": a.email, "status": STATUS_OUT.get(a.status, "active"),
+        "application_process": _application_process(a),
+        "fees_description": {"free": "Free", "low": "Low cost", "paid": "Paid"}.get(a.cost, ""),
+        "eligibility_description": _eligibility(a),
+        "minimum_age": a.min_age, "maximum_age": a.max_age, "assured_date": a.verified_on,
+    }  # fmt: skip
+    service = {k: v for k, v in service.items() if v not in ("", None)}
+    service["organization"] = _drop_blank({
+        "id": oid, "name": a.name, "description": description, "email": a.email,
+        "website": a.website,
+    })  # fmt: skip
+    location = _drop_blank({"id": lid, "location_type": "physical", "name": a.name,
+                            "latitude": a.lat, "longitude": a.lon})  # fmt: skip
+    if a.postcode or a.address:
+        location["addresses"] = [_address(a, lid)]
+    if a.accessibility:
+        location["accessibility"] = [{"id": uid("accessibility", key), "location_id": lid,
+                                      "description": a.accessibility}]  # fmt: skip
+    service["service_at_locations"] = [{"id": uid("service_at_location", key), "service_id": sid,
+                                        "location_id": lid, "location": location}]  # fmt: skip
+    contacts = []
+    if a.phone:
+        # HSDS links a phone to the service; the UK profile only to a contact: one phone, both.
+        cid = uid("contact", key)
+        phone = {"id": uid("phone", key), "service_id": sid, "contact_id": cid, "number": a.phone}
+        service["phones"] = [phone]
+        contacts.append({"id": cid, "service_id": sid, "title": "Enquiries", "phones": [phone]})
+    if include_staff and any(getattr(a, f) for f in ("contact_name", "contact_role", "contact_email", "contact_phone")):  # fmt: skip
+        contacts.append(_staff_contact(a, sid))
+    if contacts:
+        service["contacts"] = contacts
+    service["schedules"] = _schedules(a, sid)
+    if a.cost:
+        service["cost_options"] = [_drop_blank({
+            "id": uid("cost_option", key), "service_id": sid, "option": service["fees_description"],
+            "currency": "GBP", "amount": 0 if a.cost == "free" else None,
+        })]  # fmt: skip
+    service["attributes"] = _attributes(a, sid, include_staff)
+    return {k: v for k, v in service.items() if v != []}
+
+
+def _drop_blank(d: dict) -> dict:
+    return {k: v for k, v in d.items() if v not in ("", None)}
+
+
+def _address(a, lid: str) -> dict:
+    lines = [x.strip() for x in re.split(r"[\n,]", a.address) if x.strip()]
+    return {
+        "id": uid("address", a.id), "location_id": lid,
+        # HSDS requires a first line: a building known by its name is addressed by it.
+        "address_1": lines[0] if lines else a.name,
+        "address_2": ", ".join(lines[1:]), "city": a.area, "state_province": a.area,
+        "postal_code": a.postcode, "country": "GB", "address_type": "physical",
+    }  # fmt: skip
+
+
+def _application_process(a) -> str:
+    parts = [REFERRAL_TEXT.get(a.referral, "")]
+    if a.referral_route:
+        parts.append(f"refer by {a.referral_route}")
+    if a.referral_details:
+        parts.append(a.referral_details)
+    return "; ".join(p for p in parts if p)
+
+
+def _eligibility(a) -> str:
+    parts = []
+    if a.gender in ("women", "men"):
+        parts.append(f"{a.gender.title()} only")
+    if a.min_age is not None and a.max_age is not None:
+        parts.append(f"ages {a.min_age} to {a.max_age}")
+    elif a.min_age is not None:
+        parts.append(f"ages {a.min_age} and over")
+    elif a.max_age is not None:
+        parts.append(f"ages up to {a.max_age}")
+    return "; ".join(parts)
+
+
+def _staff_contact(a, sid: str) -> dict:
+    cid = uid("staff_contact", a.id)
+    contact = _drop_blank({"id": cid, "service_id": sid, "name": a.contact_name,
+                           "title": a.contact_role, "email": a.contact_email})  # fmt: skip
+    if a.contact_phone:
+        contact["phones"] = [{"id": uid("staff_phone", a.id), "contact_id": cid,
+                              "number": a.contact_phone}]  # fmt: skip
+    contact["attributes"] = [{
+        "id": uid("staff_contact_attribute", a.id), "link_id": cid, "link_type": "contact",
+        "link_entity": "contact", "taxonomy_term_id": term_id(STAFF_CONTACT),
+        "taxonomy_term": taxonomy_term(STAFF_CONTACT), "value": "yes",
+    }]  # fmt: skip
+    return contact
+
+
+def _schedules(a, sid: str) -> list[dict]:
+    by_time: dict[tuple[int, int], list[int]] = {}
+    for s in a.sessions:
+        by_time.setdefault((s.start, s.end), []).append(s.day)
+    out = []
+    for n, ((start, end), days) in enumerate(by_time.items()):
+        out.append({
+            "id": uid("schedule", f"{a.id}:{n}"), "service_id": sid, "freq": "WEEKLY",
+            "byday": ",".join(BYDAY[d] for d in sorted(set(days))),
+            "opens_at": schedule.fmt_time(start) + ":00", "closes_at": schedule.fmt_time(end) + ":00",
+            "description": a.schedule,
+        })  # fmt: skip
+    return out
+
+
+def _attributes(a, sid: str, include_staff: bool) -> list[dict]:
+    out = []
+    for field in attribute_fields(include_staff):
+        value = getattr(a, field)
+        values = value if field in LIST_FIELDS else [value]
+        for i, v in enumerate(values):
+            if v in ("", None):
+                continue
+            out.append({
+                "id": uid("attribute", f"{a.id}:{field}:{i}"), "link_id": sid,
+                "link_type": "service", "link_entity": "service", "taxonomy_term_id": term_id(field),
+                "taxonomy_term": taxonomy_term(field), "value": str(v),
+            })  # fmt: skip
+    return out
+
+
+# -- service -> asset ------------------------------------------------------------------------
+def service_to_asset(service, *, categories: dict[str, str] | None = None,
+                     terms: dict[str, str] | None = None, default_category: str = ""):  # fmt: skip
+    """(Asset, []) for a service that maps, else (None, problems): every problem the service
+    has, each a FieldProblem naming the asset's column. `categories` maps a lower-case name to
+    the category (default: the bundled vocabulary), `terms` a publisher's lower-case taxonomy
+    term to a category, and `default_category` is for a service none of its terms maps."""
+    from assetmap.catalogue.models import DEFAULT_CATEGORIES, Asset
+    from assetmap.errors import InvalidRecord
+
+    if categories is None:
+        categories = {c.lower(): c for c in DEFAULT_CATEGORIES}
+    fields, problems = service_fields(service, categories=categories, terms=terms,
+                                      default_category=default_category)  # fmt: skip
+    try:
+        asset = Asset.from_row(fields, categories=categories)
+    except InvalidRecord as exc:
+        problems = problems + [
+            p for p in exc.problems if p.column not in {q.column for q in problems}
+        ]
+        asset = None
+    return (None, problems) if problems else (asset, [])
+
+
+def service_fields(service, *, categories: dict[str, str], terms: dict[str, str] | None = None,
+                   default_category: str = "") -> tuple[dict[str, str], list[FieldProblem]]:  # fmt: skip
+    """The asset's raw cells (as a CSV row would give them) read from one nested service, and
+    the problems found reading it (a cost that is not a number, a category none of its terms
+    gives). Never raises on a malformed service: any shape is read as far as it goes."""
+    s = _dict(service)
+    ours, theirs = _service_attributes(s)
+    location = next((x for x in (_dict(sal.get("location")) for sal in _list(s.get("service_at_locations"))) if x), {})  # fmt: skip
+    org = _dict(s.get("organization"))
+    problems: list[FieldProblem] = []
+    fields = {
+        "id": _text(s.get("id")), "name": _text(s.get("name")) or _text(org.get("name")),
+        "description": _text(s.get("description")),
+        "website": _text(s.get("url")) or _text(org.get("website")),
+        "email": _text(s.get("email")) or _text(org.get("email")),
+        "status": STATUS_IN.get(_text(s.get("status")).lower() or "active", _text(s.get("status"))),
+        "min_age": _number_text(s.get("minimum_age")), "max_age": _number_text(s.get("maximum_age")),
+        "verified_on": _text(s.get("assured_date"))[:10],
+        "lat": _number_text(location.get("latitude")), "lon": _number_text(location.get("longitude")),
+        "schedule": _schedule_text(_list(s.get("schedules")) + [
+            x for sal in _list(s.get("service_at_locations")) for x in _list(sal.get("schedules"))]),
+    }  # fmt: skip
+    fields.update(_address_fields(location))
+    public, staff = _contacts(s)
+    fields["phone"] = _first_phone(s, location, public)
+    if not fields["email"]:
+        fields["email"] = next((_text(c.get("email")) for c in public if _text(c.get("email"))), "")
+    if staff is not None:
+        fields.update(staff)
+    cost, amounts, problem = _cost(_list(s.get("cost_options")))
+    if problem:
+        problems.append(problem)
+    fields["cost"] = cost
+    fields["accessibility"] = _sentences(
+        t for a in _list(location.get("accessibility"))
+        for t in (_text(a.get("description")), _text(a.get("details")))
+    )  # fmt: skip
+    names = [t for t in theirs if t]
+    tags = "; ".join(dict.fromkeys(n.lower() for n in names))
+    if tags:
+        fields["tags"] = tags
+    if not ours:  # our own export carries its notes whole, as an attribute
+        fields["notes"] = _notes(s, public, amounts)
+    if ours:
+        # Our own export: the fields it carries as attributes come from them alone (a field
+        # without one was blank), not from what the HSDS fields approximate.
+        for field in attribute_fields(include_staff=False):
+            if field not in PARTNERSHIP_FIELDS:
+                fields[field] = ""
+    for field, values in ours.items():
+        fields[field] = ";".join(values) if field in LIST_FIELDS else values[0]
+    if not fields.get("id"):
+        fields["id"] = _text(s.get("id"))
+    if "category" not in ours:
+        fields["category"] = _category(names, categories, terms or {}) or default_category
+        if not fields["category"]:
+            shown = ", ".join(f"'{n}'" for n in names[:5])
+            said = (
+                f"none of its taxonomy terms ({shown}) is"
+                if names
+                else "it has no taxonomy term naming"
+            )
+            problems.append(FieldProblem("category", (
+                f"{said} an assetmap category; "
+                "map a term with `assetmap categories map TERM CATEGORY`, or give "
+                "`import --category CATEGORY` for services none maps")))  # fmt: skip
+    return fields, problems
+
+
+def _dict(x) -> dict:
+    return x if isinstance(x, dict) else {}
+
+
+def _list(x) -> list[dict]:
+    return [i for i in x if isinstance(i, dict)] if isinstance(x, list) else []
+
+
+def _text(v) -> str:
+    if v is None or isinstance(v, dict | list):
+        return ""
+    return str(v).strip()
+
+
+def _number_text(v) -> str:
+    """A number's text for validation: a JSON number, or whatever text was there (so a bad
+    value is reported as written). Booleans and NaN are not numbers."""
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return _text(v)
+
+
+def _service_attributes(s: dict) -> tuple[dict[str, list[str]], list[str]]:
+    """(our attributes: field -> values, the publisher's term names in order)."""
+    ours: dict[str, list[str]] = {}
+    theirs: list[str] = []
+    for attribute in _list(s.get("attributes")):
+        term = _dict(attribute.get("taxonomy_term"))
+        code = _text(term.get("code")) or _text(term.get("term")) or _text(term.get("name"))
+        if _is_ours(term) and code in ATTRIBUTE_FIELDS:
+            ours.setdefault(code, []).append(_text(attribute.get("value")))
+        elif not _is_ours(term):
+            theirs.append(_text(term.get("name")) or _text(term.get("term")) or code)
+    return ours, theirs
+
+
+def _is_ours(term: dict) -> bool:
+    taxonomy = _text(term.get("taxonomy")) or _text(_dict(term.get("taxonomy_detail")).get("name"))
+    return taxonomy == TAXONOMY or _text(term.get("taxonomy_id")) in (TAXONOMY, TAXONOMY_ID)
+
+
+def _category(names: list[str], categories: dict[str, str], terms: dict[str, str]) -> str:
+    for name in names:
+        key = " ".join(name.lower().split())
+        if key in categories:
+            return categories[key]
+        if key in terms:
+            return terms[key]
+    return ""
+
+
+def _address_fields(location: dict) -> dict[str, str]:
+    addresses = _list(location.get("addresses"))
+    addr = next((a for a in addresses if _text(a.get("address_type")).lower() == "physical"),
+                addresses[0] if addresses else {})  # fmt: skip
+    lines = [_text(addr.get(k)) for k in ("address_1", "address_2", "city")]
+    return {"postcode": _text(addr.get("postal_code")), "address": ", ".join(x for x in lines if x)}
+
+
+def _contacts(s: dict) -> tuple[list[dict], dict[str, str] | None]:
+    """(the public contacts, the work contact's fields or None). The work contact is the one
+    our own export marks staff-only; every other contact is published, so public."""
+    public, staff = [], None
+    contacts = _list(s.get("contacts")) + [
+        c for sal in _list(s.get("service_at_locations")) for c in _list(sal.get("contacts"))]  # fmt: skip
+    for c in contacts:
+        marked = any(
+            _is_ours(_dict(a.get("taxonomy_term")))
+            and (_text(_dict(a.get("taxonomy_term")).get("code")) or _text(_dict(a.get("taxonomy_term")).get("name"))) == STAFF_CONTACT
+            for a in _list(c.get("attributes"))
+        )  # fmt: skip
+        if marked and staff is None:
+            staff = {"contact_name": _text(c.get("name")), "contact_role": _text(c.get("title")),
+                     "contact_email": _text(c.get("email")),
+                     "contact_phone": _clean_number(next(iter(_list(c.get("phones"))), {}).get("number"))}  # fmt: skip
+        elif not marked:
+            public.append(c)
+    return public, staff
+
+
+def _sentences(texts: Iterable[str]) -> str:
+    """Texts joined as prose: 'a.' and 'b' make 'a. b'; 'a' and 'b' make 'a; b'."""
+    out = ""
+    for t in texts:
+        if t:
+            out = t if not out else f"{out}{' ' if out[-1] in '.!?;:' else '; '}{t}"
+    return out
+
+
+def _clean_number(v) -> str:
+    return _text(v).strip("\"'").strip()
+
+
+def _first_phone(s: dict, location: dict, public_contacts: list[dict]) -> str:
+    candidates = (
+        _list(s.get("phones")) + _list(location.get("phones"))
+        + [p for sal in _list(s.get("service_at_locations")) for p in _list(sal.get("phones"))]
+        + [p for c in public_contacts for p in _list(c.get("phones"))]
+    )  # fmt: skip
+    return next((n for p in candidates if (n := _clean_number(p.get("number")))), "")
+
+
+_AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+
+
+def _cost(options: list[dict]) -> tuple[str, list[str], FieldProblem | None]:
+    """(free, paid or '', the amounts as text for the notes, a problem or None)."""
+    amounts: list[float] = []
+    described: list[str] = []
+    for c in options:
+        raw = c.get("amount")
+        if raw in (None, ""):
+            text = _text(c.get("option")) or _text(c.get("amount_description"))
+            if text:
+                described.append(text)
+            continue
+        if isinstance(raw, bool) or not (
+            isinstance(raw, int | float) or (isinstance(raw, str) and _AMOUNT.match(raw.strip()))
+        ):
+            shown = str(raw)[:40]
+            return "", [], FieldProblem(
+                "cost", f"cost_options amount '{shown}' is not a number; write the amount alone "
+                "(5 or 5.50), with the currency in currency")  # fmt: skip
+        value = float(raw)
+        if not math.isfinite(value) or value < 0:
+            return "", [], FieldProblem("cost", f"cost_options amount {raw} is not an amount")
+        amounts.append(value)
+        currency = _text(c.get("currency")).upper()
+        money = f"£{value:.2f}" if currency in ("", "GBP") else f"{value:.2f} {currency}"
+        per, who = _text(c.get("amount_description")), _text(c.get("option"))
+        if value:
+            described.append(" ".join(x for x in (money, per, f"({who})" if who else "") if x))
+    if not amounts:
+        return "", [d for d in described if d], None
+    cost = "free" if all(x == 0 for x in amounts) else "paid"
+    return cost, [d for d in described if d], None
+
+
+def _notes(s: dict, public_contacts: list[dict], costs: list[str]) -> str:
+    """What the service says that assetmap has no field for, one line each."""
+    lines = []
+    if costs:
+        lines.append("Cost: " + "; ".join(costs))
+    for field, label in (("fees_description", "Fees"), ("eligibility_description", "Eligibility"),
+                         ("application_process", "How to apply"), ("wait_time", "Wait"),
+                         ("interpretation_services", "Interpreting")):  # fmt: skip
+        if text := _text(s.get(field)):
+            lines.append(f"{label}: {text}")
+    languages = [_text(x.get("name")) or _text(x.get("code")) for x in _list(s.get("languages"))]
+    if languages := [x for x in languages if x]:
+        lines.append("Languages: " + ", ".join(dict.fromkeys(languages)))
+    for c in public_contacts:
+        who = ", ".join(x for x in (_text(c.get("name")), _text(c.get("title"))) if x)
+        if who and who != "Enquiries":
+            lines.append(f"Contact: {who}")
+    return "\n".join(lines)
+
+
+def _schedule_text(rows: Iterable[dict]) -> str:
+    parts = []
+    for r in rows:
+        byday = _text(r.get("byday"))
+        days = [
+            BYDAY.index(d.strip().upper()) for d in byday.split(",") if d.strip().upper() in BYDAY
+        ]
+        opens, closes = _text(r.get("opens_at"))[:5], _text(r.get("closes_at"))[:5]
+        if days and opens and closes:
+            text = f"{','.join(schedule.DAY_NAMES[d].title() for d in days)} {opens}-{closes}"
+            if text not in parts:
+                parts.append(text)
+    return "; ".join(parts)
+
+
+def record_columns(fields: dict[str, str]) -> dict[str, str]:
+    """The fields as a row of every column (for a rejects file)."""
+    return {c: fields.get(c, "") for c in COLUMNS}
