@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from conftest import run_process
+from conftest import Cli, run_process
 
 from assetmap.cli.app import hoist_global_options
 
@@ -92,13 +92,46 @@ def test_show_with_an_ambiguous_or_unknown_ref_names_the_fix(cli):
     assert "no asset with id 'zzz-no-such'" in result.stderr
 
 
-def test_edit_and_remove_still_need_the_whole_id(cli):
-    found = json.loads(cli("near", "ST4 7QB", "-n", "1", "-f", "json").stdout)[0]
-    prefix = found["id"].split("-")[0]
-    cli("show", prefix)  # reading accepts a unique start...
-    result = cli("remove", prefix, "--yes", code=1)  # ...but removing does not guess
-    assert "no asset with id" in result.stderr
-    cli("show", found["id"])
+def test_every_command_taking_an_id_accepts_the_ref_near_prints(cli, db_file):
+    # Found by a new user: `edit` and `verify` refused the refs `near` prints ("no asset with
+    # id 'east-hull'") while `show` took them.
+    db = ("--db", str(db_file))
+    for name in ("Hulme Walkers", "Hulme Runners", "Moss Side Striders"):
+        cli(*db, "add", "--name", name, "--category", "walking group",
+            "--lat", "53.46", "--lon", "-2.25")  # fmt: skip
+    found = json.loads(cli(*db, "near", "53.46,-2.25", "-f", "json").stdout)
+    ids = {a["name"]: a["id"] for a in found}
+    refs = cli(*db, "near", "53.46,-2.25").stdout  # off a terminal: ref is the first column
+    ref = {line.split()[0] for line in refs.splitlines()[1:]} - {"ref"}
+    moss = next(r for r in ref if ids["Moss Side Striders"].startswith(r))
+    assert moss != ids["Moss Side Striders"]  # a real short ref, not the whole id
+    whole = ids["Moss Side Striders"]
+
+    result = cli(*db, "edit", moss, "--cost", "free")
+    assert f"{whole}: updated" in result.stderr
+    result = cli(*db, "verify", moss, "--on", "2026-11-01")
+    assert f"{whole}: verified on 2026-11-01" in result.stderr
+    result = cli(*db, "partners", "log", moss, "--on", "2026-11-02")
+    assert result.stderr.startswith(f"{whole}: contact logged on 2026-11-02")
+    shown = json.loads(cli(*db, "show", whole, "-f", "json").stdout)
+    assert (shown["cost"], shown["verified_on"], shown["last_contact"]) == (
+        "free", "2026-11-01", "2026-11-02",
+    )  # fmt: skip
+
+    # A ref two ids share is refused by every one of them, naming the choices.
+    for command in (["edit", "hulme", "--cost", "paid"], ["verify", "hulme"],
+                    ["partners", "log", "hulme"], ["remove", "hulme", "--yes"]):  # fmt: skip
+        result = cli(*db, *command, code=1)
+        assert ids["Hulme Walkers"] in result.stderr and ids["Hulme Runners"] in result.stderr
+        assert "give more of the id" in result.stderr and "Traceback" not in result.stderr
+    assert {a["cost"] for a in json.loads(cli(*db, "list", "-f", "json").stdout)
+            if a["name"].startswith("Hulme")} == {""}  # fmt: skip
+    result = cli(*db, "edit", "zzz-no-such", "--cost", "free", code=1)
+    assert "no asset with id 'zzz-no-such'" in result.stderr
+
+    result = cli(*db, "remove", moss, "--yes")
+    assert f"removed {whole}" in result.stderr
+    cli(*db, "show", whole, code=1)
 
 
 def test_near_geojson_is_the_same_feature_collection_as_export(cli):
@@ -215,3 +248,27 @@ def test_goals_explain_on_a_terminal_does_not_repeat_the_phrase_on_every_row(tmp
         assert set(re.findall(r"[\w']+", row["reason"])) <= drawn_words, row
     # off a terminal, and in every machine format, the phrase is still a column
     assert run_process("--db", db, "goals", "explain", phrase).stdout.startswith(b"phrase")
+
+
+def test_quiet_prints_nothing_for_an_empty_csv_or_table_but_json_still_prints_a_list(db_file):
+    # Found in a cron line: `--quiet stale --format csv` mailed a bare header every week when
+    # nothing was stale. Cron mails whatever a job prints, so nothing found prints nothing.
+    db = ("--db", str(db_file))
+    for command in (["stale"], ["list"], ["check"], ["partners", "due"], ["search", "zumba"]):
+        for fmt in ("csv", "table"):
+            proc = run_process(*db, "-q", *command, "--format", fmt)
+            assert proc.returncode == 0, proc.stderr
+            assert (proc.stdout, proc.stderr) == (b"", b""), (command, fmt)
+        proc = run_process(*db, "-q", *command, "--format", "json")
+        assert json.loads(proc.stdout) == [], command
+        # Without --quiet a person still sees the columns that would have been filled.
+        header = run_process(*db, *command, "--format", "csv").stdout.decode().splitlines()
+        assert len(header) == 1 and header[0], command
+    drawn = _on_a_terminal(*db, "-q", "stale")
+    assert drawn == ""
+    # With something to report, --quiet prints it.
+    Cli()(*db, "add", "--name", "Old Walkers", "--category", "walking group",
+          "--lat", "53.45", "--lon", "-2.24", "--verified-on", "2020-01-01")  # fmt: skip
+    proc = run_process(*db, "-q", "stale", "--format", "csv")
+    assert proc.stdout.decode().splitlines()[0].startswith("id,")
+    assert "Old Walkers" in proc.stdout.decode()

@@ -37,6 +37,13 @@ ResultFormatOpt = Annotated[
         case_sensitive=False,
     ),
 ]
+# One asset, as the commands that change it take it: its id, or the ref near and search print.
+IdArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help="The asset: its id, or the ref near and search print (a unique start)."
+    ),
+]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N results.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 

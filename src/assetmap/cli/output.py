@@ -85,11 +85,19 @@ def emit_records(
     table_columns: Sequence[str] | None = None,
     title: str | None = None,
     tty_columns: Sequence[str] | None = None,
+    quiet: bool = False,
 ) -> None:
     """Print records: the one way commands print a list. JSON/NDJSON/GeoJSON carry every key,
     exact; CSV and tables show `columns` (`tty_columns`, when given, for a table on a terminal,
     where width is short). CSV goes through `assetmap.transfer.safecsv`, so every cell is
-    formula-safe: a new command that prints CSV calls this (or emit_object), never csv.writer."""
+    formula-safe: a new command that prints CSV calls this (or emit_object), never csv.writer.
+
+    Under --quiet (`quiet`), nothing found prints nothing in CSV or a table, not a bare header:
+    cron mails whatever a job prints, so a weekly `stale -q --format csv` mails only when
+    there is something to act on. JSON still prints `[]` (and GeoJSON an empty collection):
+    a program reading it needs a document."""
+    if quiet and not records and fmt in ("csv", "table"):
+        return
     out = sys.stdout
     if fmt == "geojson":
         from assetmap.transfer.exporter import write_geojson

@@ -157,7 +157,7 @@ def intro_list(ctx: typer.Context, case: CaseOpt, fmt: FormatOpt = "table") -> N
     ref = codes.case_ref(case)
     cw, key = _unlocked(ctx)
     records = introductions.of_case(cw, key, get_state(ctx).catalogue(), ref)
-    emit_records(records, fmt, columns=LIST_COLUMNS)
+    emit_records(records, fmt, columns=LIST_COLUMNS, quiet=get_state(ctx).quiet)
 
 
 @intro_app.command("due")
@@ -182,7 +182,7 @@ def intro_due(
     key = _key(ctx, cw, create=False) if cw else None
     records = introductions.due(cw, key, state.catalogue(), today, days) if key else []
     if records or fmt != "table":
-        emit_records(records, fmt, columns=DUE_COLUMNS)
+        emit_records(records, fmt, columns=DUE_COLUMNS, quiet=get_state(ctx).quiet)
     due = counted(len(records), "follow-up")
     state.messages.info(f"intro due: {due} due within {within} or overdue")
     if cw:
@@ -213,7 +213,7 @@ def intro_report(
     cw = _casework(ctx, create=False)
     rows, columns = report.report(cw, state.catalogue(), by=by.lower(), since=start)
     if rows or fmt != "table":
-        emit_records(rows, fmt, columns=columns)
+        emit_records(rows, fmt, columns=columns, quiet=get_state(ctx).quiet)
     if not rows:
         state.messages.info("intro report: no introductions recorded")
 

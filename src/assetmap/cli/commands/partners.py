@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
-from assetmap.cli.options import FormatOpt
+from assetmap.cli.options import FormatOpt, IdArg
 from assetmap.cli.output import counted, emit_records
 
 partners_app = typer.Typer(
@@ -62,7 +62,13 @@ def partners_list(
     area = cat.area_named(area) if area is not None else None
     rows = partners.listing(cat, status=partners.statuses(status or []), area=area)
     if rows or fmt != "table":
-        emit_records(rows, fmt, columns=partners.LIST_COLUMNS, table_columns=TABLE_COLUMNS)
+        emit_records(
+            rows,
+            fmt,
+            columns=partners.LIST_COLUMNS,
+            table_columns=TABLE_COLUMNS,
+            quiet=get_state(ctx).quiet,
+        )
     state.messages.info(f"partners: {counted(len(rows), 'asset')} with a partnership status")
 
 
@@ -93,6 +99,7 @@ def partners_due(
         emit_records(
             rows, fmt, columns=partners.DUE_COLUMNS,
             table_columns=["id", "name", "next_contact", "days_overdue", "contact_name", "contact_phone"],
+            quiet=get_state(ctx).quiet,
         )  # fmt: skip
     overdue = sum(r["days_overdue"] > 0 for r in rows)
     state.messages.info(f"partners due: {len(rows)} within {within} ({overdue} overdue)")
@@ -103,7 +110,7 @@ def partners_due(
 @partners_app.command("log")
 def partners_log(
     ctx: typer.Context,
-    asset_id: Annotated[str, typer.Argument(metavar="ID")],
+    asset_id: IdArg,
     on: Annotated[
         str | None,
         typer.Option(help="Date of the contact (default today): 2026-11-23 or 23/11/2026."),
@@ -122,7 +129,9 @@ def partners_log(
     from assetmap.catalogue import partners
 
     state = get_state(ctx)
+    cat = state.catalogue()
+    asset_id = cat.find(asset_id).id
     last, following = partners.log_contact(
-        state.catalogue(), asset_id, on=on, next_due=next_due, today=dt.date.today()
+        cat, asset_id, on=on, next_due=next_due, today=dt.date.today()
     )
     state.messages.info(f"{asset_id}: contact logged on {last}; next contact due {following}")

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import app, check_format, get_state
-from assetmap.cli.options import FormatOpt, LimitOpt, YesOpt, with_field_options
+from assetmap.cli.options import FormatOpt, IdArg, LimitOpt, YesOpt, with_field_options
 from assetmap.cli.output import emit_object, emit_records
 from assetmap.errors import NeedsConfirmation
 
@@ -47,7 +47,7 @@ def show(
     if len(assets) == 1:
         emit_object(assets[0], fmt)
     elif fmt in ("json", "ndjson", "csv"):
-        emit_records(assets, fmt, columns=list(assets[0]))
+        emit_records(assets, fmt, columns=list(assets[0]), quiet=get_state(ctx).quiet)
     else:
         for i, asset in enumerate(assets):
             if i:
@@ -59,7 +59,7 @@ def show(
 @with_field_options(exclude=("id",))
 def edit(
     ctx: typer.Context,
-    asset_id: Annotated[str, typer.Argument(metavar="ID")],
+    asset_id: IdArg,
     fields: dict[str, str],
 ) -> None:
     """Change the given fields of an asset; others stay as they are. Pass '' to clear one."""
@@ -67,20 +67,20 @@ def edit(
 
     state = get_state(ctx)
     state.gazetteer()
-    asset, changed, warnings = records.edit(state.catalogue(), asset_id, fields)
+    cat = state.catalogue()
+    asset, changed, warnings = records.edit(cat, cat.find(asset_id).id, fields)
     for w in warnings:
         state.messages.warn(w)
     state.messages.info(f"{asset.id}: {'updated' if changed else 'no change'}")
 
 
 @app.command()
-def remove(
-    ctx: typer.Context, asset_id: Annotated[str, typer.Argument(metavar="ID")], yes: YesOpt = False
-) -> None:
+def remove(ctx: typer.Context, asset_id: IdArg, yes: YesOpt = False) -> None:
     """Remove an asset. Asks first on a terminal; scripts pass --yes."""
     state = get_state(ctx)
     cat = state.catalogue()
-    asset = cat.get(asset_id)
+    asset = cat.find(asset_id)
+    asset_id = asset.id
     if not yes:
         if not sys.stdin.isatty():
             raise NeedsConfirmation(
@@ -115,4 +115,5 @@ def list_(
         fmt,
         columns=[c for c in assets[0].to_row()] if assets else ["id"],
         table_columns=ASSET_TABLE_COLUMNS,
+        quiet=get_state(ctx).quiet,
     )

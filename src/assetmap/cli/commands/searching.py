@@ -43,6 +43,7 @@ def search(
             records, fmt, columns=RESULT_COLUMNS,
             table_columns=["ref", "name", "category", "area", "contact", "why", "id"],
             tty_columns=["ref", "name / why", "area", "contact"],
+            quiet=get_state(ctx).quiet,
         )  # fmt: skip
     if fail_if_empty and not records:
         raise typer.Exit(1)
@@ -63,7 +64,9 @@ def goals_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 
     fmt = check_format(fmt)
     records = [g.to_json() for g in request.list_goals(ctx.obj.catalogue())]
-    emit_records(records, fmt, columns=["goal", "tags", "categories", "synonyms"])
+    emit_records(
+        records, fmt, columns=["goal", "tags", "categories", "synonyms"], quiet=get_state(ctx).quiet
+    )
 
 
 @goals_app.command("add")
@@ -95,7 +98,7 @@ def goals_explain(
     state.messages.info(summary)
     columns = ["phrase", "words", "read_as", "kind", "weight", "reason"]
     # On a terminal the phrase, the same on every row and in the summary above, is left out.
-    emit_records(rows, fmt, columns=columns, tty_columns=columns[1:])
+    emit_records(rows, fmt, columns=columns, tty_columns=columns[1:], quiet=get_state(ctx).quiet)
 
 
 @goals_app.command("remove")

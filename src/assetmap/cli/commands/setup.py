@@ -77,7 +77,7 @@ def categories_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     fmt = check_format(fmt)
     cat = ctx.obj.catalogue()
     records = [{"category": n, "assets": c} for n, c in cat.category_counts()]
-    emit_records(records, fmt, columns=["category", "assets"])
+    emit_records(records, fmt, columns=["category", "assets"], quiet=get_state(ctx).quiet)
 
 
 @categories_app.command("add")

@@ -42,7 +42,12 @@ def sources_list(
     cat = get_state(ctx).catalogue()
     source = cat.source_named(source) if source is not None else None
     if council:
-        emit_records(sources.coverage(cat, source), fmt, columns=["council", "assets"])
+        emit_records(
+            sources.coverage(cat, source),
+            fmt,
+            columns=["council", "assets"],
+            quiet=get_state(ctx).quiet,
+        )
         return
     listed = [r for r in sources.listing(cat) if source is None or r["name"] == source]
     if fmt == "table":
@@ -50,6 +55,7 @@ def sources_list(
     emit_records(
         listed, fmt, columns=[*LIST_COLUMNS, "title", "origin"],
         table_columns=LIST_COLUMNS, tty_columns=TTY_COLUMNS,
+        quiet=get_state(ctx).quiet,
     )  # fmt: skip
 
 
@@ -73,7 +79,12 @@ def sources_add(
              "title": m["title"]}
             for n, m in seed.bundled().items()
         ]  # fmt: skip
-        emit_records(records, fmt, columns=["name", "assets", "retrieved", "licence", "title"])
+        emit_records(
+            records,
+            fmt,
+            columns=["name", "assets", "retrieved", "licence", "title"],
+            quiet=get_state(ctx).quiet,
+        )
         if not names and not list_:
             state.messages.info("give the name of a bundled source to load, e.g. `assetmap sources add examples`")  # fmt: skip
         return

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import app, check_format, get_state
-from assetmap.cli.options import FormatOpt
+from assetmap.cli.options import FormatOpt, IdArg
 from assetmap.cli.output import emit_object, emit_records
 
 
@@ -51,7 +51,7 @@ def stale(
     )  # fmt: skip
     columns = ["id", "name", "verified_on", "phone", "email", "website", "area", "status"]
     if rows or fmt != "table":
-        emit_records(rows, fmt, columns=columns)
+        emit_records(rows, fmt, columns=columns, quiet=get_state(ctx).quiet)
     state.messages.info(f"stale: {len(rows)} assets not verified within {older_than}")
     if left_out:
         state.messages.info(
@@ -65,7 +65,7 @@ def stale(
 @app.command()
 def verify(
     ctx: typer.Context,
-    asset_id: Annotated[str, typer.Argument(metavar="ID")],
+    asset_id: IdArg,
     on: Annotated[
         str | None, typer.Option(help="Date confirmed (default today): 2026-11-23 or 23/11/2026.")
     ] = None,
@@ -76,7 +76,9 @@ def verify(
     from assetmap.catalogue import quality
 
     state = get_state(ctx)
-    day = quality.verify(state.catalogue(), asset_id, on, dt.date.today())
+    cat = state.catalogue()
+    asset_id = cat.find(asset_id).id
+    day = quality.verify(cat, asset_id, on, dt.date.today())
     state.messages.info(f"{asset_id}: verified on {day}")
 
 
@@ -100,7 +102,9 @@ def check(
     state = get_state(ctx)
     problems = quality.check(state.catalogue(), dt.date.today())
     if problems or fmt != "table":
-        emit_records(problems, fmt, columns=["problem", "id", "name", "detail"])
+        emit_records(
+            problems, fmt, columns=["problem", "id", "name", "detail"], quiet=get_state(ctx).quiet
+        )
     state.messages.info(f"check: {len(problems)} problems")
     if strict and problems:
         raise typer.Exit(1)
@@ -127,7 +131,7 @@ def stats(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     records.append(
         {"group": "coordinates", "value": "missing", "count": figures["without_coordinates"]}
     )
-    emit_records(records, fmt, columns=["group", "value", "count"])
+    emit_records(records, fmt, columns=["group", "value", "count"], quiet=get_state(ctx).quiet)
 
 
 @app.command()
