@@ -279,7 +279,7 @@ def test_purge_deletes_introductions_older_than_the_limit_with_a_count(desk):
     assert "older than the 24m retention" in warned.stderr and "purge" in warned.stderr
     one_line_error(desk("casework", "purge", code=1), "--yes")
     result = desk("casework", "purge", "--older-than", "24m", "--yes")
-    assert "casework purge: 1 introductions" in result.stderr
+    assert "casework purge: 1 introduction made" in result.stderr
     assert not [b for b in old if b in _all_bytes(desk.casework)]
     assert [r["asset"] for r in desk.json("intro", "list", "--case", REF)] == ["walk-b"]
     assert "0 introductions" in desk("casework", "purge", "--yes").stderr
@@ -290,7 +290,7 @@ def test_retention_is_configurable(desk, monkeypatch):
     desk("intro", "add", "gym-a", "--case", REF, "--on", ago(100))
     monkeypatch.setenv("ASSETMAP_CASEWORK_RETENTION", "12w")
     assert "older than the 12w retention" in desk("intro", "due").stderr
-    assert "1 introductions" in desk("casework", "purge", "--yes").stderr
+    assert "1 introduction " in desk("casework", "purge", "--yes").stderr
 
 
 # -- due, for people and cron ----------------------------------------------------------------
@@ -384,7 +384,7 @@ def test_backup_copies_the_casework_only_when_asked(desk, tmp_path):
     assert "introductions" not in tables
     assert not list(tmp_path.glob("catalogue-copy.casework*"))
     result = desk("backup", "--casework", str(tmp_path / "cases-copy.db"))
-    assert "1 introductions" in result.stderr and "key is not in it" in result.stderr
+    assert "1 introduction " in result.stderr and "key is not in it" in result.stderr
     copy = tmp_path / "cases-copy.db"
     assert mode(copy) == 0o600 and len(_stored(copy)) == 2
     assert REF.encode() not in copy.read_bytes()

@@ -279,3 +279,22 @@ def test_a_count_of_one_reads_in_the_singular(cli, db_file, tmp_path):
     feed.write_text("name,category,postcode\nGood,gym,ST4 7QB\nBad,gym,NOT A POSTCODE\n")
     skipped = cli(*db, "import", str(feed), "--skip-invalid", code=3).stderr
     assert "1 invalid row was skipped" in skipped
+
+
+def test_every_count_message_reads_in_the_singular_for_one(cli, db_file, tmp_path):
+    # Still found after the first helper: "stale: 1 assets", "check: 1 problems", "export: 1
+    # assets", "1 of 1 rows are invalid", "sources add: 1 assets". One helper counts them all.
+    db = ["--db", str(db_file)]
+    cli(*db, "add", "--id", "old-walk", "--name", "Old Walk", "--category", "walking group",
+        "--lat", "53.45", "--lon", "-2.24", "--verified-on", "2020-01-01",
+        "--phone", "0000")  # fmt: skip
+    stale = cli(*db, "stale").stderr
+    assert "stale: 1 asset not verified within 12m" in stale
+    checked = cli(*db, "check").stderr
+    assert "check: 1 problem\n" in checked, checked
+    exported = cli(*db, "export", str(tmp_path / "out.csv")).stderr
+    assert "export: 1 asset" in exported and "1 assets" not in exported
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,category,postcode\nBad,gym,NOT A POSTCODE\n")
+    refused = cli(*db, "import", str(bad), code=1).stderr
+    assert "1 of 1 row is invalid; nothing was written" in refused

@@ -212,3 +212,17 @@ def test_the_small_print_says_what_the_circle_is_when_the_place_is_a_town_or_nei
     assert "The map shows Shelton, Stoke-on-Trent as a circle round its centre." in named
     home = cli("plan", *CHOSEN, "--from", FROM).stdout
     assert "a circle round the centre of your postcode sector, not your address" in home
+
+
+def test_a_give_food_address_that_ends_with_its_postcode_prints_it_once(cli):
+    # Give Food's addresses end with the postcode (and often 'England'): the plan added the
+    # postcode field after them, so 'Chichester, PO19 1DD, PO19 1DD'.
+    new_id = cli(
+        "add", "--name", "Chichester Foodbank", "--category", "foodbank",
+        "--address", "The Family Centre\n21 Orchard Street\nChichester\nEngland\nPO19 1DD",
+        "--postcode", "PO19 1DD", "--lat", "50.84", "--lon", "-0.78",
+    ).stdout.strip()  # fmt: skip
+    for fmt in ("md", "html"):
+        text = cli("plan", new_id, "--from", "Chichester", "--format", fmt).stdout
+        assert "The Family Centre, 21 Orchard Street, Chichester, PO19 1DD" in text, fmt
+        assert text.count("PO19 1DD") == 1 and "England" not in text, fmt

@@ -111,3 +111,11 @@ _CONTROLS = {i: ascii(chr(i))[1:-1] for i in (*range(32), *range(127, 160), 0x20
 def one_line(text: str) -> str:
     """An error or warning as one line, whatever the value it quotes holds."""
     return text.translate(_CONTROLS)
+
+
+def counted(n: int, noun: str, nouns: str = "") -> str:
+    """'1 place', '2 places', '7,612 assets' ('1 follow-up', '2 follow-ups'): a count as a
+    message reads. Every message that counts something says it with this, so none reads
+    '1 assets' or '1 problems'. Here, at the bottom of the layers, so the library's own
+    messages (casework, places, transfer) use it as the CLI's do."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"

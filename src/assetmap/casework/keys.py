@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from assetmap.casework.files import check_private, make_private
-from assetmap.errors import CaseworkError
+from assetmap.errors import CaseworkError, counted
 
 _HEADER = "assetmap-casework-key-1"
 _AAD = b"assetmap case reference"
@@ -114,7 +114,7 @@ def unlock(cw, path: Path, *, create: bool, info=None) -> Key | None:
         if held:
             raise CaseworkError(
                 f"the casework key {path} is missing, and the casework file {cw.path} needs it "
-                f"for its {held} introductions: restore the key from your backup of it (to {path}, "
+                f"for its {counted(held, 'introduction')}: restore the key from your backup of it (to {path}, "
                 f"mode 0600), or start anew by deleting {cw.path}"
             )
         if not create:

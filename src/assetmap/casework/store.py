@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assetmap.casework import migrations
 from assetmap.casework.files import check_private, make_private
-from assetmap.errors import CaseworkError
+from assetmap.errors import CaseworkError, counted
 
 BUSY_TIMEOUT_S = 60.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -220,6 +220,6 @@ def backup_casework(db: str | None, target: Path) -> str:
     finally:
         cw.close()
     return (
-        f"backup: {n} introductions copied to {target} (mode 0600); the key is not in it: keep "
+        f"backup: {counted(n, 'introduction')} copied to {target} (mode 0600); the key is not in it: keep "
         f"a copy of {config.casework_key_path()} somewhere else"
     )

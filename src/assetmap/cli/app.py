@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 
 from assetmap import __version__, config
 from assetmap.cli.output import FORMATS, Messages, StepProgress
-from assetmap.errors import AssetmapError
+from assetmap.errors import AssetmapError, counted
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 error, 2 usage error, "
@@ -137,7 +137,7 @@ def _seeded(cat) -> str:
     if not cat.seeded:
         return " (empty)"
     parts = ", ".join(f"{name} {n}" for name, n in cat.seeded_by.items())
-    text = f" with {cat.seeded} assets from the bundled sources ({parts})"
+    text = f" with {counted(cat.seeded, 'asset')} from the bundled sources ({parts})"
     if cat.seeded_by.get("examples"):
         text += (
             "; the examples are invented, marked [example]: "

@@ -49,11 +49,6 @@ class Messages:
             print(one_line(readable(line)), file=sys.stderr)
 
 
-def counted(n: int, noun: str, nouns: str = "") -> str:
-    """'1 place', '2 places' ('1 follow-up', '2 follow-ups'): a count as a message reads."""
-    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
-
-
 def _terminal_cell(column: str, value: Any) -> str:
     """A cell as a terminal table draws it: a web address in the contact column is its site
     ('cardiff.gov.uk/…'), since a long one folds into pieces nobody can read or copy (`show`

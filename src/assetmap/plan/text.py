@@ -21,7 +21,7 @@ def facts(item) -> list[tuple[str, str, bool]]:
     when = "; ".join(item.next_dates) or item.when_note
     if item.status_note:
         when = f"{item.status_note} {when}"
-    where = ", ".join(p for p in (a.address, a.postcode) if p) or a.area or "Address not recorded"
+    where = postal_address(a.address, a.postcode) or a.area or "Address not recorded"
     how_far = "; ".join(p for p in (item.distance_text, item.walk) if p)
     contact = " · ".join(_short_web(c) for c in item.contact) or "No contact details recorded"
     cost = " ".join(p for p in (f"{item.cost}.", item.referral) if p)
@@ -38,6 +38,20 @@ def facts(item) -> list[tuple[str, str, bool]]:
         ),
         ("Good to know", " ".join(item.flags), True),
     ]
+
+
+COUNTRIES = frozenset({"england", "scotland", "wales", "united kingdom", "uk", "great britain"})
+
+
+def postal_address(address: str | None, postcode: str | None) -> str:
+    """The address on one line, then the postcode once: Give Food's addresses end with the
+    postcode (and often 'England'), so adding the postcode field printed it twice."""
+    key = "".join((postcode or "").split()).upper()
+    parts = [p.strip() for p in (address or "").replace("\n", ",").split(",")]
+    parts = [p for p in parts if p and "".join(p.split()).upper() != key]
+    while parts and parts[-1].lower() in COUNTRIES:
+        parts.pop()
+    return ", ".join([*parts, postcode] if postcode else parts)
 
 
 def _short_web(contact: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assetmap.errors import InvalidValue, PlaceError
+from assetmap.errors import InvalidValue, PlaceError, counted
 from assetmap.places.distance import distance_km
 from assetmap.places.postcode_zones import AreaZone
 from assetmap.places.resolve import SOURCES, Place, councils_called
@@ -122,7 +122,7 @@ def describe_file(zone) -> str:
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     n = len(zone.polygons)
     return (
-        f"avoiding zone file {zone.label}: {n} polygon{'s' if n != 1 else ''}, bounding box "
+        f"avoiding zone file {zone.label}: {counted(n, 'polygon')}, bounding box "
         f"{min(lats):.5f},{min(lons):.5f} to {max(lats):.5f},{max(lons):.5f} (lat,lon); "
         "covers assets inside them"
     )

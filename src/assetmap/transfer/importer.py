@@ -17,7 +17,7 @@ from assetmap.catalogue import ownership
 from assetmap.catalogue.models import COLUMNS, Asset, make_id
 from assetmap.catalogue.store import asset_from_db
 from assetmap.catalogue.vocab import PARTNERSHIP_FIELDS
-from assetmap.errors import InvalidRecord, InvalidValue, PlaceError, readable
+from assetmap.errors import InvalidRecord, InvalidValue, PlaceError, counted, readable
 from assetmap.transfer import csvio, safecsv
 from assetmap.transfer.problems import RowProblem
 
@@ -84,7 +84,7 @@ class ImportReport:
         if self.skipped:
             text += f", {self.skipped} skipped (invalid)"
         if self.kept:
-            text += f"; kept {len(self.kept)} local changes (--overwrite-local lets the file win)"
+            text += f"; kept {counted(len(self.kept), 'local change')} (--overwrite-local lets the file win)"
         if self.index_rebuild_s is not None and not self.dry_run:
             text += f"; search indexes rebuilt in {self.index_rebuild_s:.1f} s"
         return text
@@ -290,7 +290,8 @@ def run_import(
         more = len(report.problems) - 200
         tail = [f"... and {more} more"] if more > 0 else []
         raise InvalidValue(
-            f"{report.skipped} of {total} rows are invalid; nothing was written "
+            f"{report.skipped} of {counted(total, 'row')} {'is' if report.skipped == 1 else 'are'} "
+            "invalid; nothing was written "
             "(fix them, or pass --skip-invalid to import the rest):",
             details=listing + tail,
         )

@@ -16,7 +16,7 @@ import urllib.parse
 import urllib.request
 
 from assetmap.catalogue.models import COLUMNS
-from assetmap.errors import FeedError, InvalidValue
+from assetmap.errors import FeedError, InvalidValue, counted
 from assetmap.transfer.openreferral import (
     ATTRIBUTE_FIELDS,
     LIST_FIELDS,
@@ -114,7 +114,7 @@ def read_feed(client: Client, categories: dict[str, str]):
         contents = data.get("contents") or []
         ids += [s.get("id") for s in contents if s.get("id")]
         if client.progress:
-            client.progress(f"{len(ids)} services listed")
+            client.progress(f"{counted(len(ids), 'service')} listed")
         if data.get("last_page") or not contents or page >= int(data.get("total_pages") or page):
             break
     records = []

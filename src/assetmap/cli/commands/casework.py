@@ -10,7 +10,8 @@ import typer
 from assetmap import config
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
 from assetmap.cli.options import FormatOpt, YesOpt
-from assetmap.cli.output import counted, emit_records
+from assetmap.cli.output import emit_records
+from assetmap.errors import counted
 
 intro_app = typer.Typer(
     cls=AssetmapGroup,
@@ -241,10 +242,12 @@ def casework_purge(
     cw = _casework(ctx, create=False)
     n = introductions.older_than(cw, cutoff) if cw else 0
     if n and not yes:
-        _confirm(f"Delete {n} introductions made before {cutoff}?")
+        _confirm(f"Delete {counted(n, 'introduction')} made before {cutoff}?")
     if n:
         introductions.purge(cw, cutoff)
-    state.messages.info(f"casework purge: {n} introductions made before {cutoff} deleted")
+    state.messages.info(
+        f"casework purge: {counted(n, 'introduction')} made before {cutoff} deleted"
+    )
 
 
 @casework_app.command("forget")
@@ -258,7 +261,7 @@ def casework_forget(ctx: typer.Context, case: CaseOpt, yes: YesOpt = False) -> N
     if not yes:
         _confirm("Delete every record of this case?")
     n = introductions.forget(cw, key, ref)
-    state.messages.info(f"casework forget: {n} introductions of that case deleted")
+    state.messages.info(f"casework forget: {counted(n, 'introduction')} of that case deleted")
 
 
 def _confirm(question: str) -> None:

@@ -7,7 +7,8 @@ import typer
 
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
 from assetmap.cli.options import FormatOpt, IdArg
-from assetmap.cli.output import counted, emit_records
+from assetmap.cli.output import emit_records
+from assetmap.errors import counted
 
 partners_app = typer.Typer(
     cls=AssetmapGroup,

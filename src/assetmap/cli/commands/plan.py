@@ -7,7 +7,7 @@ import typer
 
 from assetmap.cli.app import app, get_state
 from assetmap.cli.options import AvoidOpt, AvoidZoneOpt
-from assetmap.cli.output import counted
+from assetmap.errors import counted
 
 PLAN_EXAMPLES = """\b
 Examples:

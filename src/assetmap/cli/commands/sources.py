@@ -7,6 +7,7 @@ import typer
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
 from assetmap.cli.options import FormatOpt
 from assetmap.cli.output import emit_records
+from assetmap.errors import counted
 
 sources_app = typer.Typer(
     cls=AssetmapGroup,
@@ -92,7 +93,7 @@ def sources_add(
     for name, n in added.items():
         kept = seed.bundled()[name]["assets"] - n
         extra = f" ({kept} already in the catalogue, left as they are)" if kept else ""
-        state.messages.info(f"sources add: {n} assets from {name}{extra}")
+        state.messages.info(f"sources add: {counted(n, 'asset')} from {name}{extra}")
 
 
 @sources_app.command("remove")
@@ -106,4 +107,4 @@ def sources_remove(
 
     state = get_state(ctx)
     removed = sources.remove(state.catalogue(), name)
-    state.messages.info(f"sources remove: {name} and its {removed} assets removed")
+    state.messages.info(f"sources remove: {name} and its {counted(removed, 'asset')} removed")

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import State, app, get_state
-from assetmap.cli.output import StepProgress, counted
-from assetmap.errors import InvalidValue
+from assetmap.cli.output import StepProgress
+from assetmap.errors import InvalidValue, counted
 
 
 @app.command("import")
@@ -256,7 +256,7 @@ def export(
                 "e.g. assetmap export --format openreferral oruk/"
             )
         n = export_package(cat, file, public=public, **filters)
-        state.messages.info(f"export: {n} services written to {file}/datapackage.json")
+        state.messages.info(f"export: {counted(n, 'service')} written to {file}/datapackage.json")
         return
     encoding = "utf-8-sig" if excel else "utf-8"
     if file is None:
@@ -271,5 +271,5 @@ def export(
     else:
         n = exporter.write_file(cat, file, fmt, encoding=encoding, public=public, **filters)
     state.messages.info(
-        f"export: {n} assets{' (public: staff-only fields left out)' if public else ''}"
+        f"export: {counted(n, 'asset')}{' (public: staff-only fields left out)' if public else ''}"
     )

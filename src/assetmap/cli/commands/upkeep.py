@@ -7,6 +7,7 @@ import typer
 from assetmap.cli.app import app, check_format, get_state
 from assetmap.cli.options import FormatOpt, IdArg
 from assetmap.cli.output import emit_object, emit_records
+from assetmap.errors import counted
 
 
 @app.command()
@@ -52,10 +53,10 @@ def stale(
     columns = ["id", "name", "verified_on", "phone", "email", "website", "area", "status"]
     if rows or fmt != "table":
         emit_records(rows, fmt, columns=columns, quiet=get_state(ctx).quiet)
-    state.messages.info(f"stale: {len(rows)} assets not verified within {older_than}")
+    state.messages.info(f"stale: {counted(len(rows), 'asset')} not verified within {older_than}")
     if left_out:
         state.messages.info(
-            f"stale: left out {left_out:,} never-verified assets from bundled open data "
+            f"stale: left out {counted(left_out, 'never-verified asset')} from bundled open data "
             "(--include-bundled lists them)"
         )
     if fail_if_any and rows:
@@ -105,7 +106,7 @@ def check(
         emit_records(
             problems, fmt, columns=["problem", "id", "name", "detail"], quiet=get_state(ctx).quiet
         )
-    state.messages.info(f"check: {len(problems)} problems")
+    state.messages.info(f"check: {counted(len(problems), 'problem')}")
     if strict and problems:
         raise typer.Exit(1)
 
