@@ -360,3 +360,147 @@ def test_the_rejects_file_error_column_cuts_a_huge_cell_too(cli, db_file, tmp_pa
     rows = list(csv.DictReader(rejects.open(encoding="utf-8-sig", newline="")))
     assert rows[0]["category"] == huge  # the row itself is written back unchanged
     assert len(rows[0]["error"]) < 1000 and "…" in rows[0]["error"]
+
+
+# == issue 26: no lost writes, no runaway queries, cron told of every silent fault =============
+
+# A real assetmap process that says on stderr when it is about to take the write lock (SQLite's
+# BEGIN IMMEDIATE): the race tests release their held lock only once every racer has said so,
+# so what each racer read before that moment is what it read. No sleeps, no timing.
+RACER = """
+import sqlite3, sys
+_connect = sqlite3.connect
+class _Marked(sqlite3.Connection):
+    def execute(self, sql, *args):
+        if sql.lstrip().upper().startswith("BEGIN IMMEDIATE"):
+            sys.stderr.write("racer: taking the write lock\\n")
+            sys.stderr.flush()
+        return super().execute(sql, *args)
+def connect(*args, **kwargs):
+    kwargs.setdefault("factory", _Marked)
+    return _connect(*args, **kwargs)
+sqlite3.connect = connect
+sys.argv = ["assetmap", *sys.argv[1:]]
+from assetmap.cli.app import main
+main()
+"""
+RACE_MARK = b"racer: taking the write lock"
+
+
+def start_racer(db, *args) -> subprocess.Popen:
+    """Start `assetmap --db DB ARGS` and return once it is waiting for the write lock."""
+    proc = subprocess.Popen(
+        [PY, "-c", RACER, "--db", str(db), *args],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    seen = b""
+    while RACE_MARK not in seen:
+        line = proc.stderr.readline()
+        if not line:  # it ended without ever asking for the lock
+            proc.wait(timeout=60)
+            raise AssertionError(f"{args}: exit {proc.returncode}: {seen.decode()}")
+        seen += line
+    return proc
+
+
+def race_rounds(db, races: list[tuple[list[str], list[str]]], per_round=10, lock=None) -> None:
+    """Run each race's two commands against each other, `per_round` races at a time: hold the
+    write lock of the catalogue (or of `lock`, the file they write), start every first command and wait until each has read what it
+    reads before asking for the lock, start every second command likewise, then let go. Both
+    must exit 0."""
+    for at in range(0, len(races), per_round):
+        holder = sqlite3.connect(lock or db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            firsts = [start_racer(db, *first) for first, _ in races[at : at + per_round]]
+            seconds = [start_racer(db, *second) for _, second in races[at : at + per_round]]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        for proc in firsts + seconds:
+            err = proc.stderr.read().decode()
+            assert proc.wait(timeout=120) == 0, (proc.args[3:], err)
+            proc.stderr.close()
+
+
+def racing_catalogue(tmp_path, n: int) -> Path:
+    """A catalogue of n assets race-0.. race-(n-1), made by real processes: this test process
+    keeps no connection to it open while the racers run. (One left open by an in-process
+    CliRunner call, then garbage-collected mid-race, made SQLite delete the -shm file under
+    the racers: "database disk image is malformed".)"""
+    db = tmp_path / "race.db"
+    assert run_process("--db", str(db), "init", "--empty").returncode == 0
+    feed = tmp_path / "race.csv"
+    rows = [f"race-{i},Race Group {i},gym,53.4{i:02d},-2.2" for i in range(n)]
+    feed.write_text("id,name,category,lat,lon\n" + "\n".join(rows) + "\n")
+    assert run_process("--db", str(db), "import", str(feed), "--source", "race").returncode == 0
+    return db
+
+
+def stored(db) -> dict[str, sqlite3.Row]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return {r["id"]: r for r in conn.execute("SELECT * FROM assets")}
+    finally:
+        conn.close()
+
+
+def test_edit_racing_verify_loses_no_update_in_50_races(tmp_path):
+    """Found by the campaign: edit read the record before taking the write lock, then wrote
+    all of it back, undoing a verify committed in between (3 of 10 races, both exit 0)."""
+    db = racing_catalogue(tmp_path, 50)
+    races = [
+        (["edit", f"race-{i}", "--description", f"edited {i}"],
+         ["verify", f"race-{i}", "--on", f"2026-01-{1 + i % 28:02d}"])
+        for i in range(50)
+    ]  # fmt: skip
+    race_rounds(db, races)
+    rows = stored(db)
+    lost = [
+        i for i in range(50)
+        if rows[f"race-{i}"]["description"] != f"edited {i}"
+        or rows[f"race-{i}"]["verified_on"] != f"2026-01-{1 + i % 28:02d}"
+    ]  # fmt: skip
+    assert lost == [], f"{len(lost)} of 50 races lost an update: {lost}"
+
+
+def test_edit_racing_a_partner_contact_or_an_import_loses_neither(tmp_path):
+    db = racing_catalogue(tmp_path, 20)
+    update = tmp_path / "update.csv"
+    update.write_text(
+        "id,name,category,lat,lon,phone\n"
+        + "".join(f"race-{i},Race Group {i},gym,53.4{i:02d},-2.2,0161 496 0{i:03d}\n" for i in range(10, 20))
+    )  # fmt: skip
+    races = [
+        (["edit", f"race-{i}", "--description", f"edited {i}"],
+         ["partners", "log", f"race-{i}", "--on", "2026-02-01", "--next", "2026-05-01"])
+        for i in range(10)
+    ] + [
+        (["edit", f"race-{i}", "--description", f"edited {i}"],
+         ["import", str(update), "--source", "race"] if i == 10 else ["verify", f"race-{i}", "--on", "2026-03-01"])
+        for i in range(10, 20)
+    ]  # fmt: skip
+    race_rounds(db, races)
+    rows = stored(db)
+    assert [i for i in range(20) if rows[f"race-{i}"]["description"] != f"edited {i}"] == []
+    assert [i for i in range(10) if rows[f"race-{i}"]["next_contact"] != "2026-05-01"] == []
+    assert [i for i in range(10, 20) if not rows[f"race-{i}"]["phone"].endswith(f"{i:03d}")] == []
+    assert [i for i in range(11, 20) if rows[f"race-{i}"]["verified_on"] != "2026-03-01"] == []
+
+
+def test_two_follow_up_outcomes_recorded_at_once_take_two_follow_ups(cli, tmp_path):
+    db = racing_catalogue(tmp_path, 5)
+    for i in range(5):
+        add = run_process("--db", str(db), "intro", "add", f"race-{i}", "--case", f"X{i}00001", "--on", "2026-01-05")  # fmt: skip
+        assert add.returncode == 0, add.stderr
+    races = [
+        (["intro", "follow-up", f"X{i}00001", f"race-{i}", "--outcome", "attended", "--on", "2026-02-01"],
+         ["intro", "follow-up", f"X{i}00001", f"race-{i}", "--outcome", "still-going", "--on", "2026-03-01"])
+        for i in range(5)
+    ]  # fmt: skip
+    race_rounds(db, races, lock=tmp_path / "race.casework.db")
+    for i in range(5):
+        [intro] = json.loads(cli("--db", str(db), "intro", "list", "--case", f"X{i}00001", "--format", "json").stdout)  # fmt: skip
+        outcomes = sorted(f["outcome"] for f in intro["follow_ups"] if f["outcome"])
+        assert outcomes == ["attended", "still-going"], intro["follow_ups"]

@@ -43,7 +43,21 @@ def follow_up(cw, key, *, ref, asset_id, outcome, reason, on, week=None) -> dict
         raise InvalidValue(f"--outcome stopped needs --reason: one of {', '.join(codes.REASONS)}")
     if reason and outcome != "stopped":
         raise InvalidValue("--reason goes with --outcome stopped only")
-    intro = cw.conn.execute(
+    # Read the follow-ups inside the write transaction: two outcomes recorded at once must
+    # not both take the same open follow-up (one would be lost).
+    with cw.transaction() as conn:
+        pk, introduced_on, week, corrected = _next_follow_up(conn, key, ref, asset_id, on, week)
+        conn.execute(
+            "UPDATE follow_ups SET outcome = ?, reason = ?, recorded_on = ? "
+            "WHERE intro_pk = ? AND week = ?",
+            (outcome, reason, on, pk, week),
+        )
+    return {"week": week, "introduced_on": introduced_on, "corrected": corrected}
+
+
+def _next_follow_up(conn, key, ref, asset_id, on, week):
+    """(intro pk, introduced on, the week to record, whether it had an outcome already)."""
+    intro = conn.execute(
         "SELECT pk, introduced_on FROM introductions WHERE case_lookup = ? AND asset_id = ? "
         "ORDER BY introduced_on DESC LIMIT 1",
         (key.lookup(ref), asset_id),
@@ -58,7 +72,7 @@ def follow_up(cw, key, *, ref, asset_id, outcome, reason, on, week=None) -> dict
         raise InvalidValue(
             f"--on: {on} is before the introduction on {introduced_on}; an outcome follows it"
         )
-    rows = cw.conn.execute(
+    rows = conn.execute(
         "SELECT week, outcome FROM follow_ups WHERE intro_pk = ? ORDER BY week", (pk,)
     ).fetchall()
     if week is not None:
@@ -73,13 +87,7 @@ def follow_up(cw, key, *, ref, asset_id, outcome, reason, on, week=None) -> dict
             )
         week = open_[0]
     corrected = any(w == week and o is not None for w, o in rows)
-    with cw.transaction() as conn:
-        conn.execute(
-            "UPDATE follow_ups SET outcome = ?, reason = ?, recorded_on = ? "
-            "WHERE intro_pk = ? AND week = ?",
-            (outcome, reason, on, pk, week),
-        )
-    return {"week": week, "introduced_on": introduced_on, "corrected": corrected}
+    return pk, introduced_on, week, corrected
 
 
 def of_case(cw, key, cat, ref: str) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assetmap.catalogue.models import Asset
-from assetmap.errors import PlaceError
+from assetmap.errors import NotFound, PlaceError
 from assetmap.places.gazetteer import open_gazetteer
 from assetmap.places.resolve import locate_asset
 
@@ -46,10 +46,21 @@ def geocode_missing(cat, *, find_place) -> GeocodeReport:
         except PlaceError as exc:
             report.unplaced.append((asset.id, str(exc)))
             continue
-        asset.lat, asset.lon = round(place.lat, 6), round(place.lon, 6)
-        asset.geo_precision = place.precision
-        if not asset.area:
-            asset.area = place.area
-        cat.write([asset])
+        # The lookup can take a while (online): re-read the asset inside the write
+        # transaction and fill only its coordinates, so an edit made meanwhile is kept.
+        with cat.transaction():
+            try:
+                current = cat.get(asset.id)
+            except NotFound:
+                continue  # removed meanwhile
+            if current.lat is not None:
+                continue  # placed by someone else meanwhile
+            if (current.postcode, current.address) != (asset.postcode, asset.address):
+                continue  # moved meanwhile: this place is for the old address
+            current.lat, current.lon = round(place.lat, 6), round(place.lon, 6)
+            current.geo_precision = place.precision
+            if not current.area:
+                current.area = place.area
+            cat.write([current])
         report.placed.append((asset.id, place.precision))
     return report

@@ -91,28 +91,21 @@ def log_contact(
     """Record a contact: last_contact becomes `on` (default today) and next_contact `next_due`,
     or `on` plus the previous gap between them (else DEFAULT_GAP_DAYS). Only those two
     columns change. Returns (last_contact, next_contact)."""
-    asset = cat.get(asset_id)
     day = _date("--on", on) if on else today
     if day > today + dt.timedelta(days=1):
         raise InvalidValue(f"--on {day.isoformat()} is in the future; a contact is logged after it")
-    if next_due:
-        following = _date("--next", next_due)
-        if following < day:
-            raise InvalidValue(
-                f"--next {following.isoformat()} is before the contact on {day.isoformat()}"
-            )
-    else:
-        gap = DEFAULT_GAP_DAYS
-        if asset.last_contact and asset.next_contact:
-            previous = (
-                dt.date.fromisoformat(asset.next_contact)
-                - dt.date.fromisoformat(asset.last_contact)
-            ).days
-            gap = previous if previous > 0 else gap
-        following = day + dt.timedelta(days=gap)
+    following = _date("--next", next_due) if next_due else None
+    if following is not None and following < day:
+        raise InvalidValue(
+            f"--next {following.isoformat()} is before the contact on {day.isoformat()}"
+        )
     from assetmap.catalogue import ownership
 
+    # Read inside the write transaction: the gap comes from the dates as they are now, not as
+    # they were before another contact was logged.
     with cat.transaction() as conn:
+        asset = cat.get(asset_id)
+        following = following or _following(asset, day)
         conn.execute(
             "UPDATE assets SET last_contact = ?, next_contact = ? WHERE id = ?",
             (day.isoformat(), following.isoformat(), asset_id),
@@ -120,6 +113,17 @@ def log_contact(
         # Local changes, as an `edit` is: re-importing the sheet they came from keeps them.
         ownership.mark(conn, asset_id, ["last_contact", "next_contact"], ownership.EDIT)
     return day.isoformat(), following.isoformat()
+
+
+def _following(asset, day: dt.date) -> dt.date:
+    """The next contact after one on `day`: the previous gap between them, else the default."""
+    gap = DEFAULT_GAP_DAYS
+    if asset.last_contact and asset.next_contact:
+        previous = (
+            dt.date.fromisoformat(asset.next_contact) - dt.date.fromisoformat(asset.last_contact)
+        ).days
+        gap = previous if previous > 0 else gap
+    return day + dt.timedelta(days=gap)
 
 
 def _date(option: str, text: str) -> dt.date:

@@ -73,13 +73,13 @@ def stale(
 def verify(cat, asset_id: str, on: str | None, today: dt.date) -> str:
     """Record that someone confirmed the details; nothing else changes (not even the
     last-edited time: a confirmation is not an edit)."""
-    cat.get(asset_id)
     day = parse_date(on).isoformat() if on else today.isoformat()
     if day > (today + dt.timedelta(days=1)).isoformat():
         raise InvalidValue(f"--on {day} is in the future")
     from assetmap.catalogue import ownership
 
     with cat.transaction() as conn:
+        cat.get(asset_id)  # inside the lock: an asset removed meanwhile is not "verified"
         conn.execute("UPDATE assets SET verified_on = ? WHERE id = ?", (day, asset_id))
         ownership.mark(conn, asset_id, ["verified_on"], ownership.VERIFY)
     return day

@@ -24,17 +24,20 @@ def add(cat: Catalogue, fields: dict[str, str]) -> tuple[Asset, list[str]]:
 
 
 def edit(cat: Catalogue, asset_id: str, fields: dict[str, str]) -> tuple[Asset, bool, list[str]]:
-    """Apply the given fields over the stored record, validate the whole, save if changed."""
-    current = cat.get(asset_id)
-    row = {**current.to_row(), **fields, "geo_precision": current.geo_precision}
-    if {"lat", "lon", "postcode"} & fields.keys():
-        # New location: the stored coordinates no longer describe it unless given again.
-        row["geo_precision"] = ""
-        if "postcode" in fields and not {"lat", "lon"} & fields.keys():
-            row["lat"] = row["lon"] = ""
-    asset = Asset.from_row(row, categories=cat.categories())
-    warnings = locate(asset)
+    """Apply the given fields over the stored record, validate the whole, save if changed.
+
+    The record is read inside the write transaction: read before it, a verify, import or
+    another edit committed meanwhile would be written back over (a lost update)."""
     with cat.transaction() as conn:
+        current = cat.get(asset_id)
+        row = {**current.to_row(), **fields, "geo_precision": current.geo_precision}
+        if {"lat", "lon", "postcode"} & fields.keys():
+            # New location: the stored coordinates no longer describe it unless given again.
+            row["geo_precision"] = ""
+            if "postcode" in fields and not {"lat", "lon"} & fields.keys():
+                row["lat"] = row["lon"] = ""
+        asset = Asset.from_row(row, categories=cat.categories())
+        warnings = locate(asset)
         counts = cat.write([asset])
         # A person's change: a re-import of the asset's source will leave these alone.
         ownership.mark(conn, asset.id, ownership.changed_fields(current, asset), ownership.EDIT)

@@ -266,9 +266,10 @@ def run_import(
     transaction; roll it all back for a dry run or, unless skip_invalid, any invalid record."""
     import contextlib
 
-    categories = cat.categories()
     try:
         with contextlib.suppress(_Abort), cat.transaction():
+            # Everything an import reads to decide what to write is read under the write lock.
+            categories = cat.categories()
             # Into an empty catalogue, build the search indexes once at the end.
             empty = cat.count() == 0
             bulk = cat.bulk_load() if empty else contextlib.nullcontext()
