@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from assetmap.catalogue import phones, schedule  # noqa: E402
-from assetmap.catalogue.models import COLUMNS, DEFAULT_CATEGORIES, Asset, slug  # noqa: E402
+from assetmap.catalogue.models import COLUMNS, DEFAULT_CATEGORIES, Asset, is_email, slug  # noqa: E402
 from assetmap.catalogue.seed import SOURCES_DIR, STORED_COLUMNS  # noqa: E402
 from assetmap.catalogue.store import _db_values  # noqa: E402
 from assetmap.errors import InvalidValue  # noqa: E402
@@ -99,7 +99,10 @@ def first_email(text: str) -> str:
     published addresses came wrapped; the record's validation would unwrap them,
     but the bundled rows are loaded as stored)."""
     m = re.search(r"[^@\s:<>()\[\],;\"]+@[\w-]+(?:\.[\w-]+)+", text or "")
-    return m.group(0).rstrip(".") if m else ""
+    if not m:
+        return ""
+    email = m.group(0).replace(".@", "@")  # 'centre.@thurrock.gov.uk': a stray dot
+    return email if is_email(email) else ""  # 'tim.cheprasov...tim@': which address is meant?
 
 
 def first_url(text: str) -> str:

@@ -32,9 +32,11 @@ def test_export_is_a_valid_frictionless_data_package(package):
 def test_assetmap_fields_travel_as_attributes(package):
     with (package / "attributes.csv").open(encoding="utf-8") as fh:
         attrs = list(csv.DictReader(fh))
-    terms = {a["taxonomy_term_id"] for a in attrs}
-    assert {"assetmap-welcomes_convictions", "assetmap-dbs_required", "assetmap-involves_children",
-            "assetmap-capital", "assetmap-tags", "assetmap-category"} <= terms  # fmt: skip
+    with (package / "taxonomy_terms.csv").open(encoding="utf-8") as fh:
+        codes = {t["id"]: t["code"] for t in csv.DictReader(fh)}
+    terms = {codes[a["taxonomy_term_id"]] for a in attrs}
+    assert {"welcomes_convictions", "dbs_required", "involves_children",
+            "capital", "tags", "category"} <= terms  # fmt: skip
     with (package / "schedules.csv").open(encoding="utf-8") as fh:
         schedules = list(csv.DictReader(fh))
     assert any(s["byday"] == "SA" and s["opens_at"] == "10:00:00" for s in schedules)

@@ -32,8 +32,12 @@ from assetmap.errors import FieldProblem, InvalidRecord, InvalidValue
 from assetmap.places import postcodes
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-# An address as mail software writes it: no spaces, brackets or quotes, a host with a dot.
-_EMAIL = re.compile(r"^[^\s@<>()\[\],;:\"]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
+# An address as mail software writes it: no spaces, brackets or quotes, no dot at either end
+# of the name or two together, a host with a dot.
+_EMAIL = re.compile(
+    r"^[^\s@<>()\[\],;:\".]+(?:\.[^\s@<>()\[\],;:\".]+)*"
+    r"@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$"
+)
 # '<x@y.uk>', '(x@y.uk)', 'mailto:x@y.uk': an address as a web page or mail header wraps it.
 _WRAPPED_EMAIL = re.compile(r"^(?:mailto:)?\s*([<(\[])?\s*(.*?)\s*([>)\]])?$", re.I)
 

@@ -68,7 +68,7 @@ def taxonomy_term(field: str) -> dict:
         "description": f"assetmap field '{field}' (its value is the attribute's value)",
         "taxonomy": TAXONOMY, "taxonomy_id": TAXONOMY_ID,
         "taxonomy_detail": {"id": TAXONOMY_ID, "name": TAXONOMY, "description": TAXONOMY_DESCRIPTION,
-                            "uri": "https://github.com/assetmap/assetmap", "version": "1"},
+                            "uri": "https://github.com/assetmap/assetmap", "version": "2"},
     }  # fmt: skip
 
 
@@ -257,8 +257,12 @@ def service_fields(service, *, categories: dict[str, str], terms: dict[str, str]
             x for sal in _list(s.get("service_at_locations")) for x in _list(sal.get("schedules"))]),
     }  # fmt: skip
     fields.update(_address_fields(location))
-    public, staff = _contacts(s)
-    fields["phone"] = _first_phone(s, location, public)
+    # Packages assetmap wrote before the work contact was marked (taxonomy version 1): their
+    # contact was the work contact.
+    legacy = any(_text(_dict(_dict(a.get("taxonomy_term")).get("taxonomy_detail")).get("version")) == "1"
+                 and _is_ours(_dict(a.get("taxonomy_term"))) for a in _list(s.get("attributes")))  # fmt: skip
+    public, staff, staff_ids = _contacts(s, legacy)
+    fields["phone"] = _first_phone(s, location, public, staff_ids)
     if not fields["email"]:
         fields["email"] = next((_text(c.get("email")) for c in public if _text(c.get("email"))), "")
     if staff is not None:
@@ -275,11 +279,11 @@ def service_fields(service, *, categories: dict[str, str], terms: dict[str, str]
     tags = "; ".join(dict.fromkeys(n.lower() for n in names))
     if tags:
         fields["tags"] = tags
-    if not ours:  # our own export carries its notes whole, as an attribute
+    if "id" not in ours:  # our own export carries its notes whole, as an attribute
         fields["notes"] = _notes(s, public, amounts)
-    if ours:
-        # Our own export: the fields it carries as attributes come from them alone (a field
-        # without one was blank), not from what the HSDS fields approximate.
+    if "id" in ours:
+        # Our own export (it names the asset's id): the fields it carries as attributes come
+        # from them alone (a field without one was blank), not from what HSDS approximates.
         for field in attribute_fields(include_staff=False):
             if field not in PARTNERSHIP_FIELDS:
                 fields[field] = ""
@@ -366,10 +370,11 @@ def _address_fields(location: dict) -> dict[str, str]:
     return {"postcode": _text(addr.get("postal_code")), "address": ", ".join(x for x in lines if x)}
 
 
-def _contacts(s: dict) -> tuple[list[dict], dict[str, str] | None]:
-    """(the public contacts, the work contact's fields or None). The work contact is the one
-    our own export marks staff-only; every other contact is published, so public."""
-    public, staff = [], None
+def _contacts(s: dict, legacy: bool = False) -> tuple[list[dict], dict[str, str] | None, set[str]]:
+    """(the public contacts, the work contact's fields or None, the work contacts' ids). The
+    work contact is the one our own export marks staff-only; every other contact is
+    published, so public."""
+    public, staff, staff_ids = [], None, set()
     contacts = _list(s.get("contacts")) + [
         c for sal in _list(s.get("service_at_locations")) for c in _list(sal.get("contacts"))]  # fmt: skip
     for c in contacts:
@@ -378,13 +383,16 @@ def _contacts(s: dict) -> tuple[list[dict], dict[str, str] | None]:
             and (_text(_dict(a.get("taxonomy_term")).get("code")) or _text(_dict(a.get("taxonomy_term")).get("name"))) == STAFF_CONTACT
             for a in _list(c.get("attributes"))
         )  # fmt: skip
+        marked = marked or legacy
+        if marked:
+            staff_ids.add(_text(c.get("id")))
         if marked and staff is None:
             staff = {"contact_name": _text(c.get("name")), "contact_role": _text(c.get("title")),
                      "contact_email": _text(c.get("email")),
                      "contact_phone": _clean_number(next(iter(_list(c.get("phones"))), {}).get("number"))}  # fmt: skip
         elif not marked:
             public.append(c)
-    return public, staff
+    return public, staff, staff_ids
 
 
 def _sentences(texts: Iterable[str]) -> str:
@@ -400,13 +408,19 @@ def _clean_number(v) -> str:
     return _text(v).strip("\"'").strip()
 
 
-def _first_phone(s: dict, location: dict, public_contacts: list[dict]) -> str:
+def _first_phone(s: dict, location: dict, public_contacts: list[dict], staff_ids: set[str]) -> str:
+    """The service's public phone: its own, its location's, else a public contact's; never
+    the work contact's (a table may link that phone to the service too)."""
     candidates = (
         _list(s.get("phones")) + _list(location.get("phones"))
         + [p for sal in _list(s.get("service_at_locations")) for p in _list(sal.get("phones"))]
         + [p for c in public_contacts for p in _list(c.get("phones"))]
     )  # fmt: skip
-    return next((n for p in candidates if (n := _clean_number(p.get("number")))), "")
+    return next(
+        (n for p in candidates
+         if _text(p.get("contact_id")) not in staff_ids and (n := _clean_number(p.get("number")))),
+        "",
+    )  # fmt: skip
 
 
 _AMOUNT = re.compile(r"^\d+(\.\d+)?$")

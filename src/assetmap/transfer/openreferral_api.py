@@ -15,16 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from assetmap.catalogue.models import COLUMNS
 from assetmap.errors import FeedError, InvalidValue, counted
-from assetmap.transfer.openreferral import (
-    ATTRIBUTE_FIELDS,
-    LIST_FIELDS,
-    STATUS_IN,
-    TAXONOMY_ID,
-    _problems,
-    _schedule_text,
-)
 
 USER_AGENT = "assetmap (Open Referral UK import; https://github.com/assetmap)"
 PAGE_SIZE = 50
@@ -105,78 +96,35 @@ class Client:
         )
 
 
-def read_feed(client: Client, categories: dict[str, str]):
+def read_feed(client: Client, categories: dict[str, str], *, terms: dict[str, str] | None = None,
+              default_category: str = ""):  # fmt: skip
     """Every service of the feed, read in full, as import records (label, raw, fields,
     problems). Reads the whole feed before returning, so a failure writes nothing."""
+    from assetmap.transfer.openreferral import record
+
     ids = []
     for page in range(1, MAX_PAGES + 1):
         data = client.get("/services", page=page, per_page=PAGE_SIZE)
-        contents = data.get("contents") or []
+        if not isinstance(data, dict):
+            raise FeedError(f"{client.base}/services did not answer with a page of services; nothing was written")  # fmt: skip
+        contents = [s for s in data.get("contents") or [] if isinstance(s, dict)]
         ids += [s.get("id") for s in contents if s.get("id")]
         if client.progress:
             client.progress(f"{counted(len(ids), 'service')} listed")
-        if data.get("last_page") or not contents or page >= int(data.get("total_pages") or page):
+        if data.get("last_page") or not contents or page >= _int(data.get("total_pages"), page):
             break
     records = []
     for n, sid in enumerate(dict.fromkeys(ids), start=1):
         full = client.get(f"/services/{urllib.parse.quote(str(sid), safe='')}")
         if client.progress and n % 10 == 0:
             client.progress(f"{n} of {len(ids)} services read")
-        records.append(_record(full, categories))
+        records.append(record(f"service {sid}", full, categories, terms, default_category))
     return records
 
 
-def _record(s: dict, categories: dict[str, str]):
-    sid = str(s.get("id") or "")
-    label = f"service {sid}"
-    sal = s.get("service_at_locations") or []
-    loc = next((x.get("location") or {} for x in sal if x.get("location")), {})
-    addresses = loc.get("addresses") or []
-    addr = next((a for a in addresses if a.get("address_type") == "physical"), addresses[0] if addresses else {})  # fmt: skip
-    org = s.get("organization") or {}
-    phones = s.get("phones") or [p for c in s.get("contacts") or [] for p in c.get("phones") or []]
-    costs = s.get("cost_options") or []
-    fields = {
-        "id": sid, "name": s.get("name") or org.get("name") or "",
-        "description": s.get("description") or "",
-        "website": s.get("url") or org.get("website") or "", "email": s.get("email") or "",
-        "status": STATUS_IN.get(str(s.get("status") or "active").lower(), ""),
-        "min_age": _text(s.get("minimum_age")), "max_age": _text(s.get("maximum_age")),
-        "verified_on": _text(s.get("assured_date")),
-        "lat": _text(loc.get("latitude")), "lon": _text(loc.get("longitude")),
-        "postcode": addr.get("postal_code") or "",
-        "address": ", ".join(x for x in (addr.get("address_1"), addr.get("address_2"), addr.get("city")) if x),
-        "phone": str((phones[0] if phones else {}).get("number") or ""),
-        "schedule": _schedule_text(s.get("schedules") or []),
-        "cost": _cost(costs),
-    }  # fmt: skip
-    terms = []
-    for attribute in s.get("attributes") or []:
-        term = attribute.get("taxonomy_term") or {}
-        code = term.get("code") or term.get("term") or ""
-        if (
-            term.get("taxonomy") or term.get("taxonomy_id")
-        ) == TAXONOMY_ID and code in ATTRIBUTE_FIELDS:
-            value = str(attribute.get("value") or "")
-            if code in LIST_FIELDS and fields.get(code):
-                fields[code] += ";" + value
-            else:
-                fields[code] = value
-        terms.append(str(term.get("name") or ""))
-    if not fields.get("category"):
-        # A publisher's own taxonomy term that names one of our categories ('Foodbank').
-        fields["category"] = next((t for t in terms if t.lower() in categories), "")
-    raw = {c: fields.get(c, "") for c in COLUMNS}
-    problems = _problems(label, fields, categories)
-    return label, raw, (None if problems else fields), problems
-
-
-def _text(v) -> str:
-    return "" if v is None else str(v)
-
-
-def _cost(costs: list[dict]) -> str:
-    amounts = [c.get("amount") for c in costs if c.get("amount") not in (None, "")]
-    if not amounts:
-        return ""
-    return "free" if all(float(a) == 0 for a in amounts) else "paid"
+def _int(v, default: int) -> int:
+    """A page count as the feed gives it; anything not a whole number is ignored."""
+    try:
+        return int(v)
+    except (TypeError, ValueError, OverflowError):
+        return default
