@@ -189,3 +189,25 @@ def test_a_feed_source_never_records_a_password_or_key():
     url = "https://me:secret@api.example.org/oruk?api_key=k123"
     assert api.source_name(url) == "api.example.org"
     assert api.public_url(url) == "https://api.example.org/oruk"
+
+
+def test_a_cost_that_is_not_a_number_is_a_row_problem_not_a_traceback(cli, db_file, feed):
+    """'£5' in a feed's cost_options crashed the import with a 40-line traceback."""
+    db = ["--db", str(db_file)]
+    feed.services["svc-3"]["cost_options"][0]["amount"] = "£5"
+    out = cli(*db, "import", feed.url, *FAST, code=1)
+    assert "service svc-3, column cost: cost_options amount '£5' is not a number" in out.stderr
+    assert "Traceback" not in out.stderr and _count(db_file) == 0
+    lenient = cli(*db, "import", feed.url, *FAST, "--skip-invalid", code=3)
+    assert "6 added" in lenient.stderr
+
+
+def test_a_feeds_contacts_and_phones_are_kept_public_and_unquoted(cli, db_file, feed):
+    """The API import dropped contacts and kept literal quotes in phones."""
+    db = ["--db", str(db_file)]
+    feed.services["svc-0"]["contacts"][0]["phones"] = [{"id": "p1", "number": '"+44 1234 234567"'}]
+    cli(*db, "import", feed.url, *FAST)
+    shown = json.loads(cli(*db, "show", "svc-0", "--format", "json").stdout)
+    assert shown["phone"] == "+44 1234 234567" and shown["contact_phone"] == ""
+    assert "Contact: Ann Persona, Reception Manager" in shown["notes"]
+    assert "per 1 hour session" in shown["notes"] and "induction loops" in shown["accessibility"]

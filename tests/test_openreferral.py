@@ -4,6 +4,7 @@ publishers' (here: synthetic, partly invalid) tables imported as far as they can
 import csv
 import json
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,147 @@ def test_openreferral_export_needs_a_folder(cli, tmp_path):
     f = tmp_path / "file.txt"
     f.write_text("x")
     assert "is a file" in cli("export", "--format", "openreferral", str(f), code=1).stderr
+
+
+# -- the official schemas (tests/data/openreferral_schemas, CC BY-SA 4.0) -----------------------
+SCHEMAS = Path(__file__).parent / "data" / "openreferral_schemas"
+# The UK profile names three tables in the singular; HSDS 3.0 (and this export) in the plural.
+UK_PATHS = {"address.csv": "addresses.csv", "schedule.csv": "schedules.csv", "attribute.csv": "attributes.csv"}  # fmt: skip
+
+
+def official_package(folder: Path, profile: str) -> tuple[dict, list[str]]:
+    """The profile's official datapackage.json, narrowed to the tables the folder has (as
+    the HSDS repository's own examples/make_datapackages.py does), and the official required
+    fields the folder's tables lack."""
+    official = json.loads((SCHEMAS / profile / "datapackage.json").read_text())
+    have = {p.name for p in folder.glob("*.csv")}
+    resources = [{**r, "path": UK_PATHS.get(r["path"], r["path"])} for r in official["resources"]]
+    resources = [r for r in resources if r["path"] in have]
+    names = {r["name"] for r in resources}
+    missing = []
+    for r in resources:
+        fks = [
+            fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in names
+        ]
+        r["schema"] = {k: v for k, v in r["schema"].items() if k != "foreignKeys"} | ({"foreignKeys": fks} if fks else {})  # fmt: skip
+        with (folder / r["path"]).open(encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        missing += [f"{r['path']}:{f['name']}" for f in r["schema"]["fields"]
+                    if (f.get("constraints") or {}).get("required") and f["name"] not in header]  # fmt: skip
+    return {**official, "resources": resources}, missing
+
+
+def official_errors(folder: Path, profile: str) -> list:
+    """Every error frictionless finds in the folder's tables against the official schema.
+    HSDS 3.0: the tables' columns must be the official ones, in order. The UK profile has
+    fewer columns: its fields are matched by name (schema_sync) and its required ones must
+    all be there."""
+    from frictionless import Package
+
+    descriptor, missing = official_package(folder, profile)
+    if profile != "hsds-3.0":
+        for r in descriptor["resources"]:
+            r["schema"]["fieldsMatch"] = "partial"  # by name, a column at a time
+    report = Package(descriptor, basepath=str(folder)).validate()
+    return missing + report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+@pytest.fixture
+def trafford(cli, tmp_path):
+    """Trafford's 203 assets of the bundled catalogue, one a partner with every staff field."""
+    cli("edit", "nrg-gym-stretford-manchester-m32-0qw", "--partnership-status", "partner",
+        "--contact-name", "Sam Jones", "--contact-phone", "07912 509665", "--contact-email",
+        "sam@example.org", "--staff-notes", "Ask for Sam", "--referral-route", "phone")  # fmt: skip
+    return tmp_path
+
+
+def test_export_meets_the_official_hsds_3_and_uk_profile_tables(cli, trafford):
+    for public in ([], ["--public"]):
+        out = trafford / f"oruk{len(public)}"
+        cli("export", "--format", "openreferral", str(out), "--area", "Trafford", *public)
+        services = list(csv.DictReader((out / "services.csv").open(encoding="utf-8")))
+        assert len(services) == 203 and all(uuid.UUID(s["id"]) for s in services)
+        for profile in ("hsds-3.0", "uk-profile-3.0"):
+            assert official_errors(out, profile) == [], profile
+    staff = (trafford / "oruk0" / "contacts.csv").read_text()
+    assert "Sam Jones" in staff and "Sam Jones" not in (trafford / "oruk1" / "contacts.csv").read_text()  # fmt: skip
+    assert "07912 509665" not in (trafford / "oruk1" / "phones.csv").read_text()
+
+
+def test_the_official_check_finds_what_it_should(cli, trafford):
+    """The check above is real: a made-up id and a blank required cell fail, in both."""
+    out = trafford / "oruk"
+    cli("export", "--format", "openreferral", str(out), "--area", "Trafford")
+    rows = (out / "services.csv").read_text(encoding="utf-8").splitlines()
+    cells = rows[1].split(",")
+    cells[0], cells[8] = "not-a-uuid", ""  # id, status
+    (out / "services.csv").write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n")
+    for profile in ("hsds-3.0", "uk-profile-3.0"):
+        found = {(e[1], e[2]) for e in official_errors(out, profile)}
+        assert ("id", "type-error") in found and ("status", "constraint-error") in found, profile
+
+
+def test_openreferral_json_is_the_apis_shape_and_reads_back(cli, trafford, db_file):
+    from test_hsds import errors, validator
+
+    page = json.loads(cli("export", "--format", "openreferral-json", "--area", "Trafford").stdout)
+    assert page["total_items"] == len(page["contents"]) == 203 and page["last_page"] is True
+    for profile in ("hsds-3.0", "uk-profile-3.0"):
+        v = validator(profile)
+        assert [e for s in page["contents"] for e in errors(v, s)] == [], profile
+    public = cli("export", "--format", "openreferral-json", "--public").stdout
+    assert "Sam Jones" not in public and "Ask for Sam" not in public
+    f = trafford / "services.json"
+    f.write_text(json.dumps(page))
+    cli("--db", str(db_file), "import", str(f))
+    assert cli("--db", str(db_file), "export").stdout == cli("export", "--area", "Trafford").stdout
+
+
+def _publisher(tmp_path) -> Path:
+    """The Open Referral UK example package as another publisher writes it, placed in
+    Manchester (the example's coordinates are not on Earth) with its own term 'Counselling'."""
+    fixed = tmp_path / "publisher"
+    shutil.copytree(EXAMPLES, fixed)
+    (fixed / "locations.csv").write_text((fixed / "locations.csv").read_text().replace(",100,101,", ",53.48,-2.24,"))  # fmt: skip
+    for name in ("addresses.csv", "address.csv"):
+        (fixed / name).write_text((fixed / name).read_text().replace("ABC 1234", "M1 1AD"))
+    (fixed / "taxonomy_terms.csv").write_text("id,name,description,taxonomy,taxonomy_id\nt1,Counselling,Talking therapies,ours,x1\n")  # fmt: skip
+    (fixed / "attributes.csv").write_text("id,link_id,taxonomy_term_id,link_type,link_entity\na1,ac148810-d857-441c-9679-408f346de14b,t1,service,service\n")  # fmt: skip
+    (fixed / "attribute.csv").unlink()
+    return fixed
+
+
+def test_another_publishers_package_imports_with_its_categories_and_public_contacts(cli, db_file, tmp_path):  # fmt: skip
+    db = ["--db", str(db_file)]
+    package = _publisher(tmp_path)
+    refused = cli(*db, "import", str(package), code=1).stderr
+    assert "none of its taxonomy terms ('Counselling') is an assetmap category" in refused
+    assert "assetmap categories map TERM CATEGORY" in refused and "import --category" in refused
+    # The publisher's term, mapped once, gives the category.
+    cli(*db, "categories", "map", "Counselling", "peer support")
+    terms = json.loads(cli(*db, "categories", "terms", "--format", "json").stdout)
+    assert {"term": "counselling", "category": "peer support"} in terms
+    cli(*db, "import", str(package))
+    [asset] = json.loads(cli(*db, "list", "--format", "json").stdout)
+    assert asset["category"] == "peer support" and "counselling" in asset["tags"]
+    # Its contact's phone is the service's public phone, not a staff contact's.
+    assert asset["phone"] == "+44 1234 234567" and asset["contact_phone"] == "" and asset["contact_name"] == ""  # fmt: skip
+    assert "Contact: Ann Persona, Reception Manager" in asset["notes"]
+    assert "Cost: £35.00 per 1 hour session (Under 18s and Over 60s)" in asset["notes"]
+    assert asset["cost"] == "paid" and "induction loops" in asset["accessibility"]
+    assert json.loads(cli(*db, "search", "counselling", "--format", "json").stdout)[0]["phone"] == "+44 1234 234567"  # fmt: skip
+
+
+def test_import_category_gives_services_no_term_maps_a_category(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    package = _publisher(tmp_path)
+    typo = cli(*db, "import", str(package), "--category", "pear support", code=1).stderr
+    assert "'pear support' is not a category" in typo
+    cli(*db, "import", str(package), "--category", "Peer Support")
+    [asset] = json.loads(cli(*db, "list", "--format", "json").stdout)
+    assert asset["category"] == "peer support"
+    # A CSV's rows without a category take it too.
+    f = tmp_path / "c.csv"
+    f.write_text("name,postcode\nChess Club,M1 1AD\n")
+    cli(*db, "import", str(f), "--category", "book club")
+    assert {a["category"] for a in json.loads(cli(*db, "list", "--format", "json").stdout)} == {"peer support", "book club"}  # fmt: skip

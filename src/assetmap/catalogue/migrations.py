@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assetmap.catalogue.vocab import DEFAULT_CATEGORIES, DEFAULT_GOALS
+from assetmap.catalogue.vocab import DEFAULT_CATEGORIES, DEFAULT_CATEGORY_TERMS, DEFAULT_GOALS
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -179,11 +179,26 @@ def _build():
             "CREATE INDEX assets_partners ON assets(area) WHERE partnership_status = 'partner'"
         )
 
+    @migrations()
+    def m008_category_terms(db: Database) -> None:
+        # Other publishers' taxonomy terms ('Food banks') -> our categories, for Open
+        # Referral imports; edited with `assetmap categories map`.
+        db.execute(
+            "CREATE TABLE category_terms (term TEXT PRIMARY KEY COLLATE NOCASE, "
+            "category TEXT NOT NULL)"
+        )
+        known = {r[0].lower() for r in db.execute("SELECT name FROM categories").fetchall()}
+        db["category_terms"].insert_all(
+            {"term": term, "category": category}
+            for term, category in DEFAULT_CATEGORY_TERMS
+            if category in known
+        )
+
     return migrations
 
 
 # The number of migrations above: stored in PRAGMA user_version once they are applied.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def apply(db: Database) -> None:

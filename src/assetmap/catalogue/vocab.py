@@ -42,6 +42,30 @@ DEFAULT_CATEGORIES = [
     "mentoring",
 ]  # fmt: skip
 
+# Taxonomy terms other Open Referral publishers use, and the category each means here (a new
+# catalogue starts with these; `assetmap categories map TERM CATEGORY` adds or changes one).
+# A term that is a category's own name ('Foodbank', 'Library') needs no entry.
+DEFAULT_CATEGORY_TERMS = [
+    *[(t, "foodbank") for t in ("food bank", "food banks", "foodbanks", "emergency food", "food parcels")],
+    *[(t, "library") for t in ("libraries", "public library", "public libraries")],
+    *[(t, "sports club") for t in ("sport", "sports", "sports clubs", "sport and leisure")],
+    *[(t, "gym") for t in ("gyms", "fitness", "gyms and fitness")],
+    *[(t, "walking group") for t in ("walking", "walking groups", "health walks")],
+    *[(t, "running group") for t in ("running", "running groups", "parkrun")],
+    *[(t, "football team") for t in ("football", "football clubs")],
+    *[(t, "book club") for t in ("book clubs", "reading groups")],
+    *[(t, "volunteering") for t in ("volunteer", "volunteering opportunities", "volunteers")],
+    *[(t, "peer support") for t in ("peer support groups", "support groups", "mental health support", "wellbeing")],
+    *[(t, "recovery group") for t in ("drug and alcohol services", "alcohol support", "substance misuse", "addiction", "recovery")],
+    *[(t, "education") for t in ("adult learning", "adult education", "learning", "courses", "skills")],
+    *[(t, "employment support") for t in ("employment", "employment and training", "jobs", "careers advice", "job clubs")],
+    *[(t, "gardening") for t in ("community gardens", "allotments", "growing")],
+    *[(t, "arts and culture") for t in ("arts", "arts and crafts", "music", "museums", "culture")],
+    *[(t, "community centre") for t in ("community centres", "community hubs", "community hub")],
+    *[(t, "faith group") for t in ("faith groups", "places of worship", "churches", "faith")],
+    *[(t, "mentoring") for t in ("mentoring schemes", "befriending", "mentors")],
+]  # fmt: skip
+
 # The goals vocabulary a new catalogue starts with: (goal, tags, categories, synonyms).
 # An asset meets a goal when it has one of the tags or is in one of the categories.
 DEFAULT_GOALS = [

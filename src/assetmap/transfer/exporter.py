@@ -16,6 +16,8 @@ from assetmap.errors import InvalidValue
 from assetmap.transfer import safecsv
 
 FORMATS = ("csv", "json", "ndjson", "geojson")
+# Open Referral UK / HSDS 3.0 services as the API serves them (see _openreferral_json).
+OPENREFERRAL_JSON = "openreferral-json"
 
 
 def columns(public: bool = False) -> list[str]:
@@ -68,6 +70,8 @@ def write(cat, out: TextIO, fmt: str, *, public: bool = False, **filters) -> int
     if fmt == "csv":
         names = columns(public)
         return _csv(cat.iter_columns(names, **filters), out, names)
+    if fmt == OPENREFERRAL_JSON:
+        return _openreferral_json(cat.iter_assets(**filters), out, public=public)
     writer = {"json": _json, "ndjson": _ndjson, "geojson": _geojson}[fmt]
     assets = cat.iter_assets(**filters)
     return writer(map(_public_json, assets) if public else map(_json_of, assets), out)
@@ -111,6 +115,24 @@ def _json(records, out) -> int:
         out.write(json.dumps(record, ensure_ascii=False))
         n += 1
     out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def _openreferral_json(assets, out, *, public: bool) -> int:
+    """The API's answer to /services as one page holding every service in full, each as
+    /services/{id} gives it (hsds.asset_to_service): what an Open Referral UK reader reads,
+    and `assetmap import FILE.json` reads back."""
+    from assetmap.transfer.hsds import asset_to_service
+
+    out.write('{"contents": [')
+    n = 0
+    for asset in assets:
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps(asset_to_service(asset, include_staff=not public), ensure_ascii=False))
+        n += 1
+    page = {"total_items": n, "total_pages": 1, "page_number": 1, "size": n,
+            "first_page": True, "last_page": True, "empty": n == 0}  # fmt: skip
+    out.write(f"\n], {json.dumps(page)[1:-1]}}}\n")
     return n
 
 

@@ -90,8 +90,11 @@ class ImportReport:
         return text
 
 
-def map_header(names: list[str], *, ignore_extra: bool) -> tuple[dict[str, str], list[str]]:
-    """File header -> {file name: column}. Unknown names are an error unless ignore_extra."""
+def map_header(
+    names: list[str], *, ignore_extra: bool, has_default_category: bool = False
+) -> tuple[dict[str, str], list[str]]:
+    """File header -> {file name: column}. Unknown names are an error unless ignore_extra.
+    A header without a category column is one unless `--category` gives every row one."""
     mapping, unknown, seen = {}, [], {}
     for name in names:
         column = _CANONICAL.get(_norm(name))
@@ -110,10 +113,12 @@ def map_header(names: list[str], *, ignore_extra: bool) -> tuple[dict[str, str],
             f"unknown columns: {', '.join(repr(u) for u in unknown)}; rename them to one of "
             f"{', '.join(COLUMNS)}, or pass --ignore-extra to leave them out"
         )
-    missing = [c for c in ("name", "category") if c not in mapping.values()]
+    needed = ("name",) if has_default_category else ("name", "category")
+    missing = [c for c in needed if c not in mapping.values()]
     if missing:
+        hint = "; or give every row one with --category" if "category" in missing else ""
         raise InvalidValue(
-            f"the header has no {' or '.join(missing)} column (header: {', '.join(names)})"
+            f"the header has no {' or '.join(missing)} column (header: {', '.join(names)}){hint}"
         )
     return mapping, unknown
 
@@ -175,6 +180,7 @@ def import_csv(
     dry_run: bool = False,
     locate: Callable | None = None,
     progress: Callable[[int], None] | None = None,
+    default_category: str = "",
 ) -> ImportReport:
     """Import a CSV into the catalogue. Raises InvalidValue (nothing written) for a bad file
     or, without skip_invalid, any invalid row; the report lists every problem."""
@@ -201,10 +207,14 @@ def import_csv(
         report.warnings.append(givefood.RECOGNISED)
         records = _layout_records(fp, report, dialect, givefood.to_fields, progress)
     else:
-        mapping, unknown = map_header(names, ignore_extra=ignore_extra)
+        mapping, unknown = map_header(
+            names, ignore_extra=ignore_extra, has_default_category=bool(default_category)
+        )
         if unknown:
             report.warnings.append(f"left out unknown columns: {', '.join(unknown)}")
         records = _csv_records(fp, report, dialect, mapping, progress)
+        if default_category:
+            records = _with_category(records, default_category)
     return run_import(
         cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
         locate=locate,
@@ -212,8 +222,12 @@ def import_csv(
 
 
 def import_package(cat, path: str, *, source: Source | None = None, skip_invalid=False,
-                   rejects_path=None, dry_run=False, locate=None) -> ImportReport:  # fmt: skip
-    """Import an Open Referral UK folder (or its datapackage.json) like a CSV file."""
+                   rejects_path=None, dry_run=False, locate=None,
+                   default_category: str = "") -> ImportReport:  # fmt: skip
+    """Import an Open Referral UK folder (or its datapackage.json) like a CSV file. A
+    service's category comes from our attribute, else a publisher's term (by name or
+    through the category_terms table), else `default_category`."""
+    from assetmap.catalogue import terms
     from assetmap.transfer.openreferral import read_package
 
     report = ImportReport(dry_run=dry_run)
@@ -221,7 +235,8 @@ def import_package(cat, path: str, *, source: Source | None = None, skip_invalid
     report.source = source.name
     report.overwrite_local = source.overwrite_local
     rejects = Rejects(rejects_path, COLUMNS, csv.excel, dry_run=dry_run)
-    records = read_package(path, cat.categories())
+    records = read_package(path, cat.categories(), terms=terms.mapping(cat.conn),
+                           default_category=default_category)  # fmt: skip
     return run_import(
         cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
         locate=locate,
@@ -229,15 +244,17 @@ def import_package(cat, path: str, *, source: Source | None = None, skip_invalid
 
 
 def import_feed(cat, client, *, source: Source, skip_invalid=False, rejects_path=None,
-                dry_run=False, locate=None) -> ImportReport:  # fmt: skip
+                dry_run=False, locate=None, default_category: str = "") -> ImportReport:  # fmt: skip
     """Import an Open Referral UK API (openreferral_api.Client). The whole feed is read
     before the write transaction starts: a feed that fails part-way writes nothing."""
+    from assetmap.catalogue import terms
     from assetmap.transfer.openreferral_api import read_feed
 
     report = ImportReport(dry_run=dry_run)
     report.source = source.name
     report.overwrite_local = source.overwrite_local
-    records = read_feed(client, cat.categories())
+    records = read_feed(client, cat.categories(), terms=terms.mapping(cat.conn),
+                        default_category=default_category)  # fmt: skip
     rejects = Rejects(rejects_path, COLUMNS, csv.excel)
     return run_import(
         cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
@@ -318,6 +335,14 @@ def _csv_records(fp, report, dialect, mapping, progress):
                 value = csvio.uninert(value)
             fields[column] = value
         yield row_no, raw, fields, []
+
+
+def _with_category(records, category: str):
+    """Rows without a category (no column, or a blank cell) take `category` (--category)."""
+    for label, raw, fields, problems in records:
+        if fields is not None and not (fields.get("category") or "").strip():
+            fields["category"] = category
+        yield label, raw, fields, problems
 
 
 def _layout_records(fp, report, dialect, to_fields, progress):

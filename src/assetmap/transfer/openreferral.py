@@ -158,7 +158,14 @@ def _descriptor() -> dict:
 def read_package(path: str, categories: dict[str, str], *, terms: dict[str, str] | None = None,
                  default_category: str = ""):  # fmt: skip
     """Yield import records (label, raw, fields, problems) from an Open Referral folder. A
-    service that cannot be mapped is reported with every problem it has, not just the first."""
+    service that cannot be mapped is reported with every problem it has, not just the first.
+    A .json file (not datapackage.json) holds services as the API serves them: a page of
+    /services (as `export --format openreferral-json` writes), a list, or one service."""
+    if path.lower().endswith(".json") and Path(path).name != "datapackage.json":
+        for n, service in enumerate(_json_services(path), start=1):
+            label = f"service {service.get('id')}" if service.get("id") else f"service {n}"
+            yield record(label, service, categories, terms, default_category)
+        return
     tables = load_tables(_folder(path))
     if not tables["services"]:
         raise InvalidValue(f"{path} has no services.csv: nothing to import")
@@ -176,6 +183,25 @@ def record(label: str, service: dict, categories: dict[str, str], terms=None, de
     problems += [p for p in _problems(label, fields, categories) if p.column not in {q.column for q in problems}]  # fmt: skip
     raw = {c: fields.get(c, "") for c in COLUMNS}
     return label, raw, (None if problems else fields), problems
+
+
+def _json_services(path: str) -> list[dict]:
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            data = json.load(fh)
+    except OSError as exc:
+        raise InvalidValue(f"could not open {path}: {exc.strerror}") from None
+    except (ValueError, RecursionError) as exc:
+        raise InvalidValue(f"{path} is not JSON ({str(exc)[:80]}); give the services as the Open Referral API serves them") from None  # fmt: skip
+    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+        data = data["contents"]
+    elif isinstance(data, dict) and "name" in data:
+        data = [data]
+    if not isinstance(data, list) or not all(isinstance(s, dict) for s in data):
+        raise InvalidValue(f"{path} holds no Open Referral services: give a page of /services (with 'contents'), a list of services, or one service")  # fmt: skip
+    if not data:
+        raise InvalidValue(f"{path} holds no services: nothing to import")
+    return data
 
 
 def _folder(path: str) -> Path:

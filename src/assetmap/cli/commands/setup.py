@@ -86,4 +86,38 @@ def categories_add(ctx: typer.Context, name: str) -> None:
     print(get_state(ctx).catalogue().add_category(name))
 
 
+@categories_app.command("terms")
+def categories_terms(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """Other publishers' taxonomy terms and the category each means (for Open Referral
+    imports)."""
+    from assetmap.catalogue import terms
+
+    fmt = check_format(fmt)
+    emit_records(terms.listing(get_state(ctx).catalogue().conn), fmt, columns=["term", "category"])
+
+
+@categories_app.command("map")
+def categories_map(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Argument(help="A publisher's taxonomy term, e.g. 'Food banks'.")],
+    category: Annotated[str, typer.Argument(help="The category it means here.")],
+) -> None:
+    """Map a publisher's taxonomy term to a category: an Open Referral service with that
+    term imports into it."""
+    from assetmap.catalogue import terms
+
+    key, name = terms.map_term(get_state(ctx).catalogue(), term, category)
+    get_state(ctx).messages.info(f"'{key}' now means {name}")
+
+
+@categories_app.command("unmap")
+def categories_unmap(
+    ctx: typer.Context, term: Annotated[str, typer.Argument(help="A mapped term.")]
+) -> None:
+    """Forget a publisher's term."""
+    from assetmap.catalogue import terms
+
+    terms.unmap_term(get_state(ctx).catalogue(), term)
+
+
 # -- about ---------------------------------------------------------------------------------

@@ -39,6 +39,15 @@ def import_(
     encoding: Annotated[
         str | None, typer.Option(help="The file's encoding (detected: UTF-8, else Windows-1252).")
     ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            metavar="DEFAULT",
+            help="The category of rows without one, and of Open Referral services none of whose "
+            "taxonomy terms names a category (`assetmap categories terms` lists the terms).",
+        ),
+    ] = None,
     ignore_extra: Annotated[
         bool,
         typer.Option(
@@ -89,6 +98,7 @@ def import_(
     from assetmap.transfer import openreferral_api
 
     state = get_state(ctx)
+    default = state.catalogue().category_named(category) if category is not None else ""
     if openreferral_api.is_url(file):
         # A URL is the opt-in to the network: an Open Referral UK API, read in full first.
         into = _source(
@@ -104,7 +114,7 @@ def import_(
         state.gazetteer()
         report = importer.import_feed(
             cat, client, source=into, skip_invalid=skip_invalid, rejects_path=rejects,
-            dry_run=dry_run, locate=locator(),
+            dry_run=dry_run, locate=locator(), default_category=default,
         )  # fmt: skip
         state.messages.info(f"feed: {client.requests} requests to {into.origin}")
         _import_summary(state, report, dry_run, rejects)
@@ -118,7 +128,7 @@ def import_(
     if package:
         report = importer.import_package(
             cat, file, source=into, skip_invalid=skip_invalid, rejects_path=rejects,
-            dry_run=dry_run, locate=locate,
+            dry_run=dry_run, locate=locate, default_category=default,
         )  # fmt: skip
         _import_summary(state, report, dry_run, rejects)
         return
@@ -128,7 +138,7 @@ def import_(
             report = importer.import_csv(
                 cat, stream, source=into, encoding=encoding, ignore_extra=ignore_extra,
                 skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run,
-                locate=locate, progress=progress,
+                locate=locate, progress=progress, default_category=default,
             )  # fmt: skip
         finally:
             progress(None)
@@ -150,7 +160,8 @@ def _source(
 
 
 def _is_package(file: str) -> bool:
-    return os.path.isdir(file) or os.path.basename(file) == "datapackage.json"
+    """An Open Referral folder, its datapackage.json, or services as JSON."""
+    return os.path.isdir(file) or file.lower().endswith(".json")
 
 
 def _import_summary(state: State, report, dry_run: bool, rejects: str | None) -> None:
@@ -213,7 +224,11 @@ def export(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="csv, json, ndjson, geojson, or openreferral (a folder)."
+            "--format",
+            "-f",
+            help="csv, json, ndjson, geojson, openreferral (a folder of Open Referral UK "
+            "tables) or openreferral-json (the services as the Open Referral UK API serves "
+            "them).",
         ),
     ] = "csv",
     excel: Annotated[
@@ -239,9 +254,10 @@ def export(
     from assetmap.transfer import exporter
 
     fmt = fmt.lower()
-    if fmt not in (*exporter.FORMATS, "openreferral"):
+    formats = (*exporter.FORMATS, "openreferral", exporter.OPENREFERRAL_JSON)
+    if fmt not in formats:
         raise typer.BadParameter(
-            f"'{fmt}' is not one of {', '.join(exporter.FORMATS)}, openreferral",
+            f"'{fmt}' is not one of {', '.join(formats)}",
             param_hint="--format",
         )
     state = get_state(ctx)
