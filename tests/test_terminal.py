@@ -42,10 +42,8 @@ def _on_a_terminal(*args: str, columns: int = 80) -> str:
 def test_near_table_at_80_columns_has_whole_refs_and_contacts_that_show_accepts(tmp_path):
     db = str(tmp_path / "c.db")
     drawn = _on_a_terminal("--db", db, "near", "M32 0TJ", "--tag", "gym", "-n", "5")
-    lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()  # bold headers
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()  # bold refs
     assert all(len(line) <= 80 for line in lines), drawn
-    header = next(line for line in lines if "ref" in line)
-    assert "contact" in header and "name" in header
     expected = json.loads(
         run_process("--db", db, "near", "M32 0TJ", "--tag", "gym", "-n", "5", "-f", "json").stdout
     )
@@ -54,7 +52,7 @@ def test_near_table_at_80_columns_has_whole_refs_and_contacts_that_show_accepts(
     for asset in expected:
         # The ref is a start of the id, drawn whole on one line (never folded), so it can be
         # copied with a double-click.
-        firsts = [m.group(1) for line in lines if (m := re.match(r"  ([a-z0-9-]+)  ", line))]
+        firsts = [m.group(1) for line in lines if (m := re.match(r"([a-z0-9-]+)  ", line))]
         ref = next(r for r in firsts if asset["id"].startswith(r))
         refs.append(ref)
         if asset["phone"]:
@@ -201,9 +199,12 @@ def test_a_contact_column_with_nothing_in_it_gives_its_room_to_the_words(cli, db
             "--lat", "53.45", "--lon", "-2.24", *extra)  # fmt: skip
 
     def header_and_lines():
-        drawn = _on_a_terminal("--db", str(db_file), "near", "53.45,-2.24", "--goal", "walking")
+        # The table: 100 columns and wider (narrower, each result is a block).
+        drawn = _on_a_terminal(
+            "--db", str(db_file), "near", "53.45,-2.24", "--goal", "walking", columns=100
+        )
         lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()  # bold headers
-        assert all(len(line) <= 80 for line in lines), drawn
+        assert all(len(line) <= 100 for line in lines), drawn
         return next(line for line in lines if "name / why" in line), drawn
 
     add("Moss Side Striders")
@@ -272,3 +273,96 @@ def test_quiet_prints_nothing_for_an_empty_csv_or_table_but_json_still_prints_a_
     proc = run_process(*db, "-q", "stale", "--format", "csv")
     assert proc.stdout.decode().splitlines()[0].startswith("id,")
     assert "Old Walkers" in proc.stdout.decode()
+
+
+NEAR_AT_80 = """\
+moss  Moss Side Striders (Alexandra Park Running Track) · running group   0.4 km
+    times not recorded; cost unknown; never verified
+    hello@moss-side-striders.example.org
+hulme  Hulme Walkers · walking group                                      0.6 km
+    Sat 10:00-12:00; free; never verified · 0161 000 1234
+alexandra  Alexandra Park Library · library                               0.9 km
+    times not recorded; cost unknown · manchester.gov.uk/…
+"""
+NEAR_AT_120 = """\
+
+  ref         name / why                                                 km    contact
+ ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  moss        Moss Side Striders (Alexandra Park Running Track)          0.4   hello@moss-side-striders.example.org
+              0.4 km; times not recorded; cost unknown; never verified
+  hulme       Hulme Walkers                                              0.6   0161 000 1234
+              0.6 km; Sat 10:00-12:00; free; never verified
+  alexandra   Alexandra Park Library                                     0.9   manchester.gov.uk/…
+              0.9 km; times not recorded; cost unknown
+
+"""
+
+
+def test_near_at_80_columns_is_one_block_a_result_and_at_120_the_table(cli, db_file):
+    # At 80 columns a table squeezed `why` to about 23 characters: one result took 13 lines.
+    # Under 100 columns each result is a block: ref, name, category and distance on one line,
+    # then why and the contact beneath (the distance is not said twice). Snapshots of both.
+    db = ("--db", str(db_file))
+    cli(*db, "add", "--name", "Hulme Walkers", "--category", "walking group", "--lat", "53.4650",
+        "--lon", "-2.2500", "--phone", "0161 000 1234", "--schedule", "Sat 10:00-12:00",
+        "--cost", "free")  # fmt: skip
+    cli(*db, "add", "--name", "Moss Side Striders (Alexandra Park Running Track)",
+        "--category", "running group", "--lat", "53.4580", "--lon", "-2.2450",
+        "--email", "hello@moss-side-striders.example.org")  # fmt: skip
+    cli(*db, "add", "--name", "Alexandra Park Library", "--category", "library",
+        "--lat", "53.4550", "--lon", "-2.2600", "--verified-on", "2026-11-01", "--website",
+        "https://www.manchester.gov.uk/directory_record/12345/alexandra_park_library")  # fmt: skip
+
+    def drawn(columns: int) -> str:
+        text = _on_a_terminal(*db, "near", "53.46,-2.25", "--within", "2km", columns=columns)
+        text = re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r\n", "\n")
+        return "\n".join(line.rstrip() for line in text.split("\n"))
+
+    assert drawn(80) == NEAR_AT_80
+    at_99 = drawn(99)  # still blocks under 100 columns, the lines as long as the room
+    assert "name / why" not in at_99 and at_99.startswith("moss  Moss Side Striders")
+    assert max(map(len, at_99.splitlines())) == 99
+    assert drawn(120) == NEAR_AT_120
+    # Off a terminal (a pipe, cron) it is the plain table, one line a result, as before.
+    piped = cli(*db, "near", "53.46,-2.25", "--within", "2km").stdout.splitlines()
+    assert piped[0].split()[:3] == ["ref", "name", "category"] and len(piped) == 4
+
+
+def test_ten_results_at_80_columns_fit_one_screen_with_whole_refs_and_contacts(tmp_path):
+    db = str(tmp_path / "c.db")
+    args = ("--db", db, "near", "M32 0TJ", "--goal", "get fit")
+    found = json.loads(run_process(*args, "-f", "json").stdout)
+    assert len(found) == 10
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", _on_a_terminal(*args)).splitlines()
+    assert all(len(line) <= 80 for line in lines), lines
+    assert len(lines) <= 30, "\n".join(lines)  # 69 lines as a table
+    heads = [line for line in lines if not line.startswith(" ")]
+    assert len(heads) == 10
+    for asset, head in zip(found, heads, strict=True):
+        ref = head.split()[0]
+        assert asset["id"].startswith(ref) and head.endswith(f"{asset['distance_km']:.1f} km")
+        if asset["phone"]:
+            assert any(line.strip().endswith(asset["phone"]) for line in lines), asset["phone"]
+
+
+def test_near_says_at_most_two_lines_before_its_results_and_the_rest_with_verbose(tmp_path):
+    # A search that names a neighbourhood, reads a phrase, filters by day and avoids a zone
+    # said five lines of notes before its table.
+    db = str(tmp_path / "c.db")
+    args = ("--db", db, "near", "Hanley, Stoke-on-Trent", "--goal", "off the drink and lonely",
+            "--day", "wed", "--avoid", "ST1 5SH@500m", "-f", "json")  # fmt: skip
+    run_process("--db", db, "init")
+    folded = run_process(*args).stderr.decode().splitlines()
+    # One line, at most two widths of an 80-column terminal (the width off a terminal).
+    assert len(folded) == 1 and len(folded[0]) < 160, folded
+    assert folded[0].startswith("note: ") and folded[0].endswith("more: --verbose)")
+    every = run_process(*args, "--verbose").stderr.decode().splitlines()
+    assert len(every) >= 4 and all(line.startswith("note: ") for line in every), every
+    assert any("avoiding 'ST1 5SH@500m'" in line for line in every)
+    assert any("read as" in line for line in every) and any("times: Wed" in ln for ln in every)
+    # each note shown folded is whole, and each is said once
+    shown = " ".join(folded)
+    for line in every:
+        note = line.removeprefix("note: ")
+        assert shown.count(note) <= 1
+    assert run_process(*args, "-q").stderr == b""

@@ -80,11 +80,13 @@ def emit_records(
     table_columns: Sequence[str] | None = None,
     title: str | None = None,
     tty_columns: Sequence[str] | None = None,
+    blocks: Blocks | None = None,
     quiet: bool = False,
 ) -> None:
     """Print records: the one way commands print a list. JSON/NDJSON/GeoJSON carry every key,
     exact; CSV and tables show `columns` (`tty_columns`, when given, for a table on a terminal,
-    where width is short). CSV goes through `assetmap.transfer.safecsv`, so every cell is
+    where width is short; `blocks`, when given, on a terminal narrower than `blocks.below`).
+    CSV goes through `assetmap.transfer.safecsv`, so every cell is
     formula-safe: a new command that prints CSV calls this (or emit_object), never csv.writer.
 
     Under --quiet (`quiet`), nothing found prints nothing in CSV or a table, not a bare header:
@@ -115,7 +117,106 @@ def emit_records(
         writer.writerow(columns)
         writer.writerows([r.get(c) for c in columns] for r in records)
     else:
+        if blocks and stdout_is_tty() and blocks.fits(_console().width):
+            blocks.draw(records, _console())
+            return
         emit_table(records, table_columns or columns, title=title, tty_columns=tty_columns)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(no_color=not color_allowed(sys.stdout))
+
+
+class Blocks:
+    """Results as one compact block each, for a terminal narrower than `below` columns, where a
+    table squeezes `why` to a few words a line (13 lines a result at 80 columns):
+
+        nrg  Nrg Gym (Stretford Manchester) · gym                                0.2 km
+            fits "get fit"; times not recorded; paid; never verified
+            manchester1@nrggym.com
+
+    The ref, name and category on the first line, with `right` (the distance) at its end; then
+    `why` and the contact, wrapped beneath. A ref, a phone number and an email are never broken
+    across lines, so each can be copied whole; a web address is its site ('cardiff.gov.uk/…'),
+    as in the table. `extra` columns (such as near --with-outcomes') follow, named.
+    """
+
+    def __init__(self, *, right: str = "", unit: str = "", extra=(), below: int = 100):
+        self.right, self.unit, self.extra, self.below = right, unit, tuple(extra), below
+
+    def fits(self, width: int) -> bool:
+        return width < self.below
+
+    def lines(
+        self, record: dict[str, Any], width: int, right_width: int = 0
+    ) -> list[tuple[str, str]]:
+        """(ref, rest) per line: the ref only on the first, so it can be drawn bold."""
+        ref = _cell(record.get("ref")) or _cell(record.get("id"))
+        right = _cell(record.get(self.right)) if self.right else ""
+        right = f"{right}{self.unit}" if right else ""
+        name, category = _cell(record.get("name")), _cell(record.get("category"))
+        indent = "    "
+        room = max(width - len(ref) - 2 - (max(len(right), right_width) + 2 if right else 0), 20)
+        body = []
+        title = " · ".join(p for p in (name, category) if p)
+        if len(title) > room:
+            # No room for the category after the name: it starts the lines beneath instead.
+            title, body = name, [category] if category else []
+        heads = _wrap(title, room) or [""]
+        first = heads[0]
+        if right:
+            first = first.ljust(room) + "  " + right.rjust(right_width)
+        out = [(ref, "  " + first)]
+        if len(heads) > 1:
+            out += [("", indent + ln) for ln in _wrap(" ".join(heads[1:]), width - len(indent))]
+        why = _why_without(_cell(record.get("why")), right)
+        extras = [
+            f"{c.replace('_', ' ')} {_cell(record.get(c))}" for c in self.extra
+            if _cell(record.get(c))
+        ]  # fmt: skip
+        words = "; ".join(p for p in (why, *extras) if p)
+        below = _wrap(" · ".join(p for p in (*body, words) if p), width - len(indent))
+        contact = _terminal_cell("contact", record.get("contact"))
+        if contact:
+            # Whole, never broken: after the last line when it fits there, else on its own.
+            if below and len(indent + below[-1] + " · " + contact) <= width:
+                below[-1] += " · " + contact
+            else:
+                below.append(contact)
+        return out + [("", indent + ln) for ln in below]
+
+    def draw(self, records: Sequence[dict[str, Any]], console) -> None:
+        from rich.text import Text
+
+        right_width = max(
+            (len(_cell(r.get(self.right)) + self.unit) for r in records if _cell(r.get(self.right))),
+            default=0,
+        ) if self.right else 0  # fmt: skip
+        for record in records:
+            for ref, rest in self.lines(record, console.width, right_width):
+                line = Text(ref, style="bold")
+                line.append(rest)
+                console.print(line, soft_wrap=True)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Word-wrapped, never breaking a word: an id, a phone (its spaces made hard) or an email
+    is longer than the room only on a very narrow terminal, and then it runs on whole."""
+    import textwrap
+
+    return textwrap.wrap(text, max(width, 20), break_long_words=False, break_on_hyphens=False)
+
+
+def _why_without(why: str, distance: str) -> str:
+    """`why` without the distance the block's first line already gives ('0.2 km')."""
+    if not distance:
+        return why
+    parts = why.split("; ")
+    if distance in parts:
+        parts.remove(distance)
+    return "; ".join(parts)
 
 
 # Cells a person copies into another command or a phone: never folded across lines.
@@ -212,3 +313,39 @@ class StepProgress:
         self._progress.update(self._task, completed=done, step=label)
         if done >= total:
             self._progress.stop()
+
+
+def fold_notes(notes: Sequence[str], *, verbose: bool = False, width: int = 0) -> list[str]:
+    """What a command says before its results, in at most two lines of the terminal: the notes
+    (a 'warning: ' one first, as given) joined with ' · ' on one line, as many whole as fit in
+    two widths, then how many more `--verbose` shows. A search said four to six lines before
+    its table. One line, never broken by hand, so a note can still be found with grep; with
+    `verbose`, every note on a line of its own."""
+    notes = [" ".join(n.split()) for n in notes if n.strip()]
+    if verbose or not notes:
+        return [n if n.startswith("warning: ") else f"note: {n}" for n in notes]
+    room = 2 * (width or _stderr_width()) - 1
+    kinds = ["warning" if n.startswith("warning: ") else "note" for n in notes]
+    texts = [n.removeprefix("warning: ") for n in notes]
+    for shown in range(len(notes), 0, -1):
+        parts, kind = [], None
+        for k, t in zip(kinds[:shown], texts[:shown], strict=True):
+            parts.append(f"{k}: {t}" if k != kind else t)
+            kind = k
+        more = len(notes) - shown
+        text = " · ".join(parts) + (f" (+{more} more: --verbose)" if more else "")
+        if len(text) <= room:
+            return [text]
+    # The first note alone is longer than two lines: cut at a word.
+    suffix = " … (--verbose)"
+    cut = text.rfind(" ", 0, room - len(suffix))
+    return [text[: cut if cut > 0 else room - len(suffix)] + suffix]
+
+
+def _stderr_width() -> int:
+    """The terminal's width when stderr is one; 80 for a log or a cron mail."""
+    if stderr_is_tty():
+        import shutil
+
+        return shutil.get_terminal_size((80, 24)).columns
+    return 80

@@ -13,7 +13,7 @@ from assetmap.cli.commands import (
     add_table_cells,
 )
 from assetmap.cli.options import AvoidOpt, AvoidZoneOpt, ResultFormatOpt
-from assetmap.cli.output import emit_records
+from assetmap.cli.output import Blocks, emit_records, fold_notes
 
 NEAR_TABLE_COLUMNS = ["ref", "name", "category", "distance_km", "contact", "why", "id"]
 Repeat = list[str] | None
@@ -166,6 +166,14 @@ def near(
             'from the casework file (a count under 5 shows as "<5").',
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Every note on stderr, one a line (by default they are folded into one line).",
+        ),
+    ] = False,
     fmt: ResultFormatOpt = "table",
 ) -> None:
     """What is near this person that fits their goals: a ranked, explained list."""
@@ -183,25 +191,35 @@ def near(
         avoid_zones=avoid_zone or [], include_closed=include_closed,
         partners_only=partners_only, sort=sort, limit=limit, complete=show_excluded,
     )  # fmt: skip
+    said: list[str] = []  # what near says before its results, folded to two lines
     found, outcome = request.run(
         asked, catalogue=state.catalogue(), find_place=state.find_place,
-        report=lambda text, loud: state.messages.info(text, even_if_quiet=loud),
+        report=lambda text, loud: (
+            state.messages.info(text, even_if_quiet=True) if loud else said.append(text)
+        ),
     )  # fmt: skip
-    for w in found.warnings:
-        state.messages.warn(w)
-    for note in outcome.notes:
-        state.messages.info(f"note: {note}")
-    if show_excluded:
-        for asset_id, name, reason in outcome.excluded:
-            state.messages.info(f"left out: {name} ({asset_id}): {reason}")
+    # Warnings first, then how the search was read; where the zones landed comes last.
+    said[:0] = [f"warning: {w}" for w in found.warnings] + outcome.notes
     records = [r.to_json() for r in outcome.results]
+    # The casework file first: an error there is the one line said, before any note.
     columns, table_columns, tty_columns = RESULT_COLUMNS, NEAR_TABLE_COLUMNS, RESULT_TTY_COLUMNS
+    extra: list[str] = []
     if with_outcomes:
         from assetmap.casework.report import NEAR_COLUMNS, add_to_results
 
         add_to_results(records, state.db)
+        extra = NEAR_COLUMNS
         columns, table_columns, tty_columns = (
             c + NEAR_COLUMNS for c in (columns, table_columns, tty_columns)
+        )
+    if welcomes_convictions and records and all(r["name"].endswith("[example]") for r in records):
+        # Open data never says a place welcomes people with convictions: say so plainly,
+        # after any warning and before the other notes (it says what the results are).
+        said.insert(
+            len(found.warnings),
+            "every result is an invented [example]: no real asset here is marked as "
+            "welcoming people with convictions; mark the partners you know with "
+            "`assetmap edit ID --welcomes-convictions yes`",
         )
     if not records:
         narrowed = bool(goal or tag or category)
@@ -213,19 +231,18 @@ def near(
             f"Near {found.label} ({found.precision}, {found.area or 'area unknown'}), within "
             f"{within}: showing {request.shown_of(len(records), outcome)}"
         )
-    if welcomes_convictions and records and all(r["name"].endswith("[example]") for r in records):
-        # Open data never says a place welcomes people with convictions: say so plainly.
-        state.messages.info(
-            "note: every result is an invented [example]: no real asset here is marked as "
-            "welcoming people with convictions; mark the partners you know with "
-            "`assetmap edit ID --welcomes-convictions yes`"
-        )
+    for line in fold_notes(said, verbose=verbose):
+        state.messages.info(line)
+    if show_excluded:
+        for asset_id, name, reason in outcome.excluded:
+            state.messages.info(f"left out: {name} ({asset_id}): {reason}")
     if fmt == "table" and records:
         add_table_cells(records, state.catalogue())
     if records or fmt != "table":
         emit_records(
-            records, fmt, columns=columns, table_columns=table_columns, tty_columns=tty_columns
-        )
+            records, fmt, columns=columns, table_columns=table_columns, tty_columns=tty_columns,
+            blocks=Blocks(right="km", unit=" km", extra=extra), quiet=state.quiet,
+        )  # fmt: skip
     if fmt == "table" and records:
         state.messages.info(REFS_HINT)
     if fail_if_empty and not records:

@@ -7,7 +7,7 @@ import typer
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
 from assetmap.cli.commands import RESULT_COLUMNS, RESULT_FORMATS, add_table_cells
 from assetmap.cli.options import FormatOpt, ResultFormatOpt
-from assetmap.cli.output import emit_records
+from assetmap.cli.output import Blocks, emit_records
 
 
 @app.command()
@@ -42,7 +42,7 @@ def search(
         emit_records(
             records, fmt, columns=RESULT_COLUMNS,
             table_columns=["ref", "name", "category", "area", "contact", "why", "id"],
-            tty_columns=["ref", "name / why", "area", "contact"],
+            tty_columns=["ref", "name / why", "area", "contact"], blocks=Blocks(right="area"),
             quiet=get_state(ctx).quiet,
         )  # fmt: skip
     if fail_if_empty and not records:
