@@ -58,7 +58,7 @@ def read_cues(path: Path) -> list[tuple[str, dict[str, float]]]:
         if line.startswith("["):
             targets = {}
             for part in line.strip("[]").split(","):
-                m = re.fullmatch(r"\s*(@?[a-z' -]+?)\s*([0-9.]+)?\s*", part)
+                m = re.fullmatch(r"\s*([@!]?[a-z' -]+?)\s*([0-9.]+)?\s*", part)
                 if not m:
                     sys.exit(f"cues.txt line {n}: bad target '{part}'")
                 targets[m.group(1)] = float(m.group(2) or 1)
@@ -158,7 +158,9 @@ def main() -> None:
 
     @cache
     def stem_phrase(text: str) -> str:
-        return " ".join(stem_word(w) for w in lexicon.tokens(text))
+        # "~read": the cue "read" said as a need ("can't read"), kept apart from "read"
+        need = "~" if text.startswith("~") else ""
+        return need + " ".join(stem_word(w) for w in lexicon.tokens(text))
 
     cues_path, deny_path = DATA / "cues.txt", DATA / "deny.txt"
     cue_entries = read_cues(cues_path)
@@ -265,7 +267,9 @@ def main() -> None:
     for lemma, forms_ in wn.exceptions.items():  # "ran" is "run", "children" is "child"
         stem = stem_word(lemma)
         for form in forms_:
-            if form.isalpha() and stem in useful:
+            # a word a cue is written with keeps its own stem: "lost" in "lost his mum" is
+            # not "lose" (the cue's key is stemmed as written)
+            if form.isalpha() and stem in useful and form not in cue_words:
                 forms[form] = (stem, 0)
     for w in lexicon.STOPWORDS:
         forms[w] = (stem_word(w), 1)

@@ -70,7 +70,9 @@ def test_longest_phrase_first(vocabulary):
 def test_a_negated_cue_is_left_out(vocabulary):
     reading = read("not into sport, likes reading", vocabulary)
     assert "sport" not in targets(reading) and "@get fit" not in targets(reading)
-    assert reading.label().startswith("learn")
+    # reading for pleasure: books, not the goal "learn" (literacy is a need: "can't read")
+    assert reading.label() == "books (reading)"
+    assert [p.words for p in reading.avoided] == ["sport"]  # said against, kept apart
     # a cue holding the negation itself still counts
     assert "@meet people" in targets(read("doesn't know anyone round here", vocabulary))
 
@@ -170,7 +172,8 @@ def test_a_clear_reading_outranks_a_weak_one_whatever_the_distance(cli, small):
     assert [r["id"] for r in found][:1] == ["anglers"]  # 4.4 km away, the walkers 50 m
     first, walkers = found[0], next(r for r in found if r["id"] == "walkers")
     assert first["why"].startswith('fits "used to fish" -> angling (fish)')
-    assert walkers["why"].startswith('loosely fits "used to fish" -> be outdoors (fish)')
+    # the walking group loosely fits the one reading, in the note's words (issue 24)
+    assert walkers["why"].startswith('loosely fits "used to fish" -> angling (fish)')
     assert first["score"] > walkers["score"]
     assert "note: 'used to fish' read as angling (fish)" in result.stderr
 
@@ -258,11 +261,205 @@ def test_a_phrase_that_says_two_things_is_said_to_be_read_as_both(cli, small):
     # `goals explain`'s rows) read it as stay sober too.
     phrase = "off the drink and lonely since release"
     said = cli("--db", str(small), "goals", "explain", phrase).stderr
-    assert f"'{phrase}' read as meet people (lonely), stay sober (off the drink)" in said
+    assert f"'{phrase}' read as stay sober (off the drink), meet people (lonely)" in said
     _found, result = near(cli, small, "--goal", phrase)
-    assert "read as meet people (lonely), stay sober (off the drink)" in result.stderr
+    assert "read as stay sober (off the drink), meet people (lonely)" in result.stderr
     # one thing said several ways is still named once
     _found, result = near(cli, small, "--goal", "wants to be outside, in nature")
     assert "note: 'wants to be outside, in nature' read as be outdoors (outside, nature)\n" in (
         result.stderr
     )
+
+
+# ---- needs as goals (issue 24) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        # the issue's table: each was read as nonsense (sport, get fit, fitness, creative...)
+        ("sofa surfing since release", "read as housing (sofa surfing)"),
+        ("Polish, very little English", "read as learn english (polish, little english)"),
+        ("can't manage his universal credit claim", "read as money (universal credit claim)"),
+        ("ex-forces, PTSD", "read as veterans (ex forces), mental health (ptsd)"),
+        ("practising Muslim", "read as find faith (practising muslim)"),
+        ("struggles with reading", "read as literacy and numeracy (struggles with reading)"),
+        ("has a toddler", "read loosely as family (toddler)"),
+        ("no money till payday", "read loosely as money (no money)"),
+        # a need said with "no" or "never" is still a need, not something said against
+        ("no bank account", "read as money (bank account)"),
+        ("never learned to read", "read as literacy and numeracy (learned to read)"),
+        ("lost his mum", "read as bereavement (lost his mum)"),
+    ],
+)
+def test_needs_are_read_as_needs(vocabulary, text, note):
+    assert read(text, vocabulary).note() == f"'{text}' {note}"
+
+
+def test_needs_are_goals_of_the_default_vocabulary(vocabulary):
+    by_name = {g.name: g for g in vocabulary}
+    for name, category in (
+        ("housing", "housing support"), ("money", "money advice"), ("family", "family support"),
+        ("veterans", "veterans support"), ("bereavement", "bereavement support"),
+    ):  # fmt: skip
+        assert category in by_name[name].categories
+    assert "esol" in by_name["learn english"].tags
+    assert {"literacy", "numeracy"} <= set(by_name["literacy and numeracy"].tags)
+    assert "reading" not in by_name["learn"].synonyms  # reading is literacy only as a need
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("sofa surfing since release", "sofa surfing"),
+        ("can't sort his universal credit", "universal credit"),
+        ("plays five-a-side", "five a side"),
+        ("wants peer support", "peer support"),
+        ("goes to the men's shed", "mens shed"),
+    ],
+)
+def test_multi_word_expressions_are_read_whole(vocabulary, text, whole):
+    reading = read(text, vocabulary)
+    understood = [p.words for p in reading.parts if p.source != "tag"]
+    assert whole in understood, understood
+    assert not any(w in understood for w in whole.split())  # never a word of it alone
+
+
+def test_a_word_table_hop_never_crosses_into_an_unrelated_kind(vocabulary):
+    # 'playing' (WordNet: means drama) beside 'rugby': the note said "creative (playing)"
+    reading = read("likes playing rugby", vocabulary)
+    assert reading.note() == "'likes playing rugby' read as sports club (rugby)"
+    assert "@creative" not in targets(reading)
+    # 'stay' is a kind of acting (WordNet: a stay of execution, a kind of 'acting'): beside a
+    # clear reading of recovery it is left out, and goals explain says so
+    reading = read("wants to quit drinking and stay dry", vocabulary)
+    assert "@creative" not in targets(reading)
+    left_out = [r for r in reading.explain() if r["reason"].startswith("left out")]
+    assert left_out and {r["words"] for r in left_out} == {"stay"}
+    assert all(r["weight"] == 0 for r in left_out)
+    # with nothing clear beside it, a hop stays, and is said to be loose
+    assert read("oak", vocabulary).note().startswith("'oak' read loosely as")
+
+
+def test_words_that_mark_what_follows_are_never_read_as_kinds(vocabulary):
+    # "hates" led through WordNet to faith; it says how the person feels about gyms
+    reading = read("hates gyms", vocabulary)
+    assert not reading.understood() and [p.words for p in reading.avoided] == ["gyms"]
+
+
+def test_a_needs_service_is_only_offered_for_its_need(vocabulary):
+    # a bereavement group has the tag 'talking', but is not somewhere to talk about anything
+    talk = read("needs someone to talk to", vocabulary)
+    assert talk.meets(["bereavement", "talking"], "bereavement support")[0] == 0
+    assert talk.meets(["talking"], "peer support")[0] >= understand.CLEAR
+    grief = read("lost his dad", vocabulary)
+    assert grief.meets(["bereavement", "talking"], "bereavement support")[0] == 1.0
+    # literacy help is a literacy class, not the libraries' `reading` tag at full strength
+    reading = read("struggles with reading", vocabulary)
+    assert reading.meets(["books", "reading"], "library")[0] < understand.CLEAR
+    assert reading.meets(["literacy"], "education")[0] == 1.0
+
+
+def test_situations_are_read_apart_from_kinds(vocabulary):
+    assert read("no money till payday", vocabulary).situations == {
+        "free": ["no money", "till payday"]
+    }
+    assert read("has a toddler", vocabulary).situations == {"family": ["toddler"]}
+    evenings = read("likes swimming in the evenings", vocabulary)
+    assert evenings.situations == {"evening": ["in the evenings"]}
+    assert evenings.note() == "'likes swimming in the evenings' read as swimming (swimming)"
+    assert read("at weekends", vocabulary).situations == {"weekend": ["at weekends"]}
+
+
+NEEDS_ROWS = [
+    {"id": "housing", "name": "Housing Options", "category": "housing support", "tags": "housing;advice", "lat": "53.03", "lon": "-2.2"},
+    {"id": "grief", "name": "Bereavement Group", "category": "bereavement support", "tags": "bereavement;talking", "lat": "53.0001", "lon": "-2.2"},
+    {"id": "talk", "name": "Peer Support", "category": "peer support", "tags": "peer support;talking", "lat": "53.02", "lon": "-2.2"},
+    {"id": "gym", "name": "Gym", "category": "gym", "tags": "gym;fitness", "lat": "53.001", "lon": "-2.2"},
+    {"id": "rugby", "name": "Rugby Club", "category": "sports club", "tags": "rugby;sport", "lat": "53.01", "lon": "-2.2"},
+    {"id": "arts", "name": "Drama Group", "category": "arts and culture", "tags": "drama;art", "lat": "53.0003", "lon": "-2.2"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def needs_db(tmp_path):
+    return _catalogue(tmp_path / "needs.db", NEEDS_ROWS)
+
+
+def _said(why: str) -> str:
+    """'fits "x" -> housing (sofa surfing); 3.3 km; ...' -> 'housing (sofa surfing)'."""
+    return why.split(" -> ", 1)[1].split(";", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["likes playing rugby", "sofa surfing and lonely", "ex-forces, PTSD, lost his mum",
+     "needs someone to talk to", "used to do drama and plays rugby", "oak"],
+)  # fmt: skip
+def test_the_note_and_every_why_tell_one_reading_in_the_same_words(cli, needs_db, phrase):
+    found, result = near(cli, needs_db, "--goal", phrase)
+    note = next(ln for ln in result.stderr.splitlines() if f"note: '{phrase}' read" in ln)
+    for row in found:
+        assert _said(row["why"]) in note, (row["why"], note)
+
+
+def test_a_need_with_no_service_near_finds_nothing_rather_than_nonsense(cli, needs_db):
+    # nothing here serves money; the reading must not fall back to a gym or a drama group
+    found, result = near(cli, needs_db, "--goal", "bailiffs at the door")
+    assert found == []
+    assert "note: 'bailiffs at the door' read as money (bailiffs)" in result.stderr
+    found, _ = near(cli, needs_db, "--goal", "sofa surfing since release")
+    assert [r["id"] for r in found] == ["housing"]
+    assert found[0]["why"].startswith('fits "sofa surfing since release" -> housing (sofa surfing)')
+
+
+def test_a_catalogue_made_before_needs_gets_them(cli, tmp_path):
+    import shutil
+
+    db = tmp_path / "old.db"
+    shutil.copy(ROOT / "tests" / "data" / "catalogue-schema4.db", db)
+    goals = {
+        g["goal"]: g for g in json.loads(cli("--db", str(db), "goals", "--format", "json").stdout)
+    }
+    assert goals["housing"]["categories"] == ["housing support"]
+    assert "reading" not in goals["learn"]["synonyms"]  # still as shipped: brought up to date
+    categories = cli("--db", str(db), "categories").stdout
+    for name in ("housing support", "money advice", "veterans support", "bereavement support"):
+        assert name in categories
+
+
+def test_an_edited_default_goal_is_left_as_the_user_made_it(cli, tmp_path):
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "edited.db"
+    shutil.copy(ROOT / "tests" / "data" / "catalogue-schema4.db", db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE goals SET synonyms = 'reading;books' WHERE name = 'learn'")
+    conn.commit()
+    conn.close()
+    goals = {
+        g["goal"]: g for g in json.loads(cli("--db", str(db), "goals", "--format", "json").stdout)
+    }
+    assert goals["learn"]["synonyms"] == ["reading", "books"]
+    assert "housing" in goals
+
+
+def test_accuracy_floor_on_needs_as_practitioners_record_them(tmp_path):
+    """At least 300 phrases across the needs (tests/data/need_phrases.csv), written from public
+    descriptions of probation (OASys needs) and social-prescribing practice. The held-out ones
+    scored 51.1% / 62.8% before needs were goals; the floors are under today's figures."""
+    rows = list(bench_goals.phrases(bench_goals.NEEDS))
+    assert len(rows) >= 300
+    assert {r["need"] for r in rows} >= {
+        "housing", "money", "family", "veterans", "esol", "literacy", "drugs", "alcohol",
+        "bereavement",
+    }  # fmt: skip
+    cat = bench_goals.build_catalogue(tmp_path / "partner.db")
+    found = bench_goals.evaluate(cat.conn, bench_goals.NEEDS)
+    cat.close()
+    figures = bench_goals.figures(found)
+    _n, top1, top3 = figures["held_out"]
+    assert top1 >= 0.78 and top3 >= 0.84, (top1, top3)
+    _n, top1, top3 = figures["dev"]
+    assert top1 >= 0.95 and top3 >= 0.97, (top1, top3)

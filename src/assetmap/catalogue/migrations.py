@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assetmap.catalogue.vocab import DEFAULT_CATEGORIES, DEFAULT_CATEGORY_TERMS, DEFAULT_GOALS
+from assetmap.catalogue.vocab import (
+    DEFAULT_CATEGORIES,
+    DEFAULT_CATEGORY_TERMS,
+    DEFAULT_GOALS,
+    NEED_KINDS,
+    SHIPPED_BEFORE,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -194,11 +200,38 @@ def _build():
             if category in known
         )
 
+    @migrations()
+    def m009_needs(db: Database) -> None:
+        # Needs as goals (issue 24): housing, money, family, veterans, English, literacy and
+        # numeracy, bereavement, with their categories. A goal or category already there (a
+        # manager's own of that name) is kept as it is. A default goal still as it shipped gets
+        # its new synonyms ("reading" moves from learn to literacy and numeracy); an edited one
+        # is left alone.
+        for name in DEFAULT_CATEGORIES:
+            db.execute("INSERT OR IGNORE INTO categories(name) VALUES (?)", [name])
+        for name, tags, cats, syns in DEFAULT_GOALS:
+            db.execute(
+                "INSERT OR IGNORE INTO goals(name, tags, categories, synonyms) VALUES (?, ?, ?, ?)",
+                [name, ";".join(tags), ";".join(cats), ";".join(syns)],
+            )
+            if name in SHIPPED_BEFORE:
+                db.execute(
+                    "UPDATE goals SET synonyms = ? WHERE name = ? AND synonyms = ?",
+                    [";".join(syns), name, SHIPPED_BEFORE[name]],
+                )
+        # other publishers' names for the needs categories (Open Referral imports)
+        for term, category in DEFAULT_CATEGORY_TERMS:
+            if category in NEED_KINDS:
+                db.execute(
+                    "INSERT OR IGNORE INTO category_terms(term, category) VALUES (?, ?)",
+                    [term, category],
+                )
+
     return migrations
 
 
 # The number of migrations above: stored in PRAGMA user_version once they are applied.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def apply(db: Database) -> None:

@@ -40,6 +40,10 @@ DEFAULT_CATEGORIES = [
     "book club", "foodbank", "volunteering", "peer support", "recovery group", "library",
     "education", "employment support", "gardening", "arts and culture", "community centre",
     "mentoring",
+    # Needs (issue 24): services for a need the person has, not pastimes. Added to existing
+    # catalogues by migration m009.
+    *("housing support", "money advice", "family support", "veterans support",
+      "bereavement support"),
 ]  # fmt: skip
 
 # Taxonomy terms other Open Referral publishers use, and the category each means here (a new
@@ -64,7 +68,33 @@ DEFAULT_CATEGORY_TERMS = [
     *[(t, "community centre") for t in ("community centres", "community hubs", "community hub")],
     *[(t, "faith group") for t in ("faith groups", "places of worship", "churches", "faith")],
     *[(t, "mentoring") for t in ("mentoring schemes", "befriending", "mentors")],
+    # needs (issue 24; added to catalogues made before by migration m009)
+    *[(t, "housing support") for t in ("housing", "homelessness", "housing advice", "homeless services")],
+    *[(t, "money advice") for t in ("debt advice", "welfare benefits", "benefits advice", "welfare rights")],
+    *[(t, "family support") for t in ("parenting", "families", "family hubs", "children and families")],
+    *[(t, "veterans support") for t in ("veterans", "armed forces", "armed forces veterans")],
+    *[(t, "bereavement support") for t in ("bereavement", "grief support")],
 ]  # fmt: skip
+
+# A service for one need is for people with that need: a bereavement group is not a place to
+# "talk to someone" about anything, a veterans' breakfast club not a social for anyone. An
+# asset in one of these categories meets a reading only through the category itself or one of
+# these terms (understand.Reading.meets), never through a general tag (talking, advice, social).
+NEED_KINDS = {
+    "housing support": ("housing", "homelessness", "housing advice", "rough sleeping"),
+    "money advice": ("money advice", "debt advice", "benefits advice", "welfare rights",
+                     "debt", "benefits", "universal credit", "budgeting"),
+    "family support": ("family", "parenting", "family support"),
+    "veterans support": ("veterans", "armed forces"),
+    "bereavement support": ("bereavement", "grief"),
+}  # fmt: skip
+
+# Goals that are needs, not pastimes: said after "no" or "never" they are still needed ("no
+# bank account", "never learned to read", "not drinking now"), never said against.
+NEED_GOALS = frozenset((
+    "housing", "money", "family", "veterans", "learn english", "literacy and numeracy",
+    "bereavement", "stay sober", "food", "work skills",
+))  # fmt: skip
 
 # The goals vocabulary a new catalogue starts with: (goal, tags, categories, synonyms).
 # An asset meets a goal when it has one of the tags or is in one of the categories.
@@ -96,8 +126,7 @@ DEFAULT_GOALS = [
     ("learn",
      ["learning", "books", "reading", "english", "maths", "computers", "skills", "writing"],
      ["education", "library", "book club"],
-     ["learning", "education", "study", "course", "reading", "qualifications", "literacy",
-      "read"]),
+     ["learning", "education", "study", "course", "qualifications"]),
     ("work skills",
      ["work", "jobs", "cv", "skills", "employment", "practical skills", "training"],
      ["employment support", "education"],
@@ -117,12 +146,53 @@ DEFAULT_GOALS = [
      ["recovery", "sobriety", "alcohol", "drugs"],
      ["recovery group"],
      ["sober", "sobriety", "recovery", "stop drinking", "alcohol", "drugs", "addiction",
-      "clean"]),
+      "clean", "drug recovery", "alcohol recovery", "substance misuse"]),
     ("creative",
      ["art", "creative", "craft", "pottery", "writing", "music"],
      ["arts and culture"],
      ["art", "arts", "creativity", "music", "writing", "craft", "painting", "be creative"]),
+    # Needs (issue 24), in the words practitioners record them with.
+    ("housing",
+     ["housing", "homelessness", "housing advice", "rough sleeping"],
+     ["housing support"],
+     ["homeless", "homelessness", "accommodation", "somewhere to live", "a place to live",
+      "housing advice", "no fixed abode"]),
+    ("money",
+     ["money advice", "debt advice", "benefits advice", "welfare rights", "debt", "benefits"],
+     ["money advice"],
+     ["debt", "debts", "in debt", "money advice", "debt advice", "benefits advice", "finance",
+      "finances", "money worries", "budgeting", "welfare rights"]),
+    ("family",
+     ["family", "parenting", "family support"],
+     ["family support"],
+     ["family support", "parenting", "parenting course", "single parent"]),
+    ("veterans",
+     ["veterans", "armed forces"],
+     ["veterans support"],
+     ["veteran", "ex-forces", "ex forces", "ex-military", "ex military", "ex-services",
+      "armed forces", "ex-serviceman", "ex-army", "ex army"]),
+    ("learn english",
+     ["esol", "english"],
+     [],
+     ["esol", "english classes", "english lessons", "english as a second language",
+      "english for speakers of other languages"]),
+    ("literacy and numeracy",
+     ["literacy", "numeracy", "functional skills", "basic skills", "maths", "english"],
+     [],
+     ["literacy", "numeracy", "basic skills", "functional skills", "read and write",
+      "reading and writing"]),
+    ("bereavement",
+     ["bereavement", "grief"],
+     ["bereavement support"],
+     ["grief", "grieving", "bereaved", "bereavement support"]),
 ]  # fmt: skip
+
+# Defaults as they shipped before, which migration m009 brings up to date in a catalogue that
+# still holds them as shipped (a goal someone has edited is left alone): name -> synonyms.
+SHIPPED_BEFORE = {
+    "learn": "learning;education;study;course;reading;qualifications;literacy;read",
+    "stay sober": "sober;sobriety;recovery;stop drinking;alcohol;drugs;addiction;clean",
+}
 
 
 def one_of(values: list[str], allowed: tuple[str, ...], option: str) -> list[str]:

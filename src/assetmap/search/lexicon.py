@@ -39,6 +39,14 @@ STOPWORDS = frozenset(_STOPWORDS.split())
 # "can't" is not here: "can't read", "can't sleep", "can't afford food" say what is needed.
 _NEGATIONS = "not no never dont doesnt didnt isnt wont hates hate avoid without nor"
 NEGATIONS = frozenset(_NEGATIONS.split())
+# Words that make what follows a need: "can't read", "struggles with maths", "very little
+# English", "never learned to read". A cue written "~read" in cues.txt is read only after one.
+_NEED_MARKERS = """
+cant cannot couldnt never no poor weak limited little basic barely struggles struggle
+struggling struggled difficulty difficulties problem problems trouble unable help improve
+improving learn learning learned learnt illiterate
+"""
+NEED_MARKERS = frozenset(_NEED_MARKERS.split())
 
 
 def tokens(text: str) -> list[str]:

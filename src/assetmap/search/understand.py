@@ -1,18 +1,30 @@
 """How a goal in the person's own words is read: "wants to be outside, in nature" -> be outdoors.
 
-In order, each word read once, longest phrase first:
-1. the goals vocabulary's own names and synonyms (the user's words win: `goals add`);
-2. the cue lexicon (data/lexicon/cues.txt), on Snowball stems;
-3. the word table, generated from WordNet, for words the lexicon does not know (weaker);
-4. a typo of a lexicon word (difflib), only for a word nothing above knows ("pilates" is a word,
+`read` runs these passes in order, each word read once, longest phrase first:
+1. marks: the words after "not", "never", "doesn't", "hates"... are said against (avoided);
+   the words after "can't", "struggles with", "poor", "little"... are said as a need ("can't
+   read" is literacy, "likes reading" is books);
+2. the user's own names and synonyms of the goals vocabulary (`goals add`), wherever they are;
+3. the shipped goals vocabulary and the cue lexicon (data/lexicon/cues.txt) together, on
+   Snowball stems, longest phrase first, so "sofa surfing" and "universal credit" are read whole
+   before any word alone; a cue said as a need ("~read") wins over the same words' plain cue;
+4. the word table, generated from WordNet, for words the lexicon does not know (weaker);
+5. a typo of a lexicon word (difflib), only for a word nothing above knows ("pilates" is a word,
    so it never becomes "opiates");
-5. the phrases read, the other words and the whole, as tags or categories named as typed.
-A cue after "not", "never", "doesn't"... is left out. Each reading carries weights in [0, 1]: how
-strongly an asset with that tag or category meets the goal.
+6. the guard: a word-table hop that leads to a kind unrelated to what the phrase clearly says
+   ("playing" -> drama beside "rugby") is dropped, and said so in `goals explain`;
+7. the phrases read, the other words and the whole, as tags or categories named as typed.
+A cue's targets are goals ('@goal'), tags or categories with weights in [0, 1], and situations
+('!free', '!family', '!evening', '!weekend') that shape the search rather than name a kind.
+
+The reading then has senses: each piece read names the goal or term it most strongly means, and
+pieces meaning the same are one sense ("be outdoors (outside, nature)"). The note and every
+result's `why` name these senses in the same words.
 """
 
 from __future__ import annotations
 
+from assetmap.catalogue.vocab import NEED_GOALS
 from assetmap.search import goals, lexicon
 from assetmap.search.strength import CLEAR
 
@@ -24,6 +36,16 @@ LITERAL = 1.0  # a tag or category named exactly as typed
 # "creative" has both.
 VIA_GOAL = 0.9
 MAX_PHRASE = 6
+MARK_WINDOW = 3  # a negation or need marker reaches this many words on
+MAX_WORDS = 60  # a pasted paragraph is read by its first 60 words
+MAX_SHOWN = 80  # and shown (in notes and why) by its first 80 characters
+TABLE = "word table (WordNet)"
+# The word table's hops followed: a synonym ("means") or a kind ("a kind of": an oak is a kind
+# of tree). A derivation ("related to": 'manage' -> coaching) or a word of a definition
+# ("described with") led to the wrong kind of place more often than the right one: on the
+# held-out needs phrases they put a wrong kind first for 1.4 points more phrases and a right
+# one for none (benchmarks/bench_goals.py).
+HOPS = ("means", "a kind of")
 
 
 class Part:
@@ -37,106 +59,163 @@ class Part:
         self.source = source
         self.targets = targets
 
+    def strength(self) -> float:
+        return max((w for _t, w in self.targets), default=0.0)
+
+
+class Sense:
+    """What one or more pieces are read as, named the same way in the note and in every why:
+    'be outdoors (outside, nature)'."""
+
+    __slots__ = ("name", "words", "strength")
+
+    def __init__(self, name: str):
+        self.name = name
+        self.words: list[str] = []
+        self.strength = 0.0
+
+    def said(self) -> str:
+        return ", ".join(self.words)
+
+    def text(self) -> str:
+        return f"{self.name} ({self.said()})"
+
+
+def _head(targets: list[tuple[str, float]]) -> str:
+    """The name a piece most strongly means: its heaviest target; among equals a goal of the
+    vocabulary, then the shortest name ('sport' before 'sports club')."""
+    top = max(w for _t, w in targets)
+    best = min(
+        (t for t, w in targets if w >= top - 1e-9),
+        key=lambda t: (not t.startswith("@"), len(t), t),
+    )
+    return best.lstrip("@")
+
 
 class Reading:
-    __slots__ = ("text", "parts", "exact", "heads", "strength")
+    __slots__ = (
+        "text", "parts", "avoided", "situations", "dropped", "senses", "exact", "heads",
+        "strength",
+    )  # fmt: skip
 
-    def __init__(self, text: str, parts: list[Part], vocabulary: list[goals.Goal]):
+    def __init__(
+        self,
+        text: str,
+        parts: list[Part],
+        vocabulary: list[goals.Goal],
+        avoided: list[Part] | None = None,
+        situations: dict[str, list[str]] | None = None,
+        dropped: list[tuple[Part, str]] | None = None,
+    ):
         self.text = text
         self.parts = parts
-        # canon term -> (weight, what it is read as, the words typed)
-        self.exact: dict[str, tuple[float, str, str]] = {}
+        self.avoided = avoided or []  # pieces said against: "doesn't want church"
+        self.situations = situations or {}  # situation -> the words that said it
+        self.dropped = dropped or []  # (piece, why) left out by the guard
         by_name = {g.name: g for g in vocabulary}
+        # The senses: one per name the pieces mean, in the order they were said.
+        self.senses: list[Sense] = []
+        sense_of: dict[int, Sense] = {}
+        named: dict[str, Sense] = {}
+        for part in parts:
+            if part.source == "tag":
+                sense = Sense(part.words)  # named as typed: 'polish (polish)'
+                sense.words.append(part.words)
+                sense_of[id(part)] = sense
+                continue
+            name = _head(part.targets)
+            sense = named.get(name)
+            if sense is None:
+                sense = named[name] = Sense(name)
+                self.senses.append(sense)
+            if part.words not in sense.words:
+                sense.words.append(part.words)
+            sense.strength = max(sense.strength, part.strength())
+            sense_of[id(part)] = sense
+        # canon term -> (weight, the sense it meets)
+        self.exact: dict[str, tuple[float, Sense]] = {}
         for part in parts:
             for target, weight in part.targets:
                 if target.startswith("@"):
                     goal = by_name.get(target[1:])
                     terms = [*goal.tags, *goal.categories] if goal else []
-                    label = target[1:]
                     weight *= VIA_GOAL
                 else:
-                    terms, label = [target], target
+                    terms = [target]
                 for term in terms:
                     key = lexicon.canon(term)
                     if weight > self.exact.get(key, (0.0,))[0]:
-                        self.exact[key] = (weight, label, part.words)
+                        self.exact[key] = (weight, sense_of[id(part)])
         # a one-word term also meets a longer tag or category it heads ("walking" -> "walking group")
         self.heads = {k: v for k, v in self.exact.items() if " " not in k}
-        understood = [p for p in parts if p.source != "tag"]
-        self.strength = max((w for p in understood for _t, w in p.targets), default=0.0)
+        self.strength = max((s.strength for s in self.senses), default=0.0)
 
     def best(self) -> float:
         """The most strongly any asset can meet this reading (meets() never gives more)."""
         return max((hit[0] for hit in self.exact.values()), default=0.0)
 
     def understood(self) -> bool:
-        return any(p.source != "tag" for p in self.parts)
+        return bool(self.senses)
 
     def meets(self, tags: list[str], category: str) -> tuple[float, str, str]:
-        """(strength, read as, words typed) for an asset's tags and category; strength 0 if none."""
-        best = (0.0, "", "")
+        """(strength, sense, words typed) for an asset's tags and category; strength 0 if none.
+        An asset of a need's own kind (housing support...) is met only as that kind."""
+        best: tuple[float, str, str] = (0.0, "", "")
+        own = _NEED_TERMS.get(_canon(category)) if category else None
         for raw in (category, *tags):
             key = _canon(raw)
+            if own is not None and key not in own:
+                continue
             hit = self.exact.get(key)
             if hit is None and " " in key:
                 hit = self.heads.get(key.split(" ", 1)[0])
             if hit and hit[0] > best[0]:
-                best = hit
+                best = (hit[0], hit[1].name, hit[1].said())
         return best
 
+    def clear(self) -> list[Sense]:
+        """The senses read clearly, strongest first (then as said)."""
+        return sorted((s for s in self.senses if s.strength >= CLEAR), key=lambda s: -s.strength)
+
+    def loose(self) -> list[Sense]:
+        return sorted((s for s in self.senses if s.strength < CLEAR), key=lambda s: -s.strength)
+
     def label(self) -> str:
-        """What the phrase is read as, for a person: 'be outdoors (outside, nature)', or 'meet
-        people (lonely), stay sober (off the drink)' for a phrase that says two things."""
-        totals: dict[str, float] = {}
-        strongest: dict[str, float] = {}
-        words: dict[str, list[str]] = {}
-        goals = set()
-        for part in self.parts:
-            if part.source == "tag":
-                continue
-            for target, weight in part.targets:
-                name = target.lstrip("@")
-                if target.startswith("@"):
-                    goals.add(name)
-                totals[name] = totals.get(name, 0.0) + weight
-                strongest[name] = max(strongest.get(name, 0.0), weight)
-                if part.words not in words.setdefault(name, []):
-                    words[name].append(part.words)
-        if not totals:
-            return ""
-        for part in self.parts:  # the goals vocabulary's own reading names the phrase
-            if "goals vocabulary" in part.source:
-                totals[part.targets[0][0].lstrip("@")] += 0.01
-        top = max(totals.values())
-        # among the strongest, a goal of the vocabulary reads best, then the shortest name
-        name = min((n for n in totals if totals[n] >= top - 1e-9),
-                   key=lambda n: (n not in goals, len(n), n))  # fmt: skip
-        # A phrase that says two things ("off the drink and lonely") names each goal of the
-        # vocabulary read clearly from words not already named, strongest first.
-        shown, said = [name], set(words[name])
-        for other in sorted(goals, key=lambda n: (-totals[n], n)):
-            clear = strongest[other] >= CLEAR
-            if other not in shown and clear and not said & set(words[other]):
-                shown.append(other)
-                said.update(words[other])
-        return ", ".join(f"{n} ({', '.join(words[n])})" for n in shown)
+        """What the phrase is read as, for a person: 'be outdoors (outside, nature)', or 'stay
+        sober (off the drink), meet people (lonely)' for a phrase that says two things; the
+        loose senses follow ('...; loosely as be outdoors (oak)')."""
+        clear, loose = self.clear(), self.loose()
+        text = ", ".join(s.text() for s in clear or loose)
+        if clear and loose:
+            text += "; loosely as " + ", ".join(s.text() for s in loose)
+        return text
 
     def note(self) -> str:
         if not self.understood():
             return ""
-        how = "read loosely as" if self.strength < CLEAR else "read as"
+        how = "read as" if self.clear() else "read loosely as"
         return f"'{self.text}' {how} {self.label()}"
 
     def explain(self) -> list[dict]:
         rows = []
+
+        def row(part: Part, target: str, weight: float, reason: str) -> dict:
+            return {
+                "phrase": self.text, "words": part.words, "read_as": target.lstrip("@"),
+                "kind": "goal" if target.startswith("@") else "tag or category",
+                "weight": round(weight, 3), "reason": reason,
+            }  # fmt: skip
+
         for part in self.parts:
             for target, weight in part.targets:
-                rows.append({
-                    "phrase": self.text, "words": part.words, "read_as": target.lstrip("@"),
-                    "kind": "goal" if target.startswith("@") else "tag or category",
-                    "weight": round(weight, 3),
-                    "reason": "a tag or category named as typed" if part.source == "tag" else part.source,
-                })  # fmt: skip
+                reason = "a tag or category named as typed" if part.source == "tag" else part.source
+                rows.append(row(part, target, weight, reason))
+        for part in self.avoided:
+            for target, _weight in part.targets:
+                rows.append(row(part, target, 0.0, f"said against: {part.source}"))
+        for part, why in self.dropped:
+            for target, _weight in part.targets:
+                rows.append(row(part, target, 0.0, f"left out, {why}: {part.source}"))
         return rows
 
 
@@ -151,123 +230,220 @@ def _canon(text: str) -> str:
     return key
 
 
+def _need_terms() -> dict[str, frozenset[str]]:
+    from assetmap.catalogue.vocab import NEED_KINDS
+
+    return {
+        lexicon.canon(kind): frozenset(lexicon.canon(t) for t in (kind, *terms))
+        for kind, terms in NEED_KINDS.items()
+    }
+
+
+_NEED_TERMS = _need_terms()
+
+
 def _vocabulary_phrases(vocabulary: list[goals.Goal]) -> dict[str, tuple[goals.Goal, bool]]:
     """stemmed phrase -> (goal, whether the user wrote it): a name or synonym that is not one
     of the shipped defaults (`goals add`, or a default goal's synonyms edited)."""
     from assetmap.catalogue.vocab import DEFAULT_GOALS
 
-    shipped = {goals.stem(p) for name, _t, _c, syns in DEFAULT_GOALS for p in (name, *syns)}
-    out = {}
+    # Most of a vocabulary is the shipped defaults as written: only a phrase written otherwise
+    # is stemmed against them (stemming them all cost half of a reading's time).
+    written = {" ".join(p.lower().split()) for n, _t, _c, syns in DEFAULT_GOALS for p in (n, *syns)}
+    shipped: set[str] | None = None
+    out: dict[str, tuple[goals.Goal, bool]] = {}
     for goal in vocabulary:
-        for phrase in goal.phrases():
-            out.setdefault(phrase, (goal, phrase not in shipped))
+        for text in (goal.name, *goal.synonyms):
+            phrase = goals.stem(text)
+            if phrase in out:
+                continue
+            users = False
+            if " ".join(text.lower().split()) not in written:
+                if shipped is None:
+                    shipped = {goals.stem(p) for p in written}
+                users = phrase not in shipped
+            out[phrase] = (goal, users)
     return out
 
 
-MAX_WORDS = 60  # a pasted paragraph is read by its first 60 words
-MAX_SHOWN = 80  # and shown (in notes and why) by its first 80 characters
+class _Words:
+    """The phrase being read: its words, their stems, the marks on them and what each pass has
+    taken. A word is read by one piece only."""
 
+    def __init__(self, text: str):
+        self.words = lexicon.tokens(text)[:MAX_WORDS]
+        self.n = n = len(self.words)
+        self.taken = [False] * n
+        self.negated = [False] * n
+        self.needed = [False] * n
+        self.parts: list[tuple[int, Part]] = []  # (position, piece), sorted at the end
+        self.avoided: list[tuple[int, Part]] = []
+        self.dropped: list[tuple[Part, str]] = []
+        self.situations: dict[str, list[str]] = {}
+        self.crude = [goals.stem(w) for w in self.words]
+        self.known = lexicon.stems(self.words)
+        known = self.known
+        self.stems = [known[w][0] if w in known and known[w][0] else w for w in self.words]
+        # Stop words, and the words that mark what follows ("hates", "struggles"): never read
+        # as a kind of place on their own.
+        self.stop = [
+            w in lexicon.STOPWORDS or w in lexicon.NEGATIONS or (w in known and known[w][1])
+            for w in self.words
+        ]
 
-def read(text: str, vocabulary: list[goals.Goal]) -> Reading:
-    words = lexicon.tokens(text)[:MAX_WORDS]
-    n = len(words)
-    taken = [False] * n
-    parts: list[tuple[int, Part]] = []  # (position, part), sorted by position at the end
-    negated = [False] * n
-    for i, w in enumerate(words):
-        if w in lexicon.NEGATIONS:
-            for j in range(i + 1, min(n, i + 4)):
-                negated[j] = True
+    def said(self, i: int, length: int) -> str:
+        return " ".join(self.words[i : i + length])
 
-    def take(i: int, length: int, part: Part) -> None:
+    def free(self, i: int, length: int) -> bool:
+        return not any(self.taken[i : i + length])
+
+    def take(self, i: int, length: int, part: Part, need: bool = False) -> None:
         for j in range(i, i + length):
-            taken[j] = True
-        if not negated[
-            i
-        ]:  # "not into sport"; a cue may itself hold "doesn't" ("doesn't know anyone")
-            parts.append((i, part))
+            self.taken[j] = True
+        situations = [(t, w) for t, w in part.targets if t.startswith("!")]
+        for target, _w in situations:
+            self.situations.setdefault(target[1:], []).append(part.words)
+        part.targets = [(t, w) for t, w in part.targets if not t.startswith("!")]
+        if not part.targets:
+            return
+        # "not into sport": said against. A cue may itself hold "doesn't" ("doesn't know
+        # anyone"), and a need is a need however it is said ("never learned to read", "no
+        # bank account").
+        if self.negated[i] and not need and _head(part.targets) not in NEED_GOALS:
+            self.avoided.append((i, part))
+        else:
+            self.parts.append((i, part))
 
-    # 1 and 2. The goals vocabulary (stemmed as goals.match stems it) and the cue lexicon (on
-    # Snowball stems), in one pass: at each word the longest phrase of either is read, and the
-    # vocabulary wins a tie, so "martial arts" is not "arts" but a user's own synonym still wins.
-    phrases = _vocabulary_phrases(vocabulary)
-    crude = [goals.stem(w) for w in words]
-    known = lexicon.stems(words)
-    stems = [known[w][0] if w in known and known[w][0] else w for w in words]
-    stop = [w in lexicon.STOPWORDS or (w in known and known[w][1]) for w in words]
-    starts = lexicon.cues_starting(stems)
-    # The user's own phrases first, wherever they are: they win over any lexicon cue.
-    for length in range(min(MAX_PHRASE, n), 0, -1):
-        for i in range(n - length + 1):
-            if any(taken[i : i + length]) or (length == 1 and stop[i]):
+
+def _mark(w: _Words) -> None:
+    """Pass 1: the words a negation or a need marker reaches."""
+    for i, word in enumerate(w.words):
+        for marker, marks in ((lexicon.NEGATIONS, w.negated), (lexicon.NEED_MARKERS, w.needed)):
+            if word in marker:
+                for j in range(i + 1, min(w.n, i + 1 + MARK_WINDOW)):
+                    marks[j] = True
+
+
+def _users_own(w: _Words, phrases: dict) -> None:
+    """Pass 2: the user's own phrases first, wherever they are: they win over any lexicon cue."""
+    for length in range(min(MAX_PHRASE, w.n), 0, -1):
+        for i in range(w.n - length + 1):
+            if not w.free(i, length) or (length == 1 and w.stop[i]):
                 continue
-            hit = phrases.get(" ".join(crude[i : i + length]))
+            hit = phrases.get(" ".join(w.crude[i : i + length]))
             if hit and hit[1]:
-                said = " ".join(words[i : i + length])
-                take(i, length, Part(said, "your own goals vocabulary", [("@" + hit[0].name, 1.0)]))
+                part = Part(
+                    w.said(i, length), "your own goals vocabulary", [("@" + hit[0].name, 1.0)]
+                )
+                w.take(i, length, part)
+
+
+def _vocabulary_at(w: _Words, i: int, phrases: dict) -> tuple[int, Part, bool] | None:
+    """The longest phrase of the goals vocabulary starting at word i (stemmed as goals.match
+    stems): (length, piece, the user's own words)."""
+    for length in range(min(MAX_PHRASE, w.n - i), 0, -1):
+        if length == 1 and w.stop[i]:
+            break
+        hit = phrases.get(" ".join(w.crude[i : i + length]))
+        if hit and w.free(i, length):
+            goal, users = hit
+            source = "your own goals vocabulary" if users else "the goals vocabulary"
+            return length, Part(w.said(i, length), source, [("@" + goal.name, 1.0)]), users
+    return None
+
+
+def _cue_at(w: _Words, i: int, starts: dict, need: bool) -> tuple[int, Part] | None:
+    """The longest lexicon cue starting at word i; with `need`, only the cues said as a need."""
+    first = ("~" + w.stems[i]) if need else w.stems[i]
+    for key, cue, targets in starts.get(first, ()):
+        key_words = key.lstrip("~").split()
+        length = len(key_words)
+        if length == 1 and w.stop[i] and not need:
+            continue
+        if w.stems[i : i + length] == key_words and w.free(i, length):
+            source = f"lexicon: '{cue}'" + (" (said as a need)" if need else "")
+            return length, Part(w.said(i, length), source, lexicon.parse_targets(targets))
+    return None
+
+
+def _phrases(w: _Words, phrases: dict, starts: dict) -> None:
+    """Pass 3: the shipped goals vocabulary and the cue lexicon in one walk: at each word the
+    longest phrase of either is read, and the vocabulary wins a tie, so "martial arts" is not
+    "arts". A cue said as a need ("can't read") wins over both at its length."""
     i = 0
-    while i < n:
-        if taken[i]:
+    while i < w.n:
+        if w.taken[i]:
             i += 1
             continue
-        best: tuple[int, Part, bool] | None = None  # (length, part, the user's own words)
-        for length in range(min(MAX_PHRASE, n - i), 0, -1):
-            if length == 1 and stop[i]:
-                break
-            hit = phrases.get(" ".join(crude[i : i + length]))
-            if hit and not any(taken[i : i + length]):
-                goal, users = hit
-                said = " ".join(words[i : i + length])
-                source = "your own goals vocabulary" if users else "the goals vocabulary"
-                best = (length, Part(said, source, [("@" + goal.name, 1.0)]), users)
-                break
-        for key, cue, targets in starts.get(stems[i], ()):
-            key_words = key.split()
-            length = len(key_words)
-            if (length == 1 and stop[i]) or (best and best[0] > length):
-                continue
-            if stems[i : i + length] == key_words and not any(taken[i : i + length]):
-                said = " ".join(words[i : i + length])
-                found = lexicon.parse_targets(targets)
-                if best and not best[2]:  # a shipped synonym, with the lexicon's finer detail
-                    best[1].targets = _best([*best[1].targets, *found])
-                    best[1].source += f" and lexicon: '{cue}'"
-                elif not best:  # (a synonym the user wrote wins over the lexicon outright)
-                    best = (length, Part(said, f"lexicon: '{cue}'", found), False)
-                break
-        if best:
-            take(i, best[0], best[1])
-            i += best[0]
+        need = _cue_at(w, i, starts, need=True) if w.needed[i] else None
+        vocab = _vocabulary_at(w, i, phrases)
+        cue = _cue_at(w, i, starts, need=False)
+        if need and (not vocab or need[0] >= vocab[0]) and (not cue or need[0] >= cue[0]):
+            w.take(i, need[0], need[1], need=True)
+            i += need[0]
+            continue
+        if vocab and cue and cue[0] == vocab[0] and not vocab[2]:
+            # a shipped synonym, with the lexicon's finer detail
+            length, part, _users = vocab
+            part.targets = _best([*part.targets, *cue[1].targets])
+            part.source += " and " + cue[1].source
+            w.take(i, length, part)
+            i += length
+        elif vocab and (not cue or cue[0] <= vocab[0]):
+            w.take(i, vocab[0], vocab[1])  # (a synonym the user wrote wins over the lexicon)
+            i += vocab[0]
+        elif cue:
+            w.take(i, cue[0], cue[1])
+            i += cue[0]
         else:
             i += 1
 
-    # 3. The word table, for known words the lexicon does not have.
-    rest = [i for i in range(n) if not taken[i] and not stop[i] and len(words[i]) > 2]
+
+def _word_table(w: _Words) -> list[int]:
+    """Pass 4: the word table, for known words the lexicon does not have. Returns the words no
+    pass so far knows (for the typos)."""
+    rest = [
+        i
+        for i in range(w.n)
+        if not w.taken[i] and not w.stop[i] and len(w.words[i]) > 2
+        and w.words[i] not in lexicon.NEED_MARKERS  # "poor" (WordNet: people) marks a need
+    ]  # fmt: skip
+    known = w.known
     table = lexicon.table_entries(
-        [stems[i] for i in rest if words[i] in known and known[words[i]][0]]
+        [w.stems[i] for i in rest if w.words[i] in known and known[w.words[i]][0]]
     )
-    unknown = [i for i in rest if words[i] not in known and stems[i] not in table]
+    unknown = [i for i in rest if w.words[i] not in known and w.stems[i] not in table]
     for i in rest:
-        entries = table.get(stems[i])
-        if not entries or words[i] not in known:
+        entries = table.get(w.stems[i])
+        if not entries or w.words[i] not in known:
             continue
         targets, why = [], []
         for key, weight, how in entries:
+            if how not in HOPS:
+                continue
             found = lexicon.cue(key)
             if found:
-                targets += [(t, round(w * weight, 3)) for t, w in lexicon.parse_targets(found[1])]
+                targets += [
+                    (t, round(wt * weight, 3))
+                    for t, wt in lexicon.parse_targets(found[1])
+                    if not t.startswith("!")  # a situation is said, never inferred
+                ]
                 why.append(f"{how} '{found[0]}'")
         if targets:
-            take(i, 1, Part(words[i], "word table (WordNet): " + "; ".join(why), _best(targets)))
+            w.take(i, 1, Part(w.words[i], f"{TABLE}: " + "; ".join(why), _best(targets)))
+    return unknown
 
-    # 4. Typos, only for words nothing knows.
+
+def _typos(w: _Words, unknown: list[int]) -> None:
+    """Pass 5: typos, only for words nothing knows."""
     for i in unknown:
-        if taken[i] or len(words[i]) < 4:
+        word = w.words[i]
+        if w.taken[i] or len(word) < 4:
             continue
         import difflib  # only when a word is unknown
 
         close = difflib.get_close_matches(
-            words[i], lexicon.typo_candidates(words[i]), n=1, cutoff=TYPO_CUTOFF
+            word, lexicon.typo_candidates(word), n=1, cutoff=TYPO_CUTOFF
         )
         if not close:
             continue
@@ -275,23 +451,99 @@ def read(text: str, vocabulary: list[goals.Goal]) -> Reading:
         stem = fixed[close[0]][0] if close[0] in fixed else close[0]
         found = lexicon.cue(stem)
         if found:
-            targets = [(t, round(w * TYPO, 3)) for t, w in lexicon.parse_targets(found[1])]
-            take(i, 1, Part(words[i], f"typo for '{close[0]}' (lexicon: '{found[0]}')", targets))
+            targets = [(t, round(wt * TYPO, 3)) for t, wt in lexicon.parse_targets(found[1])]
+            w.take(i, 1, Part(word, f"typo for '{close[0]}' (lexicon: '{found[0]}')", targets))
 
-    # 5. Tags or categories named as typed (a partner's own tags, or a cue that is also a tag,
-    #    e.g. "woodwork"): each phrase read above, each word read by no phrase, and the whole.
-    read_spans = {p.words for _i, p in parts if " " in p.words}
-    inside = {w for span in read_spans for w in span.split()}
-    for i in range(n):
-        if not stop[i] and not negated[i] and len(words[i]) > 2 and words[i] not in inside:
-            parts.append((i, Part(words[i], "tag", [(words[i], LITERAL)])))
-    for span in sorted(read_spans | ({" ".join(words)} if n > 1 else set())):
-        parts.append((n, Part(span, "tag", [(span, LITERAL)])))
-    parts.sort(key=lambda p: p[0])
+
+KIND_MIN = 0.5  # a target this strong says what kind of place a piece means
+
+
+def _kinds(part: Part, goals_of: dict[str, set[str]]) -> set[str]:
+    """The kinds a piece means: its strong targets, as goals (a tag or category stands for
+    itself and for the goals it serves)."""
+    out = set()
+    for target, weight in part.targets:
+        if weight < KIND_MIN * part.strength():
+            continue
+        if target.startswith("@"):
+            out.add(target[1:])
+        else:
+            key = lexicon.canon(target)
+            out |= goals_of.get(key, set()) | {"=" + key}
+    return out
+
+
+def _weak(part: Part) -> bool:
+    """A word-table hop, or a cue read only loosely ("dad" is family, loosely)."""
+    return part.source.startswith(TABLE) or part.strength() < CLEAR
+
+
+def _guard(w: _Words, vocabulary: list[goals.Goal]) -> None:
+    """Pass 6: a word-table hop never crosses into a kind unrelated to what the phrase says
+    clearly. "likes playing rugby" is rugby: 'playing' (WordNet: drama) is left out; with no
+    clear reading the hop stays, read loosely."""
+    hops = [p for _i, p in w.parts if _weak(p)]
+    clear = [p for _i, p in w.parts if not p.source.startswith(TABLE) and p.strength() >= CLEAR]
+    if not hops or not clear:
+        return
+    goals_of: dict[str, set[str]] = {}
+    for goal in vocabulary:
+        for term in (*goal.tags, *goal.categories):
+            goals_of.setdefault(lexicon.canon(term), set()).add(goal.name)
+    said = set().union(*(_kinds(p, goals_of) for p in clear))
+    kept = []
+    for i, part in w.parts:
+        if _weak(part) and not _kinds(part, goals_of) & said:
+            w.dropped.append((part, "unrelated to what the phrase says clearly"))
+        else:
+            kept.append((i, part))
+    w.parts = kept
+
+
+def _literal(w: _Words) -> None:
+    """Pass 7: tags or categories named as typed (a partner's own tags, or a cue that is also a
+    tag): each phrase read above, each word read by no phrase, and the whole. A word or phrase
+    a piece has read counts as a tag no more strongly than that piece reads it: "struggles with
+    reading" does not meet the libraries' `reading` tag at full strength."""
+    pieces = {p.words: p for _i, p in w.parts}
+    inside = {x for words in pieces if " " in words for x in words.split()}
+
+    def named(i: int, words: str) -> None:
+        piece = pieces.get(words)
+        if piece is None:
+            w.parts.append((i, Part(words, "tag", [(words, LITERAL)])))
+        elif not any(lexicon.canon(t) == lexicon.canon(words) for t, _w in piece.targets):
+            w.parts.append(
+                (i, Part(words, "tag", [(words, round(piece.strength() * VIA_GOAL, 3))]))
+            )
+
+    for i, word in enumerate(w.words):
+        if not w.stop[i] and not w.negated[i] and len(word) > 2 and word not in inside:
+            named(i, word)
+    for span in sorted(
+        {x for x in pieces if " " in x} | ({" ".join(w.words)} if w.n > 1 else set())
+    ):
+        named(w.n, span)
+
+
+def read(text: str, vocabulary: list[goals.Goal]) -> Reading:
+    w = _Words(text)
+    _mark(w)
+    phrases = _vocabulary_phrases(vocabulary)
+    _users_own(w, phrases)
+    firsts = [*w.stems, *("~" + s for s, needed in zip(w.stems, w.needed, strict=True) if needed)]
+    _phrases(w, phrases, lexicon.cues_starting(firsts))
+    _typos(w, _word_table(w))
+    _guard(w, vocabulary)
+    _literal(w)
+    w.parts.sort(key=lambda p: p[0])
     shown = " ".join(text.split())
     if len(shown) > MAX_SHOWN:
         shown = shown[: MAX_SHOWN - 3].rstrip() + "..."
-    return Reading(shown, [p for _i, p in parts], vocabulary)
+    return Reading(
+        shown, [p for _i, p in w.parts], vocabulary, [p for _i, p in w.avoided],
+        w.situations, w.dropped,
+    )  # fmt: skip
 
 
 def _best(targets: list[tuple[str, float]]) -> list[tuple[str, float]]:
