@@ -217,7 +217,7 @@ COMMAND_MODULES = {
     "stale": "upkeep", "verify": "upkeep", "check": "upkeep", "stats": "upkeep",
     "backup": "upkeep", "about": "upkeep", "sources": "sources",
     "partners": "partners", "intro": "casework", "casework": "casework",
-    "plan": "plan",
+    "plan": "plan", "publish": "serving", "serve": "serving",
 }  # fmt: skip
 # Global options that take a value: the word after them is not the command.
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--geocoder")
