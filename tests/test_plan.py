@@ -142,13 +142,14 @@ def test_bad_input_gets_one_line_naming_the_fix(cli, args, message):
 
 
 def test_a_closed_place_is_refused_and_a_long_list_warned_about(cli):
-    found = json.loads(cli("near", FROM, "-n", "5", "-f", "json").stdout)
+    found = json.loads(cli("near", FROM, "-n", "6", "-f", "json").stdout)
     ids = [a["id"] for a in found]
     cli("edit", ids[0], "--status", "closed")
     assert "is closed" in cli("plan", ids[0], "--from", FROM, code=1).stderr
+    assert "may not fit" not in cli("plan", *ids[1:5], "--from", FROM).stderr  # four fit
     result = cli("plan", *ids[1:], "--from", FROM)
-    assert "may not fit on one printed page" in result.stderr
-    assert result.stdout.count('<li class="item">') == 4
+    assert "may not fit on one printed page (four do)" in result.stderr
+    assert result.stdout.count('<li class="item">') == 5
 
 
 def test_next_dates_count_from_the_plans_date(cli):
@@ -226,3 +227,95 @@ def test_a_give_food_address_that_ends_with_its_postcode_prints_it_once(cli):
         text = cli("plan", new_id, "--from", "Chichester", "--format", fmt).stdout
         assert "The Family Centre, 21 Orchard Street, Chichester, PO19 1DD" in text, fmt
         assert text.count("PO19 1DD") == 1 and "England" not in text, fmt
+
+
+def _contrast(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb (or #rgb) colours."""
+
+    def luminance(colour: str) -> float:
+        h = colour.lstrip("#")
+        h = "".join(c * 2 for c in h) if len(h) == 3 else h
+        channels = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _over(fg: str, bg: str, alpha: float) -> str:
+    f, b = fg.lstrip("#"), bg.lstrip("#")
+    return "#" + "".join(
+        f"{round(int(f[i : i + 2], 16) * alpha + int(b[i : i + 2], 16) * (1 - alpha)):02x}"
+        for i in (0, 2, 4)
+    )
+
+
+def test_the_map_names_the_places_round_and_each_place_by_its_short_name(cli):
+    # The map had a dashed circle, dots and one boundary line, with no names to find one's
+    # way by. Now: the wards and neighbourhoods of the bundled gazetteer, and each place's name.
+    html = cli("plan", *CHOSEN, "--from", FROM).stdout
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    places = re.findall(r'<text class="place-name"[^>]*>([^<]+)</text>', svg)
+    assert len(places) >= 4, places
+    assert {"Shelton", "Hanley", "Etruria", "Burslem", "Penkhull", "Basford"} & set(places)
+    assert len(set(places)) == len(places)  # each name once
+    assets = re.findall(r'<text class="asset-name"[^>]*>([^<]+)</text>', svg)
+    assert set(assets) == {
+        "Shelton Recovery Running",
+        "Hanley Park Walking Group",
+        "Burslem Recovery Café",
+    }  # fmt: skip  ('[example]' stays on the card, not the map)
+    assert "STOKE-ON-TRENT" in svg  # the council's name still labels its area
+
+
+def test_map_text_passes_wcag_aa_contrast_on_whatever_it_sits_on(cli):
+    # Council names were drawn at 3.5:1 (#8c8577 on #fbfaf6): under AA's 4.5:1 for small text.
+    html = cli("plan", *CHOSEN, "--from", FROM).stdout
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    land = re.search(r'class="council"[^>]*fill="(#[0-9a-f]{6})"', svg).group(1)
+    sea = re.search(r'class="sea"[^>]*fill="(#[0-9a-f]{6})"', svg).group(1)
+    area = re.search(r'class="person-area"[^>]*fill="(#[0-9a-f]{6})" fill-opacity="([\d.]+)"', svg)
+    tinted = _over(area.group(1), land, float(area.group(2)))
+    fills = re.findall(r'<text class="([\w-]+)"[^>]*fill="(#[0-9a-f]{3,6})"', svg)
+    assert {c for c, _ in fills} >= {"council-name", "place-name", "asset-name", "area-name"}
+    for cls, fill in fills:
+        for ground in (land, sea, tinted):
+            assert _contrast(fill, ground) >= 4.5, (cls, fill, ground, _contrast(fill, ground))
+
+
+def test_the_persons_sheet_has_no_staff_caveats_they_go_to_the_practitioner(cli, tmp_path):
+    # "Not known whether it welcomes people with convictions: check first" was printed on the
+    # person's own sheet, even for a public library.
+    library = cli("add", "--name", "Hanley Library", "--category", "library",
+                  "--postcode", "ST1 3RS", "--phone", "01782 238455").stdout.strip()  # fmt: skip
+    result = cli("plan", library, "--from", FROM, "--out", str(tmp_path / "plan.html"))
+    sheet = (tmp_path / "plan.html").read_text()
+    assert "Hanley Library" in sheet and "convictions" not in sheet
+    assert "Not known whether" not in sheet and "check first" not in sheet
+    assert "check before handing the plan over" in result.stderr
+    assert "1. Hanley Library: not known whether it welcomes people with convictions" in (
+        result.stderr
+    )
+    md = cli("plan", library, "--from", FROM, "--format", "md").stdout  # for case notes
+    assert "not on the person's sheet" in md and "welcomes people with convictions" in md
+    # A place marked as welcoming says so on the sheet: that is for the person.
+    assert "Welcomes people with convictions." in cli("plan", "shelton", "--from", FROM).stdout
+
+
+def test_a_card_with_no_times_and_no_contact_says_so_in_one_sentence(cli):
+    # A card said both "Times not recorded: get in touch first" and "No contact details
+    # recorded": two "unknown" lines where one sentence will do.
+    bare = cli("add", "--name", "Fenton Park Bowls", "--category", "sports club",
+               "--postcode", "ST4 2RR").stdout.strip()  # fmt: skip
+    phoned = cli("add", "--name", "Fenton Walkers", "--category", "walking group",
+                 "--postcode", "ST4 2RR", "--phone", "01782 000111").stdout.strip()  # fmt: skip
+    for fmt in ("html", "md"):
+        text = cli("plan", bare, phoned, "--from", FROM, "--format", fmt).stdout
+        cards = re.split(r'<li class="item">|\n## ', text)[1:3]  # the two places' cards
+        assert "Fenton Park Bowls" in cards[0] and "Fenton Walkers" in cards[1], fmt
+        assert cards[0].count("Ask at the desk: no times or contact recorded.") == 1, fmt
+        assert "Times not recorded" not in cards[0] and "Contact" not in cards[0], fmt
+        assert "No contact details recorded" not in text, fmt
+        assert "Times not recorded: get in touch first." in cards[1], fmt  # one unknown only
+        assert "01782 000111" in cards[1], fmt

@@ -171,3 +171,74 @@ def _ppm(data: bytes) -> tuple[int, int, bytes]:
     width, height = int(fields[1]), int(fields[2])
     start = pos + 1
     return width, height, data[start : start + width * height * 3]
+
+
+LABEL_CHECK = """
+<script>
+const svg = document.querySelector('svg.map');
+const segs = [];
+for (const p of svg.querySelectorAll('path.council')) {
+  let start = null, last = null;
+  for (const m of p.getAttribute('d').matchAll(/([MLZ])(?:(-?[\\d.]+) (-?[\\d.]+))?/g)) {
+    if (m[1] === 'Z') { if (last && start) segs.push([...last, ...start]); last = null; continue; }
+    const pt = [+m[2], +m[3]];
+    if (m[1] === 'M') start = pt; else if (last) segs.push([...last, ...pt]);
+    last = pt;
+  }
+}
+function meets([x1, y1, x2, y2], [rx0, ry0, rx1, ry1]) {
+  let t0 = 0, t1 = 1; const dx = x2 - x1, dy = y2 - y1;
+  for (const [p, q] of [[-dx, x1 - rx0], [dx, rx1 - x1], [-dy, y1 - ry0], [dy, ry1 - y1]]) {
+    if (p === 0) { if (q < 0) return false; continue; }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t); else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+const box = el => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
+const over = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+const labels = [...svg.querySelectorAll('text.council-name, text.place-name, text.asset-name, text.area-name')]
+  .map(t => ({text: t.textContent, cls: t.getAttribute('class'), b: box(t)}));
+const markers = [...svg.querySelectorAll('g.asset circle')].map(box);
+const out = {segments: segs.length, labels: labels.map(l => [l.cls, l.text])};
+out.crossed = labels.filter(l => segs.some(s => meets(s, l.b))).map(l => l.text);
+out.overlapping = [];
+labels.forEach((l, i) => labels.slice(i + 1).forEach(m => { if (over(l.b, m.b)) out.overlapping.push([l.text, m.text]); }));
+out.onMarkers = labels.filter(l => markers.some(m => over(l.b, m))).map(l => l.text);
+document.body.setAttribute('data-labels', JSON.stringify(out));
+</script>
+"""
+FOURTH = ("Fenton Manor Community Allotment, Walking Football and Friendship Club", "ST4 2RR")
+
+
+def test_four_full_places_fit_one_a4_page_with_a_labelled_map_no_line_crossing_a_label(
+    chromium, cli, tmp_path, artefacts
+):
+    # Issue 28: the map had no names, boundary lines crossed the council names, and the page
+    # held three places with 40% of it blank. Up to four places must print on one A4 page.
+    ids = []
+    for name, postcode in [*PLACES, FOURTH]:
+        args = [x for kv in FULL.items() for x in kv]
+        ids.append(cli("add", "--name", name, "--postcode", postcode, *args).stdout.strip())
+    page = tmp_path / "plan4.html"
+    result = cli("plan", *ids, "--from", FROM, "--by", "Sam Jones, Probation Service, 01782 000000",
+                 "--out", str(page))  # fmt: skip
+    assert "may not fit" not in result.stderr
+    pdf_path = artefacts / "plan4.pdf"
+    pdf = browser.print_pdf(chromium, page, pdf_path)
+    assert _pdf_pages(pdf, pdf_path) == 1
+    checked = page.with_name("plan4-checked.html")
+    checked.write_text(page.read_text().replace("</body>", LABEL_CHECK + "</body>"))
+    dom = browser.dump_dom(chromium, checked)
+    import html
+
+    check = json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', dom).group(1)))
+    kinds = [cls for cls, _ in check["labels"]]
+    assert kinds.count("asset-name") >= 3 and kinds.count("place-name") >= 4, check["labels"]
+    assert "area-name" in kinds and check["segments"] > 10
+    assert check["crossed"] == [], check["crossed"]  # no boundary line through a label
+    assert check["overlapping"] == [] and check["onMarkers"] == [], check
+    shot = artefacts / "plan4.png"
+    browser.screenshot(chromium, page, shot)
+    assert shot.read_bytes().startswith(b"\x89PNG")

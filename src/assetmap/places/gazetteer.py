@@ -22,6 +22,8 @@ INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.db"
 # better by its own centre than a GeoNames locality at a postcode district's centre (the
 # build and the lookup order both use it).
 COMPACT_KM = 3.0
+# A ward's joined name ('Basford & Hartshill') labels a map when no longer than this.
+MAP_NAME_CHARS = 22
 
 SCHEMA = [
     "CREATE TABLE postcodes (pc TEXT PRIMARY KEY, lat REAL, lon REAL, pqi INTEGER) WITHOUT ROWID",
@@ -227,6 +229,46 @@ class Gazetteer:
                     rows, key=lambda r: (r["lat"] - lat) ** 2 + ((r["lon"] - lon) * 0.6) ** 2
                 )
         return None
+
+    def names_in(self, box: tuple[float, float, float, float]) -> list[tuple[str, float, float]]:
+        """Names to label a map with, in `box` (min_lon, min_lat, max_lon, max_lat): towns,
+        then wards, census areas and neighbourhoods, nearest the box's centre first, as
+        (name, lon, lat). One name per point: a ward and the places it is named for share one
+        ('Basford & Hartshill', 'Basford', 'Hartshill'), so the ward's name is used when short,
+        else its first place; a name already given (or each part of one) is not given again."""
+        x0, y0, x1, y1 = box
+        rows = self.conn.execute(
+            "SELECT p.name, p.lat, p.lon, p.kind, p.population FROM places p "
+            "WHERE p.kind IN ('town', 'ward', 'area', 'neighbourhood') "
+            "AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?",
+            (y0, y1, x0, x1),
+        ).fetchall()
+        # A council's own name labels its area already ('Stoke-on-Trent' is a town too).
+        councils = {r[0] for r in self.conn.execute("SELECT name_key FROM council_names")}
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        groups: dict[tuple[float, float], list] = {}
+        for r in rows:
+            groups.setdefault((round(r["lat"], 3), round(r["lon"], 3)), []).append(r)
+
+        def order(item):
+            (lat, lon), members = item
+            town = max((m["population"] or 0 for m in members if m["kind"] == "town"), default=0)
+            return (-town, (lat - cy) ** 2 + ((lon - cx) * 0.6) ** 2)
+
+        names, given = [], set()
+        for (lat, lon), members in sorted(groups.items(), key=order):
+            found = {m["name"].split(",")[0].strip() for m in members}
+            joined = sorted((n for n in found if " & " in n), key=len)
+            if joined:
+                name = joined[0] if len(joined[0]) <= MAP_NAME_CHARS else joined[0].split(" & ")[0]
+            else:
+                name = min(found, key=lambda n: (len(n), n))
+            parts = {name_key(p) for p in name.split(" & ")}
+            if parts <= given or name_key(name) in councils:
+                continue
+            given |= parts
+            names.append((name, lon, lat))
+        return names
 
     def all_names(self) -> list[str]:
         places = self.conn.execute("SELECT DISTINCT name FROM places").fetchall()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from assetmap.plan import svgmap, walking
+from assetmap.plan.model import clamp
 from assetmap.plan.text import ATTRIBUTION, MAP_PRIVACY, PRIVACY, facts
 
 CSS = """
@@ -18,7 +19,7 @@ body { margin: 0 auto; max-width: 186mm; }
 h1 { font-size: 17pt; margin: 0 0 1mm; }
 .meta { margin: 0 0 2mm; }
 figure.map { margin: 0 0 2mm; }
-figure.map svg { display: block; width: 100%; height: auto; max-height: 50mm; }
+figure.map svg { display: block; width: 100%; height: auto; }
 figcaption { font-size: 8pt; color: #444; margin-top: 0.8mm; }
 ol.items { list-style: none; margin: 0; padding: 0; }
 li.item { border: 0.3mm solid #999; border-radius: 1.5mm; padding: 1.3mm 2.2mm;
@@ -37,11 +38,68 @@ li.item h2 { font-size: 11pt; margin: 0 0 0.5mm; }
 .notes span { background: #fff; font-weight: bold; padding-right: 1mm; }
 footer { font-size: 7pt; color: #444; margin-top: 1mm; }
 footer p { margin: 0 0 0.6mm; }
+body.tight { font-size: 8pt; }
+body.tight footer { font-size: 6.5pt; }
 """
 
 
+# Fitting the page. What is left of A4 after the margins, the header, the small print and
+# the cards goes to the map, between MIN_MAP_MM and MAX_MAP_MM. Card heights are estimated
+# from their text (8.6 pt DejaVu Sans/Arial: about 100 characters a line across a card, 48 in
+# a half column, 3.8 mm a line); tests/test_plan_chromium.py prints the fullest cards to
+# check the estimate holds. With too little room, a card's description is cut to one line,
+# then the cards' own note lines give way to one notes box at the end.
+PAGE_MM = 277 - 16.5 - 18 - 7 - 3  # A4 less margins, header, small print, caption; spare
+LINE_MM, HEAD_MM, CARD_MM, NOTES_MM, GAP_MM = 3.65, 5.4, 5.0, 7.8, 0.3
+FULL_CHARS, HALF_CHARS, HEAD_CHARS, SHORT_WHAT = 100, 48, 70, 100
+MIN_MAP_MM, MAX_MAP_MM = 44, 120
+BASE_PT, TIGHT_PT = 8.6, 8.0
+MM_PER_UNIT = 186 / svgmap.WIDTH  # the map is the page's width, 186 mm
+
+
+def _lines(text: str, chars: int) -> int:
+    return max(1, -(-len(text) // chars))
+
+
+def _card_mm(item, what: str, notes: bool) -> float:
+    mm = CARD_MM + HEAD_MM * _lines(f"{item.asset.name} {item.asset.category}", HEAD_CHARS)
+    rows = _lines(what, FULL_CHARS) if what else 0
+    half = None
+    for label, text, wide in facts(item):
+        words = f"{label}: {text}"
+        if wide:
+            rows += _lines(words, FULL_CHARS) + (_lines(half, HALF_CHARS) if half else 0)
+            half = None
+        elif half is None:
+            half = words
+        else:
+            rows += max(_lines(half, HALF_CHARS), _lines(words, HALF_CHARS))
+            half = None
+    rows += _lines(half, HALF_CHARS) if half else 0
+    return mm + rows * (LINE_MM + GAP_MM) + (NOTES_MM if notes else 0)
+
+
+def fit(plan) -> tuple[int, int]:
+    """(how much the cards give way: 0 none, 1 one-line descriptions, 2 no note lines on the
+    cards, one notes box at the end, 3 no notes box and 8 pt type; the map's height in map
+    units)."""
+    for level in (0, 1, 2, 3):
+        cards = sum(
+            _card_mm(i, clamp(i.what, SHORT_WHAT) if level else i.what, level < 2)
+            for i in plan.items
+        )
+        if level == 3:
+            cards = cards * TIGHT_PT / BASE_PT
+        room = PAGE_MM - cards - (NOTES_MM + 2 if level == 2 else 0)
+        if room >= MIN_MAP_MM or level == 3:
+            mm = min(max(room, MIN_MAP_MM), MAX_MAP_MM)
+            return level, round(mm / MM_PER_UNIT)
+    raise AssertionError("unreachable")
+
+
 def render(plan) -> str:
-    svg = svgmap.draw(plan)
+    level, height = fit(plan)
+    svg = svgmap.draw(plan, height)
     map_words = (
         MAP_PRIVACY
         if plan.area.personal
@@ -55,7 +113,8 @@ def render(plan) -> str:
         '<html lang="en-GB"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>Your plan</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}</style></head>",
+        '<body class="tight">' if level == 3 else "<body>",
         "<header><h1>Your plan</h1>",
         f'<p class="meta">{made}. Distances are from {escape(plan.from_words)}.</p></header>',
     ]
@@ -66,9 +125,11 @@ def render(plan) -> str:
         ]
     out.append('<ol class="items">')
     for item in plan.items:
-        out.append(_item(item))
+        out.append(_item(item, clamp(item.what, SHORT_WHAT) if level else item.what, level < 2))
+    out.append("</ol>")
+    if level == 2:
+        out.append('<div class="notes"><span>My notes:</span></div>')
     out += [
-        "</ol>",
         f"<footer><p>{escape(walking.SOURCES)}</p><p>{escape(PRIVACY)} {escape(map_words)} "
         f"{escape(ATTRIBUTION)}</p></footer>",
         "</body></html>",
@@ -76,20 +137,18 @@ def render(plan) -> str:
     return "\n".join(out) + "\n"
 
 
-def _item(item) -> str:
+def _item(item, what: str, notes: bool = True) -> str:
     a = item.asset
     head = (
         f'<h2><span class="num">{item.number}</span>{escape(a.name)} '
         f'<span class="category">{escape(a.category)}</span></h2>'
     )
-    what = f'<p class="what">{escape(item.what)}</p>' if item.what else ""
+    what = f'<p class="what">{escape(what)}</p>' if what else ""
     cells = []
     for label, text, wide in facts(item):
         cls = "fact wide" if wide else "fact"
         cells.append(
             f'<div class="{cls}"><span class="label">{escape(label)}:</span> {escape(text)}</div>'
         )
-    return (
-        f'<li class="item">{head}{what}<div class="facts">{"".join(cells)}</div>'
-        '<div class="notes"><span>My notes:</span></div></li>'
-    )
+    lines = '<div class="notes"><span>My notes:</span></div>' if notes else ""
+    return f'<li class="item">{head}{what}<div class="facts">{"".join(cells)}</div>{lines}</li>'

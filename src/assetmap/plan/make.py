@@ -11,7 +11,7 @@ from assetmap.plan.area import from_words, person_area
 
 FORMATS = ("html", "md")
 MAX_PLACES = 9  # numbers on the map stay one digit
-ONE_PAGE = 3
+ONE_PAGE = 4
 
 
 class PlanRequest:
@@ -77,14 +77,16 @@ def make_plan(catalogue, gazetteer, find_place, request: PlanRequest, *,
             continue
         assets.append(asset)
     if len(assets) > ONE_PAGE:
-        warn(f"{len(assets)} places may not fit on one printed page (three do)")
+        warn(f"{len(assets)} places may not fit on one printed page (four do)")
     place = find_place(request.start)
     for warning in place.warnings:
         warn(warning)
     area = person_area(place, gazetteer)
-    return model.build(assets, (place.lat, place.lon), area,
+    plan = model.build(assets, (place.lat, place.lon), area,
                        from_words(place, area, request.show_from), request.made_on, request.by,
                        request.went_with)  # fmt: skip
+    plan.names_in = gazetteer.names_in  # the wards and neighbourhoods the map labels
+    return plan
 
 
 def render(plan: model.Plan, fmt: str) -> str:

@@ -16,6 +16,10 @@ def render(plan) -> str:
             lines += [_md(item.what), ""]
         lines += [f"- **{label}:** {_md(text)}" for label, text, _ in facts(item)]
         lines += ["- **My notes:**", ""]
+    if caveats := plan.caveats():
+        # Case notes are the practitioner's copy: what to check before handing the plan over.
+        lines += ["## To check before handing this over (not on the person's sheet)", ""]
+        lines += [f"- {_md(line)}" for line in caveats] + [""]
     lines += [f"_{walking.SOURCES}_", "", f"_{PRIVACY}_", "", f"_{ATTRIBUTION}_", ""]
     return "\n".join(lines)
 

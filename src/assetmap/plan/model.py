@@ -17,23 +17,28 @@ NEXT_DATES = 3
 WHAT_CHARS = 200  # a long description would push the plan onto a second page
 LOOK_AHEAD_DAYS = 21
 
+# What the person reads under "Good to know".
 FLAG_WORDS = {
-    "welcomes_convictions": {
-        "yes": "Welcomes people with convictions.",
-        "no": "Not marked as welcoming people with convictions: check first.",
-        "unknown": "Not known whether it welcomes people with convictions: check first.",
-    },
-    "dbs_required": {
-        "yes": "Needs a DBS check.",
-        "no": "No DBS check needed.",
-        "unknown": "Not known whether a DBS check is needed.",
-    },
+    "welcomes_convictions": {"yes": "Welcomes people with convictions."},
+    "dbs_required": {"yes": "Needs a DBS check.", "no": "No DBS check needed."},
     "involves_children": {
         "yes": "Children are there or take part.",
         "no": "No contact with children.",
-        "unknown": "Not known whether children are there.",
     },
 }
+# What the practitioner checks before handing the plan over: said on stderr and in the
+# Markdown copy for case notes, never on the person's own sheet (a public library's plan said
+# "Not known whether it welcomes people with convictions: check first" to the person).
+CAVEAT_WORDS = {
+    "welcomes_convictions": {
+        "no": "not marked as welcoming people with convictions",
+        "unknown": "not known whether it welcomes people with convictions",
+    },
+    "dbs_required": {"unknown": "not known whether a DBS check is needed"},
+    "involves_children": {"unknown": "not known whether children are there"},
+}
+# One sentence when neither times nor a contact is recorded, not two "unknown" lines.
+ASK_THERE = "Ask at the desk: no times or contact recorded."
 REFERRAL_WORDS = {
     "drop-in": "Just turn up.",
     "self-referral": "Get in touch yourself first.",
@@ -60,7 +65,7 @@ WENT_WORDS = {
 class PlanItem:
     """One asset as the plan shows it."""
 
-    __slots__ = ("number", "asset", "distance_km", "walk", "next_dates", "when_note", "flags",
+    __slots__ = ("number", "asset", "distance_km", "walk", "next_dates", "when_note", "flags", "caveats",
                  "cost", "referral", "going_along", "contact", "status_note", "what",
                  "went_along")  # fmt: skip
 
@@ -76,7 +81,9 @@ class PlanItem:
             self.walk = walking.describe(self.distance_km)
         self.next_dates = next_dates(asset.sessions, today)
         self.when_note = "" if self.next_dates else "Times not recorded: get in touch first."
-        self.flags = [FLAG_WORDS[f][getattr(asset, f) or "unknown"] for f in FLAG_WORDS]
+        values = {f: getattr(asset, f) or "unknown" for f in FLAG_WORDS}
+        self.flags = [FLAG_WORDS[f][v] for f, v in values.items() if v in FLAG_WORDS[f]]
+        self.caveats = [CAVEAT_WORDS[f][v] for f, v in values.items() if v in CAVEAT_WORDS[f]]
         self.cost = COST_WORDS.get(asset.cost, "Cost not known")
         self.referral = REFERRAL_WORDS.get(asset.referral, "")
         if asset.referral_details:
@@ -98,7 +105,7 @@ class PlanItem:
 
 
 class Plan:
-    __slots__ = ("items", "area", "from_words", "made_on", "by")
+    __slots__ = ("items", "area", "from_words", "made_on", "by", "names_in")
 
     def __init__(self, items, area: PersonArea, from_words: str, made_on: dt.date, by: str):
         self.items = items
@@ -106,6 +113,16 @@ class Plan:
         self.from_words = from_words
         self.made_on = made_on
         self.by = by
+        # (min_lon, min_lat, max_lon, max_lat) -> [(name, lon, lat)]: the names the map labels
+        # (the gazetteer's wards and neighbourhoods; none unless make_plan gives them).
+        self.names_in = lambda box: []
+
+    def caveats(self) -> list[str]:
+        """'1. Central Library: not known whether it welcomes people with convictions', one a
+        place: what the practitioner checks before handing the plan over."""
+        return [
+            f"{i.number}. {i.asset.name}: {'; '.join(i.caveats)}" for i in self.items if i.caveats
+        ]
 
     @property
     def date_text(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from assetmap.plan.model import ASK_THERE
+
 PRIVACY = "This plan holds no case reference."
 MAP_PRIVACY = (
     "The map shows your area as a circle round the centre of your postcode sector, not your "
@@ -19,17 +21,20 @@ def facts(item) -> list[tuple[str, str, bool]]:
     """(label, text, spans both columns) for one place, in the order the plan shows them."""
     a = item.asset
     when = "; ".join(item.next_dates) or item.when_note
+    unreachable = not item.next_dates and not item.contact
+    if unreachable:
+        when = ASK_THERE
     if item.status_note:
         when = f"{item.status_note} {when}"
     where = postal_address(a.address, a.postcode) or a.area or "Address not recorded"
     how_far = "; ".join(p for p in (item.distance_text, item.walk) if p)
     contact = " · ".join(_short_web(c) for c in item.contact) or "No contact details recorded"
     cost = " ".join(p for p in (f"{item.cost}.", item.referral) if p)
-    return [
+    rows = [
         ("When", when, True),
         ("Where", where, False),
         ("How far", how_far, False),
-        ("Contact", contact, True),
+        *([] if unreachable else [("Contact", contact, True)]),
         ("Cost", cost, False),
         (
             "Can someone go with you",
@@ -38,6 +43,7 @@ def facts(item) -> list[tuple[str, str, bool]]:
         ),
         ("Good to know", " ".join(item.flags), True),
     ]
+    return [fact for fact in rows if fact[1]]  # nothing to say: no line
 
 
 COUNTRIES = frozenset({"england", "scotland", "wales", "united kingdom", "uk", "great britain"})

@@ -91,6 +91,12 @@ def plan(
         warn=state.messages.warn,
     )  # fmt: skip
     text = make.render(built, fmt)
+    caveats = built.caveats()
+    if caveats:
+        # Staff-facing: for the practitioner to check, never on the person's sheet.
+        state.messages.info("check before handing the plan over (not printed on it):")
+        for line in caveats:
+            state.messages.info(f"  {line}")
     if out:
         make.save(out, text)
         state.messages.info(f"plan of {counted(len(built.items), 'place')} written to {out}")
