@@ -218,6 +218,7 @@ def test_a_casework_file_or_key_others_can_read_is_refused(desk):
     one_line_error(desk("near", "53.4,-2.2", "--with-outcomes", code=1), "chmod 600")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("umask", [0o000, 0o022, 0o277])
 def test_files_are_created_0600_whatever_the_umask(tmp_path, umask):
     db = tmp_path / "c.db"
@@ -390,6 +391,7 @@ def test_backup_copies_the_casework_only_when_asked(desk, tmp_path):
     assert REF.encode() not in copy.read_bytes()
 
 
+@pytest.mark.slow
 def test_a_killed_casework_backup_leaves_no_copy_behind(desk, tmp_path):
     """A backup killed mid-copy leaves its temp file (person data that forget and purge cannot
     reach); the next backup into that folder removes it."""
@@ -420,6 +422,7 @@ def test_backup_casework_without_a_casework_file_says_so(desk, tmp_path):
 
 
 # -- start-up cost ---------------------------------------------------------------------------
+@pytest.mark.slow
 def test_near_does_not_load_the_cryptography_package(tmp_path):
     env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
     for extra in ([], ["--with-outcomes"]):
@@ -465,6 +468,7 @@ def _section() -> str:
     return readme.split("## Introductions and follow-ups", 1)[1].split("\n## ", 1)[0]
 
 
+@pytest.mark.slow
 def test_the_readme_examples_run_in_order(tmp_path):
     import re
     import shlex
@@ -482,6 +486,7 @@ def test_the_readme_examples_run_in_order(tmp_path):
     assert list((tmp_path / "home").glob("*.casework.db"))
 
 
+@pytest.mark.slow
 def test_the_readme_crontab_line_really_works(tmp_path, desk):
     """As cron would run it (sh, the crontab's variables), with the paths moved to tmp_path."""
     import re
@@ -544,6 +549,7 @@ def test_files_that_are_not_casework_or_not_a_key_are_refused_and_left_as_they_a
     assert [r["asset"] for r in desk.json("intro", "list", "--case", REF)] == ["gym-a"]
 
 
+@pytest.mark.slow
 def test_first_uses_at_once_make_one_key_and_one_file(desk):
     """Four practitioners' first `intro add` at the same moment (real processes): one key, one
     casework file, every introduction kept."""

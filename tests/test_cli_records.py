@@ -1,9 +1,11 @@
 import json
 import sqlite3
 
+import pytest
 from conftest import SEED_COUNT_MIN
 
 
+@pytest.mark.first_run
 def test_first_run_creates_and_seeds_the_catalogue_in_assetmap_home(cli, home):
     first = cli("list", "--format", "json")
     assert "created a new catalogue" in first.stderr

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import typer
 
 from assetmap.cli.full_app import app
@@ -39,6 +40,7 @@ def test_readme_quick_start_has_exactly_two_one_line_commands():
     assert "assetmap" in lines[0] and "pytest" in lines[1]
 
 
+@pytest.mark.slow
 def test_readme_crontab_lines_really_work(tmp_path):
     """Run each cron line of the README as cron would (sh, the crontab's variables), with the
     paths moved into a temporary directory."""
@@ -112,6 +114,7 @@ def readme_examples() -> list[str]:
     return [re.sub(r"\s+#.*$", "", ln) for ln in lines]
 
 
+@pytest.mark.slow
 def test_every_readme_example_runs_and_prints_results(tmp_path):
     """The README cannot drift from the seed catalogue: each example runs on a fresh seeded
     catalogue, exits 0 and prints data (or writes the file it names), and no search comes

@@ -49,6 +49,7 @@ def in_shell(script: str, env=None, timeout=120):
 
 
 # -- 6. Ctrl-C at any moment: exit 130, quietly ------------------------------------------------
+@pytest.mark.slow
 def test_ctrl_c_in_the_first_moments_exits_130_without_a_traceback(tmp_path):
     """From the console script's first instruction on, Ctrl-C exits 130 with no traceback.
     (Before that is Python's own start-up, ~10-30 ms here, which no program can guard: a
@@ -112,6 +113,7 @@ def test_a_bad_zone_file_gets_one_line_naming_it(cli, db_file, tmp_path, content
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+@pytest.mark.slow
 def test_a_bad_zone_file_in_a_real_process_prints_no_traceback(tmp_path):
     db = tmp_path / "c.db"
     zone = tmp_path / "deep.json"
@@ -149,6 +151,7 @@ def on_read_only_mount(folder: Path, command: str, env=None):
     )  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flag", ["--read-only", ""])
 def test_a_catalogue_on_read_only_media_can_be_searched(tmp_path, flag):
     reason = can_mount()
@@ -177,6 +180,7 @@ def test_a_catalogue_on_read_only_media_can_be_searched(tmp_path, flag):
 
 
 # -- 3. full disk during import ------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_full_disk_during_import_says_so_and_keeps_the_catalogue(tmp_path):
     db = tmp_path / "c.db"
     assert run_process("--db", str(db), "init", "--empty").returncode == 0
@@ -191,6 +195,7 @@ def test_a_full_disk_during_import_says_so_and_keeps_the_catalogue(tmp_path):
     assert count(db) == 0
 
 
+@pytest.mark.slow
 def test_a_really_full_disk_during_import_and_backup_says_so(tmp_path):
     """The same on a real full file system: a 3 MB tmpfs in a private mount namespace."""
     reason = can_mount()
@@ -224,6 +229,7 @@ def test_a_really_full_disk_during_import_and_backup_says_so(tmp_path):
 
 
 # -- 4. backup onto a full disk, and temp files that outlive a killed process ---------------------
+@pytest.mark.slow
 def test_a_full_disk_during_backup_names_the_target_and_cleans_up(tmp_path):
     db = tmp_path / "c.db"
     assert run_process("--db", str(db), "init").returncode == 0
@@ -250,6 +256,7 @@ main()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["export", "backup"])
 def test_temp_files_of_a_killed_run_are_swept_by_the_next(tmp_path, command):
     db = tmp_path / "c.db"
@@ -322,6 +329,7 @@ def test_a_dry_run_writes_no_rejects_file(cli, db_file, tmp_path):
     assert "dry run" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
 def test_exported_and_backed_up_files_follow_the_umask(tmp_path, umask, mode):
     db = tmp_path / "c.db"
@@ -446,6 +454,7 @@ def stored(db) -> dict[str, sqlite3.Row]:
         conn.close()
 
 
+@pytest.mark.slow
 def test_edit_racing_verify_loses_no_update_in_50_races(tmp_path):
     """Found by the campaign: edit read the record before taking the write lock, then wrote
     all of it back, undoing a verify committed in between (3 of 10 races, both exit 0)."""
@@ -465,6 +474,7 @@ def test_edit_racing_verify_loses_no_update_in_50_races(tmp_path):
     assert lost == [], f"{len(lost)} of 50 races lost an update: {lost}"
 
 
+@pytest.mark.slow
 def test_edit_racing_a_partner_contact_or_an_import_loses_neither(tmp_path):
     db = racing_catalogue(tmp_path, 20)
     update = tmp_path / "update.csv"
@@ -489,6 +499,7 @@ def test_edit_racing_a_partner_contact_or_an_import_loses_neither(tmp_path):
     assert [i for i in range(11, 20) if rows[f"race-{i}"]["verified_on"] != "2026-03-01"] == []
 
 
+@pytest.mark.slow
 def test_two_follow_up_outcomes_recorded_at_once_take_two_follow_ups(cli, tmp_path):
     db = racing_catalogue(tmp_path, 5)
     for i in range(5):

@@ -161,6 +161,7 @@ def test_a_feed_that_keeps_failing_writes_nothing(cli, db_file, feed):
     assert feed.url.removeprefix("http://") not in cli(*db, "sources", "--format", "json").stdout
 
 
+@pytest.mark.slow
 def test_a_slow_feed_times_out(cli, db_file, feed):
     feed.slow = {"/services"}
     start = time.monotonic()
@@ -175,6 +176,7 @@ def test_a_missing_feed_is_not_retried(cli, db_file, feed):
     assert len(feed.hits) == 1
 
 
+@pytest.mark.slow
 def test_requests_are_spaced_by_the_rate_limit(cli, db_file, feed):
     start = time.monotonic()
     cli("--db", str(db_file), "import", feed.url, "--rate", "20")

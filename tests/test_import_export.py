@@ -256,6 +256,7 @@ def test_export_excel_has_bom_and_formats(cli, tmp_path):
     assert len(json.loads(cli("export", "--format", "json").stdout)) >= 600  # no default limit
 
 
+@pytest.mark.slow
 def test_kill_9_mid_import_leaves_the_catalogue_as_it_was(tmp_path):
     db = tmp_path / "kill.db"
     assert run_process("--db", str(db), "init", "--empty").returncode == 0

@@ -1,6 +1,7 @@
 """The console script registers only the command it runs (start-up speed). These tests make
 sure that shortcut never changes what a user sees."""
 
+import pytest
 import typer
 from conftest import run_process
 
@@ -39,6 +40,7 @@ def test_the_command_word_is_found_after_global_options_and_their_values():
     assert find([]) is None
 
 
+@pytest.mark.slow
 def test_a_lone_command_runs_with_global_options_in_a_real_process(tmp_path):
     db = tmp_path / "near"  # named like a command, on purpose
     proc = run_process("--db", str(db), "-q", "near", "ST4 7QB", "--format", "json", "-n", "1")
@@ -46,6 +48,7 @@ def test_a_lone_command_runs_with_global_options_in_a_real_process(tmp_path):
     assert proc.stdout.decode().lstrip().startswith("[")
 
 
+@pytest.mark.slow
 def test_help_in_a_real_process_lists_every_command():
     for args in (["--help"], ["--help", "near"], ["-q", "--help", "goals"]):
         proc = run_process(*args, env={"COLUMNS": "200"})
@@ -55,6 +58,7 @@ def test_help_in_a_real_process_lists_every_command():
             assert f"  {name} " in listed, (args, name)
 
 
+@pytest.mark.slow
 def test_a_mistyped_command_still_gets_a_suggestion_in_a_real_process():
     proc = run_process("nera", "ST4 7QB")
     assert proc.returncode == 2
@@ -63,6 +67,7 @@ def test_a_mistyped_command_still_gets_a_suggestion_in_a_real_process():
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_a_subcommand_of_a_group_runs_in_a_real_process(tmp_path):
     db = str(tmp_path / "c.db")
     proc = run_process("--db", db, "goals", "add", "play chess", "--tags", "chess")

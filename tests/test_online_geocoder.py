@@ -143,6 +143,7 @@ def test_geocode_fills_missing_coordinates_and_is_idempotent(cli, db_file, nomin
     assert nominatim.requests == ["10 piccadilly gardens, manchester"]
 
 
+@pytest.mark.slow
 def test_retries_log_no_traceback_and_no_query(cli, nominatim, monkeypatch):
     """Regression: geopy's RateLimiter logged 'Called with (*('<the query>',)...' and a
     traceback to stderr on every retry: query text must never be logged."""

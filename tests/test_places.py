@@ -402,6 +402,7 @@ def test_a_compact_ward_is_taken_over_a_locality_placed_at_a_district_centre(gaz
     assert distance_km(place.lat, place.lon, 55.924927, -3.232187) < 2.0
 
 
+@pytest.mark.slow
 def test_an_index_build_sweeps_the_temp_files_of_builds_that_were_killed(tmp_path, monkeypatch):
     # A build killed half-way (SIGKILL, a power cut) left a 70 MB temp file in the cache for
     # good. The next build removes those whose process is gone, and never one being written.

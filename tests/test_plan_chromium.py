@@ -109,6 +109,7 @@ def _pdf_pages(pdf: bytes, path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf))
 
 
+@pytest.mark.slow
 def test_three_full_places_print_on_one_a4_page_with_the_map_and_no_postcode(
     chromium, plan_page, artefacts
 ):
@@ -135,6 +136,7 @@ def test_three_full_places_print_on_one_a4_page_with_the_map_and_no_postcode(
         assert blue > 60, blue
 
 
+@pytest.mark.slow
 def test_rendered_page_has_the_map_drawn_and_no_overflowing_text(chromium, plan_page, artefacts):
     checked = plan_page.with_name("plan-checked.html")
     checked.write_text(plan_page.read_text().replace("</body>", CHECK_SCRIPT + "</body>"))

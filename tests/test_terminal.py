@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import Cli, run_process
 
 from assetmap.cli.app import hoist_global_options
@@ -39,6 +40,7 @@ def _on_a_terminal(*args: str, columns: int = 80) -> str:
     return b"".join(chunks).decode()
 
 
+@pytest.mark.slow
 def test_near_table_at_80_columns_has_whole_refs_and_contacts_that_show_accepts(tmp_path):
     db = str(tmp_path / "c.db")
     drawn = _on_a_terminal("--db", db, "near", "M32 0TJ", "--tag", "gym", "-n", "5")
@@ -145,6 +147,7 @@ def test_near_geojson_is_the_same_feature_collection_as_export(cli):
     assert empty == {"type": "FeatureCollection", "features": []}
 
 
+@pytest.mark.slow
 def test_global_options_work_after_the_command_in_a_real_process(tmp_path):
     db = tmp_path / "after.db"
     proc = run_process("near", "ST4 7QB", "-n", "1", "-f", "json", "-q", "--db", str(db))
@@ -179,6 +182,7 @@ def test_the_copy_hint_under_a_table_fits_80_columns(cli):
     assert hint and all(len(ln) <= 80 for ln in hint), hint
 
 
+@pytest.mark.slow
 def test_sources_table_at_80_columns_draws_whole_dates_and_licences(tmp_path):
     db = str(tmp_path / "c.db")
     drawn = _on_a_terminal("--db", db, "sources")
@@ -193,6 +197,7 @@ def test_sources_table_at_80_columns_draws_whole_dates_and_licences(tmp_path):
         )
 
 
+@pytest.mark.slow
 def test_a_contact_column_with_nothing_in_it_gives_its_room_to_the_words(cli, db_file):
     def add(name, *extra):
         cli("--db", str(db_file), "add", "--name", name, "--category", "walking group",
@@ -217,6 +222,7 @@ def test_a_contact_column_with_nothing_in_it_gives_its_room_to_the_words(cli, db
     assert "contact" in header and "0161 000 1234" in drawn
 
 
+@pytest.mark.slow
 def test_a_website_contact_is_shown_by_its_site_not_folded_over_four_lines(cli, db_file):
     # A council library page's address folded into four 26-character pieces that could be
     # neither read nor copied; `show` has the whole address.
@@ -228,6 +234,7 @@ def test_a_website_contact_is_shown_by_its_site_not_folded_over_four_lines(cli, 
     assert page in cli("--db", str(db_file), "show", "splott").stdout
 
 
+@pytest.mark.slow
 def test_goals_explain_on_a_terminal_does_not_repeat_the_phrase_on_every_row(tmp_path):
     # Found in a newcomer run: at 80 columns `goals explain` drew the whole phrase again in
     # each of its 12 rows, folded over five lines, so the readings took three screens.
@@ -251,6 +258,7 @@ def test_goals_explain_on_a_terminal_does_not_repeat_the_phrase_on_every_row(tmp
     assert run_process("--db", db, "goals", "explain", phrase).stdout.startswith(b"phrase")
 
 
+@pytest.mark.slow
 def test_quiet_prints_nothing_for_an_empty_csv_or_table_but_json_still_prints_a_list(db_file):
     # Found in a cron line: `--quiet stale --format csv` mailed a bare header every week when
     # nothing was stale. Cron mails whatever a job prints, so nothing found prints nothing.
@@ -298,6 +306,7 @@ NEAR_AT_120 = """\
 """
 
 
+@pytest.mark.slow
 def test_near_at_80_columns_is_one_block_a_result_and_at_120_the_table(cli, db_file):
     # At 80 columns a table squeezed `why` to about 23 characters: one result took 13 lines.
     # Under 100 columns each result is a block: ref, name, category and distance on one line,
@@ -328,6 +337,7 @@ def test_near_at_80_columns_is_one_block_a_result_and_at_120_the_table(cli, db_f
     assert piped[0].split()[:3] == ["ref", "name", "category"] and len(piped) == 4
 
 
+@pytest.mark.slow
 def test_ten_results_at_80_columns_fit_one_screen_with_whole_refs_and_contacts(tmp_path):
     db = str(tmp_path / "c.db")
     args = ("--db", db, "near", "M32 0TJ", "--goal", "get fit")
@@ -345,6 +355,7 @@ def test_ten_results_at_80_columns_fit_one_screen_with_whole_refs_and_contacts(t
             assert any(line.strip().endswith(asset["phone"]) for line in lines), asset["phone"]
 
 
+@pytest.mark.slow
 def test_near_says_at_most_two_lines_before_its_results_and_the_rest_with_verbose(tmp_path):
     # A search that names a neighbourhood, reads a phrase, filters by day and avoids a zone
     # said five lines of notes before its table.

@@ -119,6 +119,7 @@ def test_backup_is_consistent_while_another_process_writes(cli, small, db_file, 
 # -- the scripting contract ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_prompt_without_a_terminal(db_file, tmp_path):
     run_process("--db", str(db_file), "add", "--name", "A", "--category", "gym", "--postcode", "M1 1AD")  # fmt: skip
     proc = run_process("--db", str(db_file), "remove", "a-m1-1ad", input=b"y\n")
@@ -126,6 +127,7 @@ def test_no_prompt_without_a_terminal(db_file, tmp_path):
     assert run_process("--db", str(db_file), "show", "a-m1-1ad").returncode == 0
 
 
+@pytest.mark.slow
 def test_machine_output_has_no_colour_or_markup_and_quiet_leaves_data(tmp_path):
     db = str(tmp_path / "q.db")
     first = run_process("--db", db, "near", "ST4 7QB", "--goal", "meet people", "--format", "json")
@@ -140,6 +142,7 @@ def test_machine_output_has_no_colour_or_markup_and_quiet_leaves_data(tmp_path):
     assert run_process("--db", db, "near", "ST4", "--format", "table", env={"NO_COLOR": "1"}).returncode == 0  # fmt: skip
 
 
+@pytest.mark.slow
 def test_broken_pipe_exits_quietly(tmp_path):
     db = str(tmp_path / "p.db")
     assert run_process("--db", db, "list").returncode == 0
@@ -150,6 +153,7 @@ def test_broken_pipe_exits_quietly(tmp_path):
     assert b"Traceback" not in proc.stderr and b"Error" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_mid_import_exits_130_and_changes_nothing(tmp_path):
     db = tmp_path / "c.db"
     assert run_process("--db", str(db), "init", "--empty").returncode == 0
@@ -171,6 +175,7 @@ def test_ctrl_c_mid_import_exits_130_and_changes_nothing(tmp_path):
 # -- faults ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_imports_and_a_query_at_once(tmp_path):
     db = tmp_path / "shared.db"
     assert run_process("--db", str(db), "init", "--empty").returncode == 0
@@ -200,6 +205,7 @@ def test_two_imports_and_a_query_at_once(tmp_path):
     assert conn.execute("SELECT count(*) FROM assets_rtree").fetchone() == (6000,)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["not sqlite", "truncated", "missing dir", "newer", "read-only flag", "directory"])  # fmt: skip
 def test_unusable_catalogue_files_give_one_line_and_stay_untouched(tmp_path, kind):
     path = tmp_path / "cat.db"
@@ -240,6 +246,7 @@ def test_unusable_catalogue_files_give_one_line_and_stay_untouched(tmp_path, kin
         assert not path.parent.exists()
 
 
+@pytest.mark.slow
 def test_read_only_catalogue_still_answers_searches(tmp_path):
     db = tmp_path / "ro.db"
     assert run_process("--db", str(db), "list").returncode == 0
@@ -249,6 +256,7 @@ def test_read_only_catalogue_still_answers_searches(tmp_path):
     assert proc.returncode == 1 and b"read-only" in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write to a read-only file")
 def test_read_only_file_permissions(tmp_path):
     db = tmp_path / "perm.db"
