@@ -53,7 +53,10 @@ def in_shell(script: str, env=None, timeout=120):
 def test_ctrl_c_in_the_first_moments_exits_130_without_a_traceback(tmp_path):
     """From the console script's first instruction on, Ctrl-C exits 130 with no traceback.
     (Before that is Python's own start-up, ~10-30 ms here, which no program can guard: a
-    traceback there has no frame of ours, and is counted apart.)"""
+    traceback there has no frame of ours, and is counted apart.) How many of the signals land
+    while the command runs depends on the machine's load, so that is not counted (it failed a
+    newcomer's run on a busy machine: 6 of 24, not 10); the test after this one interrupts a
+    command known to be running, whatever the load."""
     import assetmap
 
     ours = os.path.dirname(assetmap.__file__)
@@ -85,7 +88,7 @@ def test_ctrl_c_in_the_first_moments_exits_130_without_a_traceback(tmp_path):
         else:
             assert proc.returncode == 0, (proc.returncode, text)  # finished first
     assert not failures, failures
-    assert interrupted >= 10, (interrupted, before_us)  # most tries really were interrupted
+    assert interrupted + before_us <= 24  # (every run was one of the three; none failed)
 
 
 # -- 5. bad --avoid-zone files: one line naming the file ---------------------------------------
@@ -378,9 +381,11 @@ def test_the_rejects_file_error_column_cuts_a_huge_cell_too(cli, db_file, tmp_pa
 RACER = """
 import sqlite3, sys
 _connect = sqlite3.connect
+said = []
 class _Marked(sqlite3.Connection):
     def execute(self, sql, *args):
-        if sql.lstrip().upper().startswith("BEGIN IMMEDIATE"):
+        if sql.lstrip().upper().startswith("BEGIN IMMEDIATE") and not said:
+            said.append(1)
             sys.stderr.write("racer: taking the write lock\\n")
             sys.stderr.flush()
         return super().execute(sql, *args)
@@ -515,3 +520,140 @@ def test_two_follow_up_outcomes_recorded_at_once_take_two_follow_ups(cli, tmp_pa
         [intro] = json.loads(cli("--db", str(db), "intro", "list", "--case", f"X{i}00001", "--format", "json").stdout)  # fmt: skip
         outcomes = sorted(f["outcome"] for f in intro["follow_ups"] if f["outcome"])
         assert outcomes == ["attended", "still-going"], intro["follow_ups"]
+
+
+# -- cron safety: a missing catalogue, an unplaceable postcode, an ambiguous time --------------
+def test_a_misspelt_assetmap_db_in_a_cron_line_is_an_error_naming_it(tmp_path):
+    """Found by the campaign: a typo in ASSETMAP_DB made a new 6.6 MB catalogue silently and
+    reported nothing due, exit 0, every morning."""
+    real = tmp_path / "catalogue.db"
+    assert run_process("--db", str(real), "init", "--empty").returncode == 0
+    typo = tmp_path / "catalouge.db"
+    proc = run_process(
+        "--quiet", "partners", "due", "--within", "14d", env={"ASSETMAP_DB": str(typo)}
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert str(typo) in err and "ASSETMAP_DB" in err and "init" in err, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not typo.exists()
+    # --db too, for any command, and wherever the option is written.
+    for args in (["--db", str(typo), "near", "ST4 7QB"], ["list", "--db", str(typo)]):
+        proc = run_process(*args)
+        assert proc.returncode == 1 and "--db" in proc.stderr.decode(), proc.stderr
+        assert not typo.exists()
+    # Asked for: init, or --create on any command.
+    proc = run_process("--db", str(typo), "--create", "list", "--format", "json")
+    assert proc.returncode == 0 and "created a new catalogue" in proc.stderr.decode()
+    assert typo.exists()
+
+
+def test_the_default_catalogue_is_still_made_and_seeded_on_first_use(home):
+    """No --db and no ASSETMAP_DB: the first command makes the catalogue in ASSETMAP_HOME and
+    loads the bundled sources, as the Quick start promises."""
+    proc = run_process("near", "ST4 7QB", "--format", "json", "-n", "3")
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    assert "created a new catalogue" in err and "bundled sources" in err, err
+    assert len(json.loads(proc.stdout)) == 3
+    assert (home / "catalogue.db").exists()
+
+
+def test_a_row_whose_postcode_cannot_be_placed_is_not_imported_silently(cli, db_file, tmp_path):
+    """Found by the campaign: a feed row with postcode ZZ99 9ZZ was imported with exit 0; it
+    never appears in near, and cron was told nothing."""
+    feed = tmp_path / "feed.csv"
+    feed.write_text("name,category,postcode\nGood Gym,gym,M1 1AD\nNowhere Gym,gym,ZZ99 9ZZ\n")
+    result = cli("--db", str(db_file), "import", str(feed), code=1)
+    assert "row 3, column postcode" in result.stderr and "ZZ99 9ZZ" in result.stderr
+    assert "--allow-unplaced" in result.stderr and count(db_file) == 0
+    result = cli("--db", str(db_file), "import", str(feed), "--skip-invalid", code=3)
+    assert "skipped row 3, column postcode" in result.stderr and count(db_file) == 1
+    result = cli("--db", str(db_file), "import", str(feed), "--allow-unplaced")
+    assert "warning: row 3: could not place it" in result.stderr and count(db_file) == 2
+
+
+@pytest.mark.parametrize(
+    "written, stored",
+    [
+        ("Wed 7-9", None), ("Thu 1-3", None), ("Tue 6.30-8.30", None),
+        ("Wed 7-9pm", "Wed 19:00-21:00"), ("Fri 7pm-9", "Fri 19:00-21:00"),
+        ("Mon-Fri 9-5", "Mon-Fri 09:00-17:00"), ("Sat 10-2", "Sat 10:00-14:00"),
+        ("Sat 10-12", "Sat 10:00-12:00"), ("Wed 19:00-21:00", "Wed 19:00-21:00"),
+        ("Wed 07:00-09:00", "Wed 07:00-09:00"), ("Fri 22:00-2", "Fri 22:00-02:00"),
+    ],
+)  # fmt: skip
+def test_an_ambiguous_time_is_refused_naming_the_fix(cli, db_file, written, stored):
+    """Found by the campaign: 'Wed 7-9' was stored as 07:00-09:00 without a word, so an
+    evening group was never found by `near --evening`."""
+    args = ["--db", str(db_file), "add", "--name", "Club", "--category", "gym",
+            "--lat", "53.4", "--lon", "-2.2", "--schedule", written]  # fmt: skip
+    if stored is None:
+        err = cli(*args, code=1).stderr.strip()
+        assert len(err.splitlines()) == 1 and "could be" in err, err
+        assert "write the one meant in 24-hour time" in err, err
+        return
+    asset_id = cli(*args).stdout.strip()
+    shown = json.loads(cli("--db", str(db_file), "show", asset_id, "--format", "json").stdout)
+    assert shown["schedule"] == stored
+
+
+def waiting_in(pid: int, *kernel_waits: str, timeout: float = 60.0) -> bool:
+    """Wait until the process sleeps in one of the kernel functions named (its wchan), e.g. a
+    pipe read: then it is surely running our code, however loaded the machine is."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            wchan = Path(f"/proc/{pid}/wchan").read_text()
+        except OSError:
+            return False
+        if any(w in wchan for w in kernel_waits):
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_ctrl_c_during_an_import_exits_130_without_a_traceback_whatever_the_load(tmp_path):
+    if not Path(f"/proc/{os.getpid()}/wchan").exists():
+        pytest.skip("needs /proc/PID/wchan to see that the import is reading")
+    db = tmp_path / "c.db"
+    assert run_process("--db", str(db), "init", "--empty").returncode == 0
+    proc = subprocess.Popen(
+        [*console_script(), "--db", str(db), "import", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    proc.stdin.write(b"name,category,lat,lon\nA Gym,gym,53.4,-2.2\n")
+    proc.stdin.flush()  # the rest of the file is still to come: the import waits for it
+    assert waiting_in(proc.pid, "pipe"), "the import never waited for its input"
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    text = err.decode(errors="replace")
+    assert proc.returncode == 130, (proc.returncode, text)
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+    assert count(db) == 0
+
+
+def test_ctrl_c_while_waiting_for_another_writer_exits_130_at_once(tmp_path):
+    """Found by the campaign: SQLite's busy handler waits inside C, where Python cannot run
+    its signal handler, so Ctrl-C on a command waiting for a cron import was honoured only
+    when the wait ended (up to 60 s)."""
+    if not Path(f"/proc/{os.getpid()}/wchan").exists():
+        pytest.skip("needs /proc/PID/wchan to see that the command is waiting")
+    db = racing_catalogue(tmp_path, 1)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, for the whole test
+    try:
+        proc = subprocess.Popen(
+            [*console_script(), "--db", str(db), "verify", "race-0"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert waiting_in(proc.pid, "sleep"), "the command never waited"
+        proc.send_signal(signal.SIGINT)
+        # Far less than the 60 s busy timeout, however loaded the machine.
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    text = err.decode(errors="replace")
+    assert proc.returncode == 130 and "Traceback" not in text, (proc.returncode, text)
+    assert stored(db)["race-0"]["verified_on"] == ""

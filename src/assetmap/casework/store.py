@@ -31,8 +31,10 @@ class Casework:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it is written, or none."""
+        from assetmap.catalogue.locking import begin_immediate
+
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            begin_immediate(self.conn, BUSY_TIMEOUT_S)
         except sqlite3.OperationalError as exc:
             raise _error(self.path, exc) from None
         try:

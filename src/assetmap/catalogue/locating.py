@@ -21,9 +21,11 @@ def locate(asset: Asset, gazetteer=None) -> list[str]:
 
 
 def locator():
-    """`locate` bound to the gazetteer, opened once: for imports, which call it per row."""
+    """Placing bound to the gazetteer, opened once: for imports, which call it per row. Unlike
+    `locate`, an unplaceable postcode raises PlaceError: the import decides what it means (a
+    row problem, unless --allow-unplaced)."""
     gazetteer = open_gazetteer()
-    return lambda asset: locate(asset, gazetteer)
+    return lambda asset: locate_asset(asset, gazetteer)
 
 
 @dataclass

@@ -138,7 +138,7 @@ def _parse(text: str) -> tuple[Session, ...]:
             raise InvalidValue(f"could not read '{entry}'; {FORMAT_HINT}")
         try:
             days = parse_days(m.group("days"))
-            start, end = parse_time(m.group("start")), parse_time(m.group("end"))
+            start, end = _twelve_hour_times(entry, m.group("start"), m.group("end"))
         except InvalidValue as exc:
             raise InvalidValue(f"in '{entry}': {exc}") from None
         if end <= start and start >= _OVERNIGHT_START and end <= _OVERNIGHT_END:
@@ -150,6 +150,38 @@ def _parse(text: str) -> tuple[Session, ...]:
             )
         sessions.extend(Session(d, start, end) for d in days)
     return tuple(sessions)
+
+
+HALF_DAY = 12 * 60
+# A time a 12-hour clock could have written: no am/pm and an hour of 1-12 with no leading zero
+# ('7', '7.30'); a time with a colon ('7:30', '07:00', '19:00') is read on the 24-hour clock.
+_TWELVE_HOUR = re.compile(r"\s*(?:[1-9]|1[0-2])(?:\.\d{2})?\s*")
+# The latest start that an evening reading of a 12-hour session could have: "7-9" may be
+# 19:00-21:00, but nobody writes "10-12" for 22:00-24:00.
+_LATEST_EVENING_START = 20 * 60
+
+
+def _twelve_hour_times(entry: str, start_text: str, end_text: str) -> tuple[int, int]:
+    """A session's start and end, reading times written on a 12-hour clock as people mean
+    them: '7-9pm' is 19:00-21:00, '9-5' is 09:00-17:00, '10-2' is 10:00-14:00. A session both
+    of whose times could be morning or evening ('Wed 7-9': 07:00-09:00 or 19:00-21:00) is
+    refused, naming both: stored as 07:00-09:00 without a word, it was never found by an
+    evening search."""
+    start, end = parse_time(start_text), parse_time(end_text)
+    start_12, end_12 = _TWELVE_HOUR.fullmatch(start_text), _TWELVE_HOUR.fullmatch(end_text)
+    if start_12 and end_text.strip().lower().endswith("pm") and start + HALF_DAY < end:
+        return start + HALF_DAY, end  # "7-9pm"
+    if end_12 and end <= start < end + HALF_DAY:
+        return start, end + HALF_DAY  # "9-5", "7pm-9", "12-2"
+    if start_12 and end_12 and start < end and start + HALF_DAY <= _LATEST_EVENING_START:
+        days = entry[: entry.index(start_text.strip())].strip()
+        am = f"{fmt_time(start)}-{fmt_time(end)}"
+        pm = f"{fmt_time(start + HALF_DAY)}-{fmt_time(end + HALF_DAY)}"
+        raise InvalidValue(
+            f"'{start_text.strip()}-{end_text.strip()}' could be {am} or {pm}; write the one "
+            f"meant in 24-hour time, e.g. '{days} {pm}'"
+        )
+    return start, end
 
 
 @lru_cache(maxsize=4096)

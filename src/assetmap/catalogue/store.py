@@ -58,8 +58,11 @@ class Catalogue:
         if self.conn.in_transaction:
             yield self.conn
             return
+        from assetmap.catalogue.locking import begin_immediate
+        from assetmap.catalogue.sqlite_errors import BUSY_TIMEOUT_S
+
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            begin_immediate(self.conn, BUSY_TIMEOUT_S)
         except sqlite3.OperationalError as exc:
             raise write_error(self.path, exc) from None
         try:

@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 
 from assetmap import __version__, config
 from assetmap.cli.output import FORMATS, Messages, StepProgress
-from assetmap.errors import AssetmapError, counted
+from assetmap.errors import AssetmapError, CatalogueError, counted
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 error, 2 usage error, "
@@ -88,9 +88,11 @@ class State:
     # A plain class: a dataclass costs about 1 ms to create, at every start-up.
     def __init__(
         self, *, db: str | None = None, quiet: bool = False, read_only: bool = False,
-        geocoder: str = "offline",
+        geocoder: str = "offline", create: bool = False,
     ) -> None:  # fmt: skip
         self.db = db
+        # A catalogue named by --db / $ASSETMAP_DB is made only when asked (init, --create).
+        self.create = create
         self.quiet = quiet
         self.read_only = read_only
         self.geocoder = geocoder
@@ -121,6 +123,8 @@ class State:
             from assetmap.catalogue.opening import open_catalogue
 
             path, named = config.resolve_db_path(self.db)
+            if named and not self.create and not self.read_only and not path.exists():
+                raise CatalogueError(_no_catalogue(path, self.db))
             cat = open_catalogue(
                 path, named=named, seed=seed, examples=examples, read_only=self.read_only
             )
@@ -130,6 +134,18 @@ class State:
                 self.messages.info(f"assetmap: created a new catalogue at {path}{_seeded(cat)}")
             self._catalogue = cat
         return self._catalogue
+
+
+def _no_catalogue(path, db: str) -> str:
+    """A named catalogue that is not there: a misspelt ASSETMAP_DB in a cron line used to make
+    a new, empty-of-your-data catalogue silently and report nothing due."""
+    import os
+
+    named_by = "ASSETMAP_DB" if os.environ.get("ASSETMAP_DB") == db else "--db"
+    return (
+        f"there is no catalogue at {path} ({named_by}); check the path, or make one there "
+        f"with `assetmap --db {path} init` (or pass --create)"
+    )
 
 
 def _seeded(cat) -> str:
@@ -183,13 +199,21 @@ def callback(
             help="Open the catalogue read-only (searches work; changes are refused).",
         ),
     ] = False,
+    create: Annotated[
+        bool,
+        typer.Option(
+            "--create",
+            help="Make the catalogue named by --db or ASSETMAP_DB if it is not there (without "
+            "this, or `init`, a missing one is an error).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Find community assets near a person that fit their goals."""
-    ctx.obj = State(db=db, quiet=quiet, read_only=read_only, geocoder=geocoder)
+    ctx.obj = State(db=db, quiet=quiet, read_only=read_only, geocoder=geocoder, create=create)
 
 
 def get_state(ctx: typer.Context) -> State:
@@ -223,7 +247,7 @@ COMMAND_MODULES = {
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--geocoder")
 
 
-GLOBAL_FLAGS = ("--quiet", "-q", "--read-only")
+GLOBAL_FLAGS = ("--quiet", "-q", "--read-only", "--create")
 
 
 def hoist_global_options(args: list[str]) -> list[str]:

@@ -267,9 +267,11 @@ class Source:
     otherwise a row that names a source of its own (an export read back) keeps it."""
 
     def __init__(self, name: str, *, forced: bool = False, kind: str = "file", origin: str = "",
-                 overwrite_local: bool = False):  # fmt: skip
+                 overwrite_local: bool = False, allow_unplaced: bool = False):  # fmt: skip
         self.name, self.forced, self.kind, self.origin = name, forced, kind, origin
         self.overwrite_local = overwrite_local
+        # --allow-unplaced: a row whose postcode cannot be placed is kept, with a warning.
+        self.allow_unplaced = allow_unplaced
 
     def claim(self, asset: Asset) -> None:
         if self.forced or not asset.source:
@@ -380,7 +382,9 @@ def _import_rows(
     batch: list[tuple] = []
     for label, raw, fields, problems in records:
         if fields is not None and not problems:
-            asset, problems = _prepare(label, fields, categories, report, locate, today)
+            asset, problems = _prepare(
+                label, fields, categories, report, locate, today, source.allow_unplaced
+            )
             if asset is not None:
                 source.claim(asset)
                 given_id = bool(fields.get("id"))
@@ -418,7 +422,7 @@ class _Abort(Exception):
     """Roll the import's transaction back (dry run, or invalid rows)."""
 
 
-def _prepare(row_no, fields, categories, report, locate, today):
+def _prepare(row_no, fields, categories, report, locate, today, allow_unplaced=False):
     """Validate one row into an Asset and place it: (asset, []) or (None, problems)."""
     try:
         asset = Asset.from_row(fields, categories=categories, today=today)
@@ -427,8 +431,8 @@ def _prepare(row_no, fields, categories, report, locate, today):
     phone = fields.get("phone") if isinstance(row_no, int) else None
     if phone and (w := _phone_warning(row_no, phone)):
         report.warnings.append(w)
-    _locate(asset, row_no, report, locate)
-    return asset, []
+    problem = _locate(asset, row_no, report, locate, allow_unplaced)
+    return (None, [problem]) if problem else (asset, [])
 
 
 def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str, keep=()) -> None:
@@ -468,15 +472,29 @@ def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str, keep
     report.unchanged += counts.unchanged
 
 
-def _locate(asset: Asset, row_no, report: ImportReport, locate) -> None:
+def _locate(asset: Asset, row_no, report: ImportReport, locate, allow_unplaced=False):
+    """Place the asset; a postcode that cannot be placed is a row problem (the asset would
+    never appear in `near`, and a cron import said nothing), or with --allow-unplaced a
+    warning. Returns the problem, if any."""
     if locate is not None:
         try:
             for w in locate(asset):
                 report.warnings.append(f"{_where(row_no)}: {w}")
         except PlaceError as exc:
-            report.warnings.append(f"{_where(row_no)}: could not place it: {exc}")
+            if not allow_unplaced:
+                return RowProblem(
+                    row_no, "postcode",
+                    f"could not place it ({exc}); give lat and lon, or pass --allow-unplaced "
+                    "to import it without coordinates (near will not find it)",
+                )  # fmt: skip
+            report.warnings.append(
+                f"{_where(row_no)}: could not place it ({exc}); imported without coordinates "
+                "(--allow-unplaced): `near` cannot find it until `assetmap geocode` or an edit "
+                "places it"
+            )
     if asset.lat is not None and not asset.geo_precision:
         asset.geo_precision = "given"
+    return None
 
 
 def _where(row) -> str:

@@ -29,6 +29,7 @@ def init(
     path, _ = config.resolve_db_path(state.db)
     if path.exists() and path.stat().st_size > 0:
         raise CatalogueError(f"a catalogue already exists at {path}; choose another --db")
+    state.create = True
     cat = state.catalogue(seed=not empty, examples=not no_examples)
     print(cat.path)
 

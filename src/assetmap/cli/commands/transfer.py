@@ -79,6 +79,15 @@ def import_(
         float,
         typer.Option(min=0.1, help="An Open Referral URL: at most this many requests a second."),
     ] = 5.0,
+    allow_unplaced: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unplaced",
+            help="Import a row whose postcode cannot be placed, without coordinates (with a "
+            "warning). Without it, such a row is invalid: skipped with --skip-invalid (exit 3), "
+            "else the import is refused.",
+        ),
+    ] = False,
     overwrite_local: Annotated[
         bool,
         typer.Option(
@@ -105,6 +114,7 @@ def import_(
             source, file, openreferral_api.public_url(file), overwrite_local,
             default=openreferral_api.source_name(file),
         )  # fmt: skip
+        into.allow_unplaced = allow_unplaced
         into.kind = "feed"
         client = openreferral_api.Client(
             file, timeout=timeout, retries=retries, min_interval=1 / rate,
@@ -122,6 +132,7 @@ def import_(
     package = fmt.lower() == "openreferral" if fmt else _is_package(file)
     origin = os.path.abspath(file) if file != "-" else "standard input"
     into = _source(source, file, origin, overwrite_local)
+    into.allow_unplaced = allow_unplaced
     cat = state.catalogue()
     state.gazetteer()
     locate = locator()
