@@ -427,7 +427,7 @@ def test_near_does_not_load_the_cryptography_package(tmp_path):
     env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
     for extra in ([], ["--with-outcomes"]):
         proc = subprocess.run(
-            [sys.executable, "-m", "assetmap", "--db", str(tmp_path / "c.db"), "-q", "near",
+            [sys.executable, "-m", "assetmap", "--db", str(tmp_path / "c.db"), "--create", "-q", "near",
              "ST4 7QB", "-n", "1", "--format", "json", *extra],
             env=env, capture_output=True,
         )  # fmt: skip

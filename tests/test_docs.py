@@ -67,6 +67,9 @@ def test_readme_crontab_lines_really_work(tmp_path):
     for line in env_lines:
         key, value = line.split("=", 1)
         env[key] = value.replace("/srv/assetmap", str(srv))
+    # The catalogue is made once, by hand, before cron runs (as the README says).
+    made = subprocess.run([sys.executable, "-m", "assetmap", "init"], env=env, capture_output=True)
+    assert made.returncode == 0, made.stderr
     for job in jobs:
         command = " ".join(job.split()[5:])
         command = command.replace(
@@ -136,7 +139,9 @@ def test_every_readme_example_runs_and_prints_results(tmp_path):
     for name, text in EXAMPLE_FILES.items():
         (work / name).write_text(text)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    env["ASSETMAP_DB"] = str(tmp_path / "catalogue.db")
+    # As a newcomer runs them: the default catalogue, made and seeded on first use.
+    env["ASSETMAP_HOME"] = str(tmp_path / "home")
+    env.pop("ASSETMAP_DB", None)
     for example in examples:
         before = {p: p.stat().st_mtime_ns for p in work.iterdir()}
         proc = subprocess.run(

@@ -43,7 +43,9 @@ def test_the_command_word_is_found_after_global_options_and_their_values():
 @pytest.mark.slow
 def test_a_lone_command_runs_with_global_options_in_a_real_process(tmp_path):
     db = tmp_path / "near"  # named like a command, on purpose
-    proc = run_process("--db", str(db), "-q", "near", "ST4 7QB", "--format", "json", "-n", "1")
+    proc = run_process(
+        "--db", str(db), "--create", "-q", "near", "ST4 7QB", "--format", "json", "-n", "1"
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode().lstrip().startswith("[")
 
@@ -70,7 +72,7 @@ def test_a_mistyped_command_still_gets_a_suggestion_in_a_real_process():
 @pytest.mark.slow
 def test_a_subcommand_of_a_group_runs_in_a_real_process(tmp_path):
     db = str(tmp_path / "c.db")
-    proc = run_process("--db", db, "goals", "add", "play chess", "--tags", "chess")
+    proc = run_process("--db", db, "--create", "goals", "add", "play chess", "--tags", "chess")
     assert proc.returncode == 0, proc.stderr
     proc = run_process("--db", db, "goals", "--format", "csv")
     assert "play chess" in proc.stdout.decode()

@@ -43,7 +43,8 @@ def test_check_finds_misread_times_notes_charges_and_closed_sources(cli, db_file
     f = tmp_path / "q.csv"
     f.write_text(
         "name,category,postcode,schedule,cost,notes,phone\n"
-        'Misread,foodbank,M1 1AD,"Mon,Wed 2-4pm",free,,0161 234 5678\n'
+        # As an older assetmap stored "2-4pm" (now read as 14:00-16:00): check still finds it.
+        'Misread,foodbank,M1 1AD,"Mon,Wed 02:00-16:00",free,,0161 234 5678\n'
         "Late Club,sports club,M1 1AD,Fri 22:00-02:00,,,\n"
         'Times In Notes,foodbank,M1 1AD,,free,"Opening times as published: Tuesday, Wednesday & Friday 10am - 12noon.",\n'
         "Pantry,foodbank,M1 1AD,Thu 10:30-12:30,free,£2.50 membership for £10 of food,\n"

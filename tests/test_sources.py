@@ -148,7 +148,10 @@ def test_empty_answer_says_when_the_catalogue_has_nothing_near(cli, db_file):
 
 @pytest.mark.slow
 def test_a_catalogue_made_by_cron_says_what_it_was_loaded_with(tmp_path):
-    proc = run_process("--db", str(tmp_path / "cron.db"), "stats", "--format", "json", input=b"")
+    # A named catalogue is made only when asked for (--create or init): a typo is an error.
+    proc = run_process(
+        "--db", str(tmp_path / "cron.db"), "--create", "stats", "--format", "json", input=b""
+    )
     assert proc.returncode == 0, proc.stderr
     said = proc.stderr.decode()
     assert "created a new catalogue" in said

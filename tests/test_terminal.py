@@ -43,7 +43,7 @@ def _on_a_terminal(*args: str, columns: int = 80) -> str:
 @pytest.mark.slow
 def test_near_table_at_80_columns_has_whole_refs_and_contacts_that_show_accepts(tmp_path):
     db = str(tmp_path / "c.db")
-    drawn = _on_a_terminal("--db", db, "near", "M32 0TJ", "--tag", "gym", "-n", "5")
+    drawn = _on_a_terminal("--db", db, "--create", "near", "M32 0TJ", "--tag", "gym", "-n", "5")
     lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()  # bold refs
     assert all(len(line) <= 80 for line in lines), drawn
     expected = json.loads(
@@ -150,7 +150,9 @@ def test_near_geojson_is_the_same_feature_collection_as_export(cli):
 @pytest.mark.slow
 def test_global_options_work_after_the_command_in_a_real_process(tmp_path):
     db = tmp_path / "after.db"
-    proc = run_process("near", "ST4 7QB", "-n", "1", "-f", "json", "-q", "--db", str(db))
+    proc = run_process(
+        "near", "ST4 7QB", "-n", "1", "-f", "json", "-q", "--db", str(db), "--create"
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == b""  # -q: no "created a catalogue" or "Near ..." lines
     assert db.exists()
@@ -185,7 +187,7 @@ def test_the_copy_hint_under_a_table_fits_80_columns(cli):
 @pytest.mark.slow
 def test_sources_table_at_80_columns_draws_whole_dates_and_licences(tmp_path):
     db = str(tmp_path / "c.db")
-    drawn = _on_a_terminal("--db", db, "sources")
+    drawn = _on_a_terminal("--db", db, "--create", "sources")
     lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()
     assert all(len(line) <= 80 for line in lines), drawn
     listed = json.loads(run_process("--db", db, "sources", "-f", "json").stdout)

@@ -130,7 +130,9 @@ def test_no_prompt_without_a_terminal(db_file, tmp_path):
 @pytest.mark.slow
 def test_machine_output_has_no_colour_or_markup_and_quiet_leaves_data(tmp_path):
     db = str(tmp_path / "q.db")
-    first = run_process("--db", db, "near", "ST4 7QB", "--goal", "meet people", "--format", "json")
+    first = run_process(
+        "--db", db, "--create", "near", "ST4 7QB", "--goal", "meet people", "--format", "json"
+    )
     assert first.returncode == 0
     assert b"\x1b[" not in first.stdout + first.stderr
     assert b"created a new catalogue" in first.stderr
@@ -145,7 +147,7 @@ def test_machine_output_has_no_colour_or_markup_and_quiet_leaves_data(tmp_path):
 @pytest.mark.slow
 def test_broken_pipe_exits_quietly(tmp_path):
     db = str(tmp_path / "p.db")
-    assert run_process("--db", db, "list").returncode == 0
+    assert run_process("--db", db, "--create", "list").returncode == 0
     cmd = f"'{sys.executable}' -m assetmap --db '{db}' export | head -1"
     proc = subprocess.run(["bash", "-c", cmd + "; echo \"rc=${PIPESTATUS[0]}\" >&2"], capture_output=True, timeout=60)  # fmt: skip
     assert proc.stdout.startswith(b"id,name,category")
@@ -212,7 +214,7 @@ def test_unusable_catalogue_files_give_one_line_and_stay_untouched(tmp_path, kin
     if kind == "not sqlite":
         path.write_bytes(b"id,name\n1,not a database\n" * 100)
     elif kind in ("truncated", "newer", "read-only flag"):
-        assert run_process("--db", str(path), "list").returncode == 0
+        assert run_process("--db", str(path), "--create", "list").returncode == 0
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if kind == "newer":
@@ -249,7 +251,7 @@ def test_unusable_catalogue_files_give_one_line_and_stay_untouched(tmp_path, kin
 @pytest.mark.slow
 def test_read_only_catalogue_still_answers_searches(tmp_path):
     db = tmp_path / "ro.db"
-    assert run_process("--db", str(db), "list").returncode == 0
+    assert run_process("--db", str(db), "--create", "list").returncode == 0
     proc = run_process("--db", str(db), "--read-only", "near", "ST4 7QB", "--format", "json")
     assert proc.returncode == 0 and json.loads(proc.stdout)
     proc = run_process("--db", str(db), "--read-only", "import", "-", input=b"name,category,postcode\nA,gym,M1 1AD\n")  # fmt: skip
