@@ -657,3 +657,186 @@ def test_ctrl_c_while_waiting_for_another_writer_exits_130_at_once(tmp_path):
     text = err.decode(errors="replace")
     assert proc.returncode == 130 and "Traceback" not in text, (proc.returncode, text)
     assert stored(db)["race-0"]["verified_on"] == ""
+
+
+# -- bounded search: capped words, a time budget, Ctrl-C inside a query -------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def test_a_goal_of_many_short_words_is_searched_by_a_few_words():
+    """Found by the campaign: --goal 'a a a ...' grew the FTS5 query with every word (400
+    words: 8.8 s; 1,000: Ctrl-C took 47.6 s)."""
+    from assetmap.search.budget import MAX_WORDS
+    from assetmap.search.engine import fts_query
+
+    assert (
+        fts_query("The walking group, the WALKING group and a walk")
+        == '"walking"* "group"* "walk"*'
+    )
+    long = " ".join(f"w{i % 50}" for i in range(5000))
+    assert fts_query(long).count('"') == 2 * MAX_WORDS
+    from assetmap.errors import InvalidValue
+
+    with pytest.raises(InvalidValue, match="one-letter words"):
+        fts_query(" ".join(["a"] * 1000))
+
+
+REPETITIVE = st.one_of(
+    st.builds(lambda w, n: " ".join([w] * n), st.text("abcxyz", min_size=1, max_size=3), st.integers(1, 3000)),
+    st.builds(" ".join, st.lists(st.text("abcdefghij", min_size=1, max_size=6), max_size=600)),
+    st.text(max_size=3000),
+)  # fmt: skip
+
+
+def test_no_goal_makes_near_or_search_run_away(tmp_path):
+    """Long and repetitive goals, each searched with `near` and `search`: a one-line answer,
+    well inside a second of CPU (the process's CPU time, not the wall clock, which depends on
+    what else the machine runs)."""
+    from typer.testing import CliRunner
+
+    from assetmap.cli.full_app import app
+
+    db = tmp_path / "seeded.db"
+    assert run_process("--db", str(db), "init").returncode == 0
+    runner = CliRunner()
+    for args in (["near", "ST4 7QB", "--goal", "used to fish"], ["search", "walking group"]):
+        # The first search of a process loads its modules and the lexicon: not counted.
+        assert runner.invoke(app, ["--db", str(db), "-q", *args]).exit_code == 0
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(goal=REPETITIVE)
+    def check(goal):
+        for args in (["near", "ST4 7QB", "--goal", goal], ["search", goal]):
+            if not goal.strip() or "\x00" in goal:
+                continue
+            start = time.process_time()
+            result = runner.invoke(app, ["--db", str(db), "-q", *args, "--format", "json"])
+            spent = time.process_time() - start
+            assert result.exit_code in (0, 1), (args[0], result.exit_code, result.stderr[-300:])
+            assert "Traceback" not in result.stderr
+            if result.exit_code == 1:
+                assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+            assert spent < 1.0, (args[0], len(goal), spent)
+
+    check()
+
+
+def test_a_search_past_its_time_budget_stops_with_one_line(tmp_path):
+    db = tmp_path / "c.db"
+    assert run_process("--db", str(db), "init").returncode == 0
+    proc = run_process("--db", str(db), "near", "ST4 7QB", "--goal", "get fit", env={"ASSETMAP_SEARCH_SECONDS": "0"})  # fmt: skip
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert (
+        err.startswith("Error: the search was stopped after 0 s")
+        and "ASSETMAP_SEARCH_SECONDS" in err
+    )
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert run_process("--db", str(db), "near", "ST4 7QB", "--goal", "get fit").returncode == 0
+
+
+def test_ctrl_c_inside_a_long_query_stops_it():
+    """Python runs its Ctrl-C handler only between its own instructions; a query runs in C. A
+    query that would never end (counting for ever) is stopped by Ctrl-C sent once it runs."""
+    import threading
+
+    from assetmap.search.budget import bounded
+
+    conn = sqlite3.connect(":memory:")
+    started = threading.Event()
+    conn.create_function("started", 0, lambda: started.set() or 1)
+
+    def interrupt():
+        started.wait(60)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    endless = "WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"  # fmt: skip
+    with pytest.raises(KeyboardInterrupt), bounded(conn, seconds=120):
+        conn.execute(endless).fetchone()
+    assert started.is_set()
+
+
+# -- every number from outside is parsed defensively: fuzzing each mapping -----------------------
+NUMBERISH = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["£5", "5.50", "-0", "1e309", "nan", "inf", "-inf", "0x10", "1_000", "٣", "5,50",
+                     "53.4,-2.2", "  7 ", "12.5.6", "NaN", "1e-400", "+53", "Wed 7-9", "7-9pm",
+                     "Sat 25:00-26:00", "Mon 9.61-10", "Sun 24:00-24:00", "\x00", "९"]),
+    st.integers(-(10**30), 10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)  # fmt: skip
+NUMBER_COLUMNS = ["lat", "lon", "min_age", "max_age", "cost", "schedule", "verified_on", "phone"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.fixed_dictionaries({c: NUMBERISH for c in NUMBER_COLUMNS}))
+def test_every_number_column_of_a_row_is_a_row_problem_never_a_crash(cells):
+    """A CSV row (and every importer, which all end in Asset.from_row) with anything at all in
+    its number and time columns: an asset, or problems naming the columns."""
+    from assetmap.catalogue.models import DEFAULT_CATEGORIES, Asset
+    from assetmap.errors import InvalidRecord
+
+    row = {"name": "Fuzz Club", "category": "gym", **cells}
+    try:
+        Asset.from_row(row, categories={c.lower(): c for c in DEFAULT_CATEGORIES})
+    except InvalidRecord as exc:
+        assert exc.problems and all(p.column in {*row, "postcode"} for p in exc.problems)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | NUMBERISH,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)  # fmt: skip
+SERVICE = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": JSON, "name": st.text(max_size=30) | JSON, "description": JSON, "url": JSON,
+        "email": JSON, "status": JSON, "minimum_age": NUMBERISH | JSON, "maximum_age": NUMBERISH | JSON,
+        "assured_date": NUMBERISH | JSON,
+        "cost_options": st.lists(st.fixed_dictionaries({}, optional={"amount": NUMBERISH | JSON, "currency": JSON, "option": JSON, "amount_description": JSON}), max_size=3) | JSON,
+        "service_at_locations": st.lists(st.fixed_dictionaries({}, optional={"location": st.fixed_dictionaries({}, optional={
+            "latitude": NUMBERISH | JSON, "longitude": NUMBERISH | JSON,
+            "addresses": st.lists(st.fixed_dictionaries({}, optional={"postal_code": NUMBERISH | JSON, "address_1": JSON, "address_type": JSON}), max_size=2) | JSON,
+        }) | JSON}), max_size=2) | JSON,
+        "schedules": st.lists(st.fixed_dictionaries({}, optional={"opens_at": NUMBERISH | JSON, "closes_at": NUMBERISH | JSON, "byday": JSON, "freq": JSON, "wkst": JSON}), max_size=3) | JSON,
+        "phones": st.lists(st.fixed_dictionaries({}, optional={"number": NUMBERISH | JSON}), max_size=2) | JSON,
+        "attributes": JSON, "contacts": JSON, "organization": JSON,
+    },
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(service=SERVICE | JSON)
+def test_the_open_referral_mapping_never_crashes_on_a_feed(service):
+    """Fuzzing oruk's one Open Referral mapping (assetmap.transfer.hsds), which the API import
+    and feeds read through: any shape, any number, is an asset or problems naming columns.
+    (The campaign's '£5' cost crashed the import with a traceback.)"""
+    from assetmap.transfer import hsds
+
+    asset, problems = hsds.service_to_asset(
+        {"name": "Fuzz", **service} if isinstance(service, dict) else service
+    )
+    assert (asset is None) == bool(problems)
+    assert all(p.column for p in problems), problems
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.dictionaries(
+        st.sampled_from(["latt_long", "closed", "network", "postcode", "email", "phone", "name"]),
+        NUMBERISH,
+    )
+)
+def test_a_give_food_row_with_any_cells_is_a_row_problem_never_a_crash(cells):
+    from assetmap.catalogue.models import DEFAULT_CATEGORIES, Asset
+    from assetmap.errors import InvalidRecord
+    from assetmap.transfer import givefood
+
+    fields = givefood.to_fields({"name": "Fuzz Foodbank", **cells})
+    try:
+        Asset.from_row(fields, categories={c.lower(): c for c in DEFAULT_CATEGORIES})
+    except InvalidRecord as exc:
+        assert all(p.column for p in exc.problems)

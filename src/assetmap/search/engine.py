@@ -18,6 +18,7 @@ import math
 from assetmap.errors import InvalidValue
 from assetmap.places.distance import HAVERSINE_MARGIN, distance_km, haversine_km
 from assetmap.search import filters, goals, ranking
+from assetmap.search.budget import MAX_WORDS, search_words
 from assetmap.search.candidates import circle_terms, rings
 from assetmap.search.query import Outcome, Query, Result
 from assetmap.search.why import why
@@ -49,16 +50,24 @@ def goal_plan(conn, texts: list[str]) -> tuple[list, list, list[str], list[str]]
         else:
             free_text.append(text.strip())
             notes.append(f"'{text}' is not a known goal and the lexicon does not read it; searching names, descriptions and tags for it (`assetmap goals explain` shows how a phrase is read)")  # fmt: skip
+            words, capped = search_words(text)
+            if capped:
+                notes.append(f"a goal is searched for by its first {MAX_WORDS} words that say something: {' '.join(words)}")  # fmt: skip
     return known, readings, free_text, notes
 
 
 def fts_query(text: str) -> str:
     """Words of the text as an FTS5 query that matches all of them (prefixes allowed); quoted
-    so user text can never be read as FTS syntax."""
-    words = [w for w in "".join(c if c.isalnum() else " " for c in text.lower()).split() if w]
+    so user text can never be read as FTS syntax. Only the words worth searching for, each
+    once and at most MAX_WORDS of them (search.budget): the query's cost grew steeply with
+    its words."""
+    words, _capped = search_words(text)
     if not words:
-        raise InvalidValue(f"'{text}' has no words to search for")
+        raise InvalidValue(f"'{text}' has no words to search for{NO_WORDS_HINT}")
     return " ".join(f'"{w}"*' for w in words)
+
+
+NO_WORDS_HINT = " (one-letter words and words like 'the' and 'with' are left out)"
 
 
 def fts_pks(conn, text: str, limit: int | None = None) -> list[int]:
@@ -206,10 +215,6 @@ def goals_met(row, known_goals, readings, free_goals, fts_hits) -> list[tuple[st
 TEXT_CANDIDATES = 5000
 
 
-def _words(text: str) -> list[str]:
-    return "".join(c if c.isalnum() else " " for c in text.lower()).split()
-
-
 def text_search(
     conn, text: str, *, limit: int, include_closed: bool, today: dt.date
 ) -> list[Result]:
@@ -218,9 +223,9 @@ def text_search(
     Whole words first: the FTS index stems ("boxing" and "boxes" are both "box"), so its
     matches are re-ranked with the ones holding every word as typed ahead of the rest.
     Prefixes ("box" finding "boxercise") are tried only when no word matches at all."""
-    words = _words(text)
+    words, _capped = search_words(text)
     if not words:
-        raise InvalidValue(f"'{text}' has no words to search for")
+        raise InvalidValue(f"'{text}' has no words to search for{NO_WORDS_HINT}")
     sql = (
         "SELECT a.*, bm25(assets_fts) AS rank FROM assets_fts JOIN assets a ON a.pk = assets_fts.rowid "
         "WHERE assets_fts MATCH ?"

@@ -12,6 +12,7 @@ from assetmap.errors import InvalidValue
 from assetmap.places.resolve import Place
 from assetmap.places.zones import parse_distance
 from assetmap.search import avoid, engine, goals
+from assetmap.search.budget import bounded
 from assetmap.search.filters import Filters
 from assetmap.search.query import Outcome, Query
 
@@ -147,7 +148,8 @@ def run(
     query = Query(
         found, goals=r.goals, filters=filters, sort=r.sort, limit=r.limit, complete=r.complete
     )
-    outcome = engine.near(catalogue.conn, query)
+    with bounded(catalogue.conn):
+        outcome = engine.near(catalogue.conn, query)
     outcome.notes[:0] = time_notes
     return found, outcome
 
@@ -190,9 +192,10 @@ def empty_message(
 def text_search(catalogue, text: str, *, limit: int, include_closed: bool):
     import datetime as dt
 
-    return engine.text_search(
-        catalogue.conn, text, limit=limit, include_closed=include_closed, today=dt.date.today()
-    )
+    with bounded(catalogue.conn):
+        return engine.text_search(
+            catalogue.conn, text, limit=limit, include_closed=include_closed, today=dt.date.today()
+        )
 
 
 def list_goals(catalogue) -> list[goals.Goal]:
