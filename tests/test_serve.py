@@ -296,7 +296,7 @@ def test_the_readme_examples_publish_serve_and_pull(team, tmp_path):
         assert served.url.startswith("http://127.0.0.1:")
         assert pull[:2] == ["assetmap", "import"] and pull[2].startswith("http")
         second = tmp_path / "practitioner.db"
-        pulled = assetmap("--db", str(second), *pull[1:2], served.url, *pull[3:], "--rate", "100", environ=team["env"])  # fmt: skip
+        pulled = assetmap("--db", str(second), "--create", *pull[1:2], served.url, *pull[3:], "--rate", "100", environ=team["env"])  # fmt: skip
         assert "6 added" in pulled.stderr, pulled.stderr
     finally:
         served.stop()

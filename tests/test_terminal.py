@@ -342,7 +342,7 @@ def test_near_at_80_columns_is_one_block_a_result_and_at_120_the_table(cli, db_f
 @pytest.mark.slow
 def test_ten_results_at_80_columns_fit_one_screen_with_whole_refs_and_contacts(tmp_path):
     db = str(tmp_path / "c.db")
-    args = ("--db", db, "near", "M32 0TJ", "--goal", "get fit")
+    args = ("--db", db, "--create", "near", "M32 0TJ", "--goal", "get fit")
     found = json.loads(run_process(*args, "-f", "json").stdout)
     assert len(found) == 10
     lines = re.sub(r"\x1b\[[0-9;]*m", "", _on_a_terminal(*args)).splitlines()
