@@ -523,6 +523,7 @@ def test_two_follow_up_outcomes_recorded_at_once_take_two_follow_ups(cli, tmp_pa
 
 
 # -- cron safety: a missing catalogue, an unplaceable postcode, an ambiguous time --------------
+@pytest.mark.slow
 def test_a_misspelt_assetmap_db_in_a_cron_line_is_an_error_naming_it(tmp_path):
     """Found by the campaign: a typo in ASSETMAP_DB made a new 6.6 MB catalogue silently and
     reported nothing due, exit 0, every morning."""
@@ -548,6 +549,8 @@ def test_a_misspelt_assetmap_db_in_a_cron_line_is_an_error_naming_it(tmp_path):
     assert typo.exists()
 
 
+@pytest.mark.slow
+@pytest.mark.first_run
 def test_the_default_catalogue_is_still_made_and_seeded_on_first_use(home):
     """No --db and no ASSETMAP_DB: the first command makes the catalogue in ASSETMAP_HOME and
     loads the bundled sources, as the Quick start promises."""
@@ -613,6 +616,7 @@ def waiting_in(pid: int, *kernel_waits: str, timeout: float = 60.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_an_import_exits_130_without_a_traceback_whatever_the_load(tmp_path):
     if not Path(f"/proc/{os.getpid()}/wchan").exists():
         pytest.skip("needs /proc/PID/wchan to see that the import is reading")
@@ -633,6 +637,7 @@ def test_ctrl_c_during_an_import_exits_130_without_a_traceback_whatever_the_load
     assert count(db) == 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_waiting_for_another_writer_exits_130_at_once(tmp_path):
     """Found by the campaign: SQLite's busy handler waits inside C, where Python cannot run
     its signal handler, so Ctrl-C on a command waiting for a cron import was honoured only
@@ -689,6 +694,7 @@ REPETITIVE = st.one_of(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_no_goal_makes_near_or_search_run_away(tmp_path):
     """Long and repetitive goals, each searched with `near` and `search`: a one-line answer,
     well inside a second of CPU (the process's CPU time, not the wall clock, which depends on
@@ -722,6 +728,7 @@ def test_no_goal_makes_near_or_search_run_away(tmp_path):
     check()
 
 
+@pytest.mark.slow
 def test_a_search_past_its_time_budget_stops_with_one_line(tmp_path):
     db = tmp_path / "c.db"
     assert run_process("--db", str(db), "init").returncode == 0
