@@ -214,6 +214,7 @@ document.body.setAttribute('data-labels', JSON.stringify(out));
 FOURTH = ("Fenton Manor Community Allotment, Walking Football and Friendship Club", "ST4 2RR")
 
 
+@pytest.mark.slow
 def test_four_full_places_fit_one_a4_page_with_a_labelled_map_no_line_crossing_a_label(
     chromium, cli, tmp_path, artefacts
 ):
