@@ -470,6 +470,29 @@ def council_code(gaz, postcode: str) -> str:
     return sector["council"] if sector else ""
 
 
+def merge_parts(assets: list[Asset]) -> tuple[list[Asset], int]:
+    """A record whose address starts with the name of another record of the source at the
+    same postcode, of the same category and with no hours of its own, is part of that place
+    (the Norfolk Heritage Centre, 'The Norfolk and Norwich Millennium Library, The Forum', NR2
+    1AW): it is left out, and the place's notes name it.
+    Returns the assets kept and how many were merged."""
+    def key(name: str) -> str:  # 'The Norfolk and Norwich ...' is 'Norfolk & Norwich ...'
+        return slug(name).removeprefix("the-").replace("-and-", "-")
+
+    by_place = {(key(a.name), a.postcode): a for a in assets if a.postcode}
+    merged: set[int] = set()
+    for a in assets:
+        first = key(a.address.split(",")[0].split("\n")[0])
+        home = by_place.get((first, a.postcode))
+        # A service of its own there (its own category or hours: a food bank's voucher
+        # session at a church) is not a part of the place.
+        same = home is not None and home.category == a.category and a.schedule in ("", home.schedule)
+        if same and home is not a:
+            home.notes = "; ".join(x for x in (home.notes, f"Includes {a.name}") if x)
+            merged.add(id(a))
+    return [a for a in assets if id(a) not in merged], len(merged)
+
+
 def main(shared_data: str) -> None:
     base = Path(shared_data)
     assets = base / "assets"
@@ -514,8 +537,10 @@ def main(shared_data: str) -> None:
                 continue
             seen.add(asset.id)
             places.setdefault(slug(asset.name), []).append((asset.lat, asset.lon))
-            stored = _db_values(asset)
-            kept.append([stored[c] for c in STORED_COLUMNS])
+            kept.append(asset)
+        kept, parts = merge_parts(kept)
+        twins += parts
+        kept = [[stored[c] for c in STORED_COLUMNS] for stored in map(_db_values, kept)]
         file = f"{name}.csv.gz"
         # mtime=0: the same data gives the same bytes, so a rebuild shows no change in git.
         with gzip.GzipFile(out_dir / file, "wb", mtime=0) as fh:

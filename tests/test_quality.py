@@ -161,3 +161,24 @@ def test_emails_wrapped_in_brackets_are_unwrapped_and_check_finds_malformed_ones
 def test_the_bundled_catalogue_has_no_malformed_email_or_website(cli):
     problems = json.loads(cli("check", "--format", "json").stdout)
     assert [p for p in problems if p["problem"] in ("bad email", "bad website")] == []
+
+
+def test_mobiles_are_spaced_as_mobiles_whatever_their_fourth_digit():
+    """0791 250 9665 was spaced like a landline whose fourth digit is 1 (0191, 0161)."""
+    assert phones.normalise("07912509665")[0] == "07912 509665"
+    assert phones.normalise("0791 250 9665")[0] == "07912 509665"
+    assert phones.normalise("07512548849")[0] == "07512 548849"
+    assert phones.normalise("01912345678")[0] == "0191 234 5678"  # a landline still is one
+
+
+def test_the_bundled_mobiles_are_spaced_and_one_place_is_listed_once(cli):
+    rows = json.loads(cli("export", "--format", "json").stdout)
+    mobiles = [a["phone"] for a in rows if a["phone"].replace(" ", "").startswith("07")]
+    assert mobiles and all(len(m.split(" ")[0]) == 5 for m in mobiles), mobiles
+    # The Norfolk Heritage Centre is in the Norwich Millennium Library (its address says so).
+    norwich = [a for a in rows if a["postcode"] == "NR2 1AW"]
+    assert [a["name"] for a in norwich] == ["Norfolk & Norwich Millennium Library"]
+    assert "Includes Norfolk Heritage Centre Library" in norwich[0]["notes"]
+    # A food bank's own session at a church is a service of its own, not a part of it.
+    shaw = {a["name"] for a in rows if a["postcode"] == "OL2 8QY" and a["category"] == "foodbank"}
+    assert shaw == {"Salvation Army Shaw", "Trussell Trust"}

@@ -40,9 +40,9 @@ def spaced(digits: str) -> str:
     if len(digits) == 11:
         if digits.startswith("02"):
             return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
-        if digits.startswith(("011", "03", "08", "09")) or digits[3] == "1":
+        if digits.startswith(("011", "03", "08", "09")) or (digits[3] == "1" and digits[1] != "7"):
             return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
-        return f"{digits[:5]} {digits[5:]}"  # 01xxx and 07xxx
+        return f"{digits[:5]} {digits[5:]}"  # 01xxx, and every 07xxx (0791 is a mobile, not 01x1)
     if len(digits) == 10:  # 0800 xxxxxx, and the few small exchanges (016977 xxxx)
         return (
             f"{digits[:4]} {digits[4:]}"
