@@ -463,10 +463,14 @@ def test_near_partners_only_and_why(cli, db_file):
         "--welcomes-mentor", "yes")  # fmt: skip
     _at(cli, db, "known-gym", "gym", 0.2, "--partnership-status", "known",
         "--referral-route", "form", "--referral-details", "https://known.example/refer")  # fmt: skip
-    only = _near(cli, db, "--partners-only")
+    only = _near(cli, db, "--partners-only", "--include-staff")
     assert [r["id"] for r in only] == ["partner-gym"]
     [partner] = only
     assert "partner, referral by phone to Sam (Tue-Thu)" in partner["why"]
+    # Unasked, the why says only what is public: how to refer, not the partnership or to whom.
+    [public] = _near(cli, db, "--partners-only")
+    assert "referral by phone (Tue-Thu)" in public["why"] and "Sam" not in public["why"]
+    assert not public["why"].startswith("partner") and "partnership_status" not in public
     assert "a mentor can come along" in partner["why"]
     assert partner["partnership_status"] == "partner" and partner["welcomes_mentor"] == "yes"
     everyone = {r["id"]: r["why"] for r in _near(cli, db)}

@@ -227,11 +227,36 @@ def _build():
                     [term, category],
                 )
 
+    @migrations()
+    def m010_peer_tools(db: Database) -> None:
+        # Datasette's ?_search= and `sqlite-utils search` find a table's full-text index by
+        # content="assets" (double quotes): with content='assets' Datasette's search silently
+        # returned every row and sqlite-utils refused the table. Same columns and tokenizer;
+        # the triggers (on assets) keep feeding it.
+        db.execute("DROP TABLE assets_fts")
+        db.execute(
+            "CREATE VIRTUAL TABLE assets_fts USING fts5(name, category, tags, description, "
+            'content="assets", content_rowid="pk", tokenize="porter unicode61 remove_diacritics 2")'
+        )
+        db.execute("INSERT INTO assets_fts(assets_fts) VALUES ('rebuild')")
+        # Tags are stored ';'-joined; Datasette facets a JSON array (?_facet_array=tags). The
+        # public fields only: a view published with Datasette shows no staff contact.
+        db.execute(
+            """CREATE VIEW assets_public AS SELECT pk, id, name, category,
+                 CASE WHEN tags = '' THEN '[]' ELSE '["' || replace(replace(replace(tags, '\\', '\\\\'),
+                   '"', '\\"'), ';', '","') || '"]' END AS tags,
+                 description, address, postcode, area, lat, lon, phone, email, website, schedule,
+                 cost, min_age, max_age, gender, accessibility, referral, welcomes_convictions,
+                 dbs_required, involves_children, capital, status, verified_on, source, notes,
+                 referral_route, referral_details, welcomes_mentor
+               FROM assets"""
+        )
+
     return migrations
 
 
 # The number of migrations above: stored in PRAGMA user_version once they are applied.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def apply(db: Database) -> None:

@@ -145,3 +145,13 @@ AvoidZoneOpt = Annotated[
         help="Exclusion zone as a GeoJSON Polygon/MultiPolygon file (repeatable).",
     ),
 ]
+
+IncludeStaffOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-staff",
+        help="Also show the staff-only fields (partnership status, the work contact's name and "
+        "phone), in every format and in the why column. Without it, results carry only public "
+        "fields, so output shared outside the team (a web map of the GeoJSON) leaks nothing.",
+    ),
+]

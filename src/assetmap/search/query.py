@@ -47,8 +47,17 @@ class Result:
         self.score = score
         self.why = why
 
-    def to_json(self) -> dict:
+    def to_json(self, include_staff: bool = True) -> dict:
+        """The result's fields; without `include_staff`, only the public ones (no partnership
+        status or work contact, in the fields or in `why`)."""
         r = self.row
+        if not include_staff:
+            from assetmap.catalogue.vocab import STAFF_ONLY
+            from assetmap.search.why import public_why
+
+            d = self.to_json()
+            d["why"] = public_why(self.why, r)
+            return {k: v for k, v in d.items() if k not in STAFF_ONLY}
         return {
             "id": r["id"], "name": r["name"], "category": r["category"],
             "tags": [t for t in r["tags"].split(";") if t],

@@ -53,16 +53,26 @@ def why(row, goals_met, distance, cautions, fresh: bool) -> str:
     return "; ".join(parts)
 
 
-def _relationship(row) -> str:
+def _relationship(row, staff: bool = True) -> str:
     """'partner, referral by phone to Sam (Tue-Thu)': the status when it is partner, and how
-    to refer, to whom, with the route's details."""
-    parts = ["partner"] if row["partnership_status"] == "partner" else []
+    to refer, to whom, with the route's details. Without `staff`, only what is public: how to
+    refer ('referral by phone (Tue-Thu)'), not the partnership or the work contact's name."""
+    parts = ["partner"] if staff and row["partnership_status"] == "partner" else []
     route = row["referral_route"]
     if route or row["referral_details"]:
         text = " ".join(w for w in ("referral", ROUTE_WORDS.get(route, "")) if w)
-        if row["contact_name"]:
+        if staff and row["contact_name"]:
             text += f" to {row['contact_name']}"
         if row["referral_details"]:
             text += f" ({row['referral_details']})"
         parts.append(text)
     return ", ".join(parts)
+
+
+def public_why(text: str, row) -> str:
+    """A `why` without the staff-only facts it names (the partnership, the work contact)."""
+    staff, public = _relationship(row), _relationship(row, staff=False)
+    if staff == public:
+        return text
+    parts = text.split("; ")
+    return "; ".join(p if p != staff else public for p in parts if p != staff or public)

@@ -10,6 +10,11 @@ RESULT_COLUMNS = [
     "contact_phone",
 ]  # fmt: skip
 
+# Without --include-staff: the public ones only (no partnership status, no work contact).
+RESULT_PUBLIC_COLUMNS = [
+    c for c in RESULT_COLUMNS if c not in ("partnership_status", "contact_name", "contact_phone")
+]
+
 # Search results as places: near and search also write GeoJSON, the same FeatureCollection as export.
 RESULT_FORMATS = ("table", "json", "csv", "ndjson", "geojson")
 # What a person reads at a terminal: a short ref to copy into `show`/`plan`, and who to call.

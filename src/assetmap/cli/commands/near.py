@@ -9,10 +9,11 @@ from assetmap.cli.app import app, check_format, get_state
 from assetmap.cli.commands import (
     RESULT_COLUMNS,
     RESULT_FORMATS,
+    RESULT_PUBLIC_COLUMNS,
     RESULT_TTY_COLUMNS,
     add_table_cells,
 )
-from assetmap.cli.options import AvoidOpt, AvoidZoneOpt, ResultFormatOpt
+from assetmap.cli.options import AvoidOpt, AvoidZoneOpt, IncludeStaffOpt, ResultFormatOpt
 from assetmap.cli.output import Blocks, emit_records, fold_notes
 
 NEAR_TABLE_COLUMNS = ["ref", "name", "category", "distance_km", "contact", "why", "id"]
@@ -174,6 +175,7 @@ def near(
             help="Every note on stderr, one a line (by default they are folded into one line).",
         ),
     ] = False,
+    include_staff: IncludeStaffOpt = False,
     fmt: ResultFormatOpt = "table",
 ) -> None:
     """What is near this person that fits their goals: a ranked, explained list."""
@@ -200,9 +202,10 @@ def near(
     )  # fmt: skip
     # Warnings first, then how the search was read; where the zones landed comes last.
     said[:0] = [f"warning: {w}" for w in found.warnings] + outcome.notes
-    records = [r.to_json() for r in outcome.results]
+    records = [r.to_json(include_staff=include_staff) for r in outcome.results]
     # The casework file first: an error there is the one line said, before any note.
-    columns, table_columns, tty_columns = RESULT_COLUMNS, NEAR_TABLE_COLUMNS, RESULT_TTY_COLUMNS
+    columns = RESULT_COLUMNS if include_staff else RESULT_PUBLIC_COLUMNS
+    table_columns, tty_columns = NEAR_TABLE_COLUMNS, RESULT_TTY_COLUMNS
     extra: list[str] = []
     if with_outcomes:
         from assetmap.casework.report import NEAR_COLUMNS, add_to_results

@@ -5,8 +5,13 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
-from assetmap.cli.commands import RESULT_COLUMNS, RESULT_FORMATS, add_table_cells
-from assetmap.cli.options import FormatOpt, ResultFormatOpt
+from assetmap.cli.commands import (
+    RESULT_COLUMNS,
+    RESULT_FORMATS,
+    RESULT_PUBLIC_COLUMNS,
+    add_table_cells,
+)
+from assetmap.cli.options import FormatOpt, IncludeStaffOpt, ResultFormatOpt
 from assetmap.cli.output import Blocks, emit_records
 
 
@@ -23,6 +28,7 @@ def search(
     fail_if_empty: Annotated[
         bool, typer.Option("--fail-if-empty", help="Exit 1 when nothing is found.")
     ] = False,
+    include_staff: IncludeStaffOpt = False,
     fmt: ResultFormatOpt = "table",
 ) -> None:
     """Full-text search over the whole catalogue."""
@@ -33,14 +39,14 @@ def search(
     results = request.text_search(
         state.catalogue(), text, limit=limit, include_closed=include_closed
     )
-    records = [r.to_json() for r in results]
+    records = [r.to_json(include_staff=include_staff) for r in results]
     if not records:
         state.messages.info(f"nothing in the catalogue matches '{text}'")
     if fmt == "table" and records:
         add_table_cells(records, state.catalogue())
     if records or fmt != "table":
         emit_records(
-            records, fmt, columns=RESULT_COLUMNS,
+            records, fmt, columns=RESULT_COLUMNS if include_staff else RESULT_PUBLIC_COLUMNS,
             table_columns=["ref", "name", "category", "area", "contact", "why", "id"],
             tty_columns=["ref", "name / why", "area", "contact"], blocks=Blocks(right="area"),
             quiet=get_state(ctx).quiet,
