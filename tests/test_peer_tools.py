@@ -9,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 
 FIXTURE_SCHEMA4 = Path(__file__).parent / "data" / "catalogue-schema4.db"
 
 
+@pytest.mark.slow  # runs the sqlite-utils command
 def test_sqlite_utils_finds_and_searches_the_full_text_index(cli, db_file, tmp_path):
     db = ["--db", str(db_file)]
     f = tmp_path / "a.csv"
