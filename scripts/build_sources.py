@@ -476,6 +476,7 @@ def merge_parts(assets: list[Asset]) -> tuple[list[Asset], int]:
     (the Norfolk Heritage Centre, 'The Norfolk and Norwich Millennium Library, The Forum', NR2
     1AW): it is left out, and the place's notes name it.
     Returns the assets kept and how many were merged."""
+
     def key(name: str) -> str:  # 'The Norfolk and Norwich ...' is 'Norfolk & Norwich ...'
         return slug(name).removeprefix("the-").replace("-and-", "-")
 
@@ -486,7 +487,9 @@ def merge_parts(assets: list[Asset]) -> tuple[list[Asset], int]:
         home = by_place.get((first, a.postcode))
         # A service of its own there (its own category or hours: a food bank's voucher
         # session at a church) is not a part of the place.
-        same = home is not None and home.category == a.category and a.schedule in ("", home.schedule)
+        same = (
+            home is not None and home.category == a.category and a.schedule in ("", home.schedule)
+        )
         if same and home is not a:
             home.notes = "; ".join(x for x in (home.notes, f"Includes {a.name}") if x)
             merged.add(id(a))
