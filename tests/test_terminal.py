@@ -16,13 +16,14 @@ from assetmap.cli.app import hoist_global_options
 NEAR = ["near", "ST4 7QB", "--goal", "get fit", "--goal", "meet people"]
 
 
-def _on_a_terminal(*args: str, columns: int = 80) -> str:
-    """Run assetmap with stdout on a real pseudo-terminal `columns` wide; return what it drew."""
+def _on_a_terminal(*args: str, columns: int = 80, stderr_too: bool = False) -> str:
+    """Run assetmap with stdout (and with `stderr_too`, stderr) on a real pseudo-terminal
+    `columns` wide; return what it drew."""
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "TERM": "xterm"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "assetmap", *args],
-        stdout=follower, stderr=subprocess.PIPE, env=env,
+        stdout=follower, stderr=follower if stderr_too else subprocess.PIPE, env=env,
     )  # fmt: skip
     os.close(follower)
     chunks = []
@@ -36,7 +37,7 @@ def _on_a_terminal(*args: str, columns: int = 80) -> str:
         chunks.append(chunk)
     proc.wait(timeout=120)
     os.close(leader)
-    assert proc.returncode == 0, proc.stderr.read()
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else b"".join(chunks)
     return b"".join(chunks).decode()
 
 
@@ -124,6 +125,9 @@ def test_every_command_taking_an_id_accepts_the_ref_near_prints(cli, db_file):
         result = cli(*db, *command, code=1)
         assert ids["Hulme Walkers"] in result.stderr and ids["Hulme Runners"] in result.stderr
         assert "give more of the id" in result.stderr and "Traceback" not in result.stderr
+        # each choice with its name, so the right one can be picked; still one line
+        assert f"{ids['Hulme Runners']} (Hulme Runners)" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
     assert {a["cost"] for a in json.loads(cli(*db, "list", "-f", "json").stdout)
             if a["name"].startswith("Hulme")} == {""}  # fmt: skip
     result = cli(*db, "edit", "zzz-no-such", "--cost", "free", code=1)
@@ -379,3 +383,23 @@ def test_near_says_at_most_two_lines_before_its_results_and_the_rest_with_verbos
         note = line.removeprefix("note: ")
         assert shown.count(note) <= 1
     assert run_process(*args, "-q").stderr == b""
+
+
+@pytest.mark.slow
+def test_notes_on_a_terminal_wrap_between_words_in_two_lines(tmp_path):
+    # At 80 columns the folded note was cut mid-word by the terminal ('read as stay sober (' /
+    # 'off the drink)'). On a terminal, messages wrap between words; in a log they stay whole.
+    db = str(tmp_path / "c.db")
+    run_process("--db", db, "init")
+    run_process("--db", db, "locate", "ST4 7QB")  # the gazetteer index, built off the terminal
+    args = ("--db", db, "near", "Hanley, Stoke-on-Trent", "--goal",
+            "off the drink and lonely since release", "--day", "wed", "-n", "1")  # fmt: skip
+    drawn = _on_a_terminal(*args, stderr_too=True).replace("\r\n", "\n")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()
+    assert all(len(line) <= 80 for line in lines), lines
+    notes = lines[lines.index(next(ln for ln in lines if ln.startswith("note: "))) :]
+    notes = notes[: next(i for i, ln in enumerate(notes) if re.search(r" \d+\.\d km$", ln))]
+    assert len(notes) <= 2, notes
+    logged = run_process(*args).stderr.decode().splitlines()
+    note = next(line for line in logged if line.startswith("note: "))
+    assert " ".join(notes) == note  # the same words, broken only between them

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 # a search reads rows and never needs it, and importing it costs start-up time.
 
 BULK_CACHE_KIB = -65536  # negative: KiB, as SQLite's cache_size takes it
+# The most ids an ambiguous ref lists as choices.
+CHOICES = 8
 
 
 def _now() -> str:
@@ -169,21 +171,28 @@ class Catalogue:
 
     def find(self, ref: str, *, missing_ok: bool = False) -> Asset | None:
         """An asset by its id or by a unique start of it (the short `ref` that near and search
-        print), so a practitioner copies a few words rather than a long id. Edit and remove
-        take the whole id. A start several ids share is an error naming them; with
-        missing_ok, a ref that names no asset gives None."""
+        print), so a practitioner copies a few words rather than a long id: every command that
+        takes an id uses this. A start several ids share is an error listing them with their
+        names (up to CHOICES), on one line; with missing_ok, a ref that names no asset gives None."""
         ref = ref.strip()
         row = self.conn.execute("SELECT * FROM assets WHERE id = ?", (ref,)).fetchone()
         if row is not None:
             return asset_from_db(row)
-        ids = self._ids_starting(ref, 6) if ref else []
+        ids = self._ids_starting(ref, CHOICES + 1) if ref else []
         if len(ids) == 1:
             return self.get(ids[0])
         if ids:
-            more = ", ..." if len(ids) > 5 else ""
+            shown = ids[:CHOICES]
+            names = dict(
+                self.conn.execute(
+                    f"SELECT id, name FROM assets WHERE id IN ({','.join('?' * len(shown))})",
+                    shown,
+                ).fetchall()
+            )
+            choices = ", ".join(f"{i} ({names.get(i, '')})" for i in shown)
+            more = f", and more starting '{ref}'" if len(ids) > CHOICES else ""
             raise NotFound(
-                f"'{ref}' is the start of several ids ({', '.join(ids[:5])}{more}); "
-                "give more of the id"
+                f"'{ref}' is the start of several ids: {choices}{more}; give more of the id"
             )
         if missing_ok:
             return None

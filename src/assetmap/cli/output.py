@@ -37,16 +37,26 @@ class Messages:
 
     def info(self, text: str, *, even_if_quiet: bool = False) -> None:
         if even_if_quiet or not self.quiet:
-            print(readable(text), file=sys.stderr)
+            print(_on_screen(readable(text)), file=sys.stderr)
 
     def warn(self, text: str) -> None:
         if not self.quiet:
-            print(f"warning: {one_line(readable(text))}", file=sys.stderr)
+            print(_on_screen(f"warning: {one_line(readable(text))}"), file=sys.stderr)
 
     def error(self, text: str, details: Sequence[str] = ()) -> None:
         print(f"Error: {one_line(readable(text))}", file=sys.stderr)
         for line in details:
             print(one_line(readable(line)), file=sys.stderr)
+
+
+def _on_screen(text: str) -> str:
+    """A message as a terminal shows it: wrapped between words to its width, where the
+    terminal itself would cut a word in two ('(' / 'off the drink)'). Logs and cron mail get
+    the line as it is."""
+    if not stderr_is_tty():
+        return text
+    width = _stderr_width()
+    return "\n".join("\n".join(_wrap(line, width) or [""]) for line in text.split("\n"))
 
 
 def _terminal_cell(column: str, value: Any) -> str:
@@ -334,7 +344,7 @@ def fold_notes(notes: Sequence[str], *, verbose: bool = False, width: int = 0) -
             kind = k
         more = len(notes) - shown
         text = " · ".join(parts) + (f" (+{more} more: --verbose)" if more else "")
-        if len(text) <= room:
+        if len(text) <= room and len(_wrap(text, room // 2)) <= 2:  # two lines between words
             return [text]
     # The first note alone is longer than two lines: cut at a word.
     suffix = " … (--verbose)"
