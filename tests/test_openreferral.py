@@ -230,3 +230,16 @@ def test_import_category_gives_services_no_term_maps_a_category(cli, db_file, tm
     f.write_text("name,postcode\nChess Club,M1 1AD\n")
     cli(*db, "import", str(f), "--category", "book club")
     assert {a["category"] for a in json.loads(cli(*db, "list", "--format", "json").stdout)} == {"peer support", "book club"}  # fmt: skip
+
+
+def test_the_export_says_which_required_fields_an_asset_cannot_fill(cli, db_file, tmp_path):
+    """HSDS 3.0 requires an address's city, county and postcode: an asset with no area or
+    postcode cannot give them, and the export says which, instead of writing them blank
+    silently."""
+    db = ["--db", str(db_file)]
+    cli(*db, "add", "--name", "Canal Walk", "--category", "walking group", "--lat", "53.48",
+        "--lon", "-2.24", "--address", "Castlefield Basin")  # fmt: skip
+    cli(*db, "add", "--name", "Full", "--category", "gym", "--postcode", "M1 1AD")
+    out = cli(*db, "export", "--format", "openreferral", str(tmp_path / "oruk"))
+    assert "1 of 2 services have no address postal_code, which HSDS 3.0 requires (canal-walk" in out.stderr  # fmt: skip
+    assert "full-m1-1ad" not in out.stderr

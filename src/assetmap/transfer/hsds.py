@@ -127,6 +127,20 @@ def asset_to_service(asset, *, include_staff: bool = False) -> dict:
     return {k: v for k, v in service.items() if v != []}
 
 
+# The fields HSDS 3.0 requires that an asset may not give (the rest are always filled).
+_REQUIRED_ADDRESS = ("address_1", "city", "state_province", "postal_code")
+
+
+def missing_required(service: dict) -> list[str]:
+    """The required HSDS fields `service` (from asset_to_service) leaves blank, e.g.
+    'address city' for an asset with no area; [] for a complete one."""
+    out = []
+    for sal in service.get("service_at_locations", []):
+        for address in sal["location"].get("addresses", []):
+            out += [f"address {f}" for f in _REQUIRED_ADDRESS if not address.get(f)]
+    return out
+
+
 def _drop_blank(d: dict) -> dict:
     return {k: v for k, v in d.items() if v not in ("", None)}
 

@@ -84,10 +84,11 @@ def flatten(service: dict) -> dict[str, list[dict]]:
     return out
 
 
-def export_package(cat, directory: str, *, public: bool = False, **filters) -> int:
+def export_package(cat, directory: str, *, public: bool = False, warn=None, **filters) -> int:
     """Write the package into `directory` (created if missing). Files are written whole and
     moved into place. Returns the number of services. `public` leaves out the staff-only
-    fields: no work contact, and no attributes for them."""
+    fields: no work contact, and no attributes for them. `warn(text)` is told which required
+    HSDS fields some services leave blank (an address with no area or postcode)."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise InvalidValue(f"{directory} is a file; give a folder for the Open Referral package")
@@ -110,8 +111,11 @@ def export_package(cat, directory: str, *, public: bool = False, **filters) -> i
         for field in [*hsds.attribute_fields(include_staff=not public), *([] if public else [hsds.STAFF_CONTACT])]:  # fmt: skip
             writers["taxonomy_terms"].writerow(hsds.taxonomy_term(field))
         n = 0
+        missing: dict[str, list[str]] = defaultdict(list)
         for asset in cat.iter_assets(**filters):
             service = hsds.asset_to_service(asset, include_staff=not public)
+            for field in hsds.missing_required(service):
+                missing[field].append(asset.id)
             for table, rows in flatten(service).items():
                 writers[table].writerows(rows)
             n += 1
@@ -126,6 +130,11 @@ def export_package(cat, directory: str, *, public: bool = False, **filters) -> i
             Path(tmp).unlink(missing_ok=True)
         raise
     (target / "datapackage.json").write_text(json.dumps(_descriptor(), indent=2) + "\n", encoding="utf-8")  # fmt: skip
+    for field, ids in missing.items():
+        if warn is not None:
+            more = f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+            warn(f"{len(ids)} of {n} services have no {field}, which HSDS 3.0 requires "
+                 f"({', '.join(ids[:3])}{more}); fill the assets' area and postcode with assetmap edit")  # fmt: skip
     return n
 
 

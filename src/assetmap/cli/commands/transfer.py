@@ -282,7 +282,7 @@ def export(
                 "--format openreferral writes a folder of tables: give its path, "
                 "e.g. assetmap export --format openreferral oruk/"
             )
-        n = export_package(cat, file, public=public, **filters)
+        n = export_package(cat, file, public=public, warn=state.messages.warn, **filters)
         state.messages.info(f"export: {counted(n, 'service')} written to {file}/datapackage.json")
         return
     encoding = "utf-8-sig" if excel else "utf-8"
