@@ -71,7 +71,7 @@ def remove(tmp: Path) -> None:
 
 def sweep(folder: Path) -> list[str]:
     """Remove temp files of ours in `folder` whose process is gone; return their names."""
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

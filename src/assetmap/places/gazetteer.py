@@ -255,7 +255,8 @@ class Gazetteer:
             town = max((m["population"] or 0 for m in members if m["kind"] == "town"), default=0)
             return (-town, (lat - cy) ** 2 + ((lon - cx) * 0.6) ** 2)
 
-        names, given = [], set()
+        names: list[tuple[str, float, float]] = []
+        given: set[str] = set()
         for (lat, lon), members in sorted(groups.items(), key=order):
             found = {m["name"].split(",")[0].strip() for m in members}
             joined = sorted((n for n in found if " & " in n), key=len)

@@ -78,7 +78,7 @@ def _online_geocoder(name: str, conf: dict):
 def _radius_from_bbox(raw: dict) -> float:
     box = raw.get("boundingbox") if isinstance(raw, dict) else None
     try:
-        south, north, west, east = (float(v) for v in box)
+        south, north, west, east = (float(v) for v in box or ())
     except (TypeError, ValueError):
         return 1.0
     dlat = (north - south) * 111.2

@@ -34,7 +34,7 @@ class AreaZone:
         self.radius_km = radius_km  # the full extent
 
     def contains(self, lat: float, lon: float, postcode: str = "", area: str = "") -> bool:
-        area = area_of(postcode, self.kind) if postcode else None
-        if area is not None:
-            return area == self.code
+        code = area_of(postcode, self.kind) if postcode else None
+        if code is not None:
+            return code == self.code
         return distance_km(self.lat, self.lon, lat, lon) <= self.radius_km + 1e-9

@@ -23,7 +23,7 @@ _FLAT = "(r.min_lat - ?) * (r.min_lat - ?) * ? + (r.min_lon - ?) * (r.min_lon - 
 
 def rings(
     conn, lat: float, lon: float, radius_km: float, extra_sql: str, params: list
-) -> Generator[tuple[list, float], float, None]:
+) -> Generator[tuple[list, float], float | None, None]:
     """(rows of a ring, floor) for each ring out to radius_km: every row not yet read is
     further than `floor` km (geodesic) from the point. The last ring's floor is infinite.
 

@@ -8,6 +8,10 @@ cli/commands/near.py and its field of search.request.NearRequest: nothing else.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assetmap.search.times import Times
 
 HIDDEN_STATUSES = ("closed", "temporarily-closed")
 NO_TIMES = "times not recorded, check first"
@@ -34,7 +38,7 @@ class Filters:
         no_dbs: bool = False, no_children: bool = False, strict_flags: bool = False,
         capital: Sequence[str] = (), include_closed: bool = False,
         zones: Sequence = (),  # CircleZone | CouncilZone | PolygonZone | AreaZone
-        times=None,  # times.Times; `day`, `at` and `after` are the short way to make one
+        times: Times | None = None,  # `day`, `at` and `after` are the short way to make one
         partners_only: bool = False,
     ) -> None:  # fmt: skip
         self.within_km = within_km
@@ -81,7 +85,7 @@ def _flag_check(row, f: Filters) -> tuple[str | None, list[str]]:
     return None, cautions
 
 
-def _time_check(row, f: Filters) -> str | None:
+def _time_check(row, times: Times) -> str | None:
     """Why the asset's times rule it out, NO_TIMES when it has none recorded, else None."""
     from assetmap.catalogue import schedule
 
@@ -91,7 +95,7 @@ def _time_check(row, f: Filters) -> str | None:
         sessions = []
     if not sessions:
         return NO_TIMES
-    return None if f.times.fits(sessions) else "not open then"
+    return None if times.fits(sessions) else "not open then"
 
 
 def _exclusion(row, f: Filters) -> str | None:
@@ -126,7 +130,7 @@ def left_out(row, f: Filters) -> tuple[str | None, list[str]]:
         return reason, []
     reason, cautions = _flag_check(row, f)
     if reason is None and f.times is not None:
-        reason = _time_check(row, f)
+        reason = _time_check(row, f.times)
         if reason == NO_TIMES:  # kept and marked, as an unknown DBS flag is
             reason = "times not recorded (--strict-times)" if f.times.strict else None
             cautions.insert(0, NO_TIMES)
@@ -159,7 +163,8 @@ def sql_exclusions(f: Filters) -> tuple[str, list]:
     still decides). On the fast path, so that in a city a rare filter such as --women-only
     reads thousands of rows in SQL rather than in Python; never with Query.complete, which
     must say why each asset was left out."""
-    sql, params = "", []
+    sql = ""
+    params: list = []
     for on, test in ((f.free, "a.cost = 'free'"), (f.women_only, "a.gender = 'women'"),
                      (f.welcomes_convictions, "a.welcomes_convictions = 'yes'"),
                      (f.accessible, "a.accessibility != ''")):  # fmt: skip

@@ -103,7 +103,7 @@ def stems(words: list[str]) -> dict[str, tuple[str, bool]]:
     every = sorted({f for forms in wanted.values() for f in forms})
     if not every:
         return {}
-    found = {}
+    found: dict = {}
     for i in range(0, len(every), 500):  # SQLite's limit on parameters
         chunk = every[i : i + 500]
         found.update(

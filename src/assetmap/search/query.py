@@ -19,7 +19,7 @@ class Query:
     __slots__ = ("place", "goals", "filters", "sort", "limit", "today", "complete")
 
     def __init__(
-        self, place: Place | None, *, goals: Sequence[str] = (), filters: Filters | None = None,
+        self, place: Place, *, goals: Sequence[str] = (), filters: Filters | None = None,
         sort: str = "score", limit: int = 10, today: dt.date | None = None,
         complete: bool = False,
     ) -> None:  # fmt: skip

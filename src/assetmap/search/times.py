@@ -54,6 +54,7 @@ class Times:
         return any(self._fits(s) for s in sessions)
 
     def _fits(self, s) -> bool:
+        pieces: tuple[tuple[int, int, int, bool], ...]
         if s.end > DAY:  # split at midnight: the evening, then the early hours of the next day
             pieces = ((s.day, s.start, DAY, True), ((s.day + 1) % 7, 0, s.end - DAY, False))
         else:

@@ -13,7 +13,8 @@ ROUTE_WORDS = {"phone": "by phone", "email": "by email", "form": "by form",
 
 def _goal_words(met) -> list[str]:
     """'fits "get fit" and "meet people"'; 'loosely fits "into boats" -> be outdoors (boats)'."""
-    clear, loose = [], []
+    clear: list[str] = []
+    loose: list[str] = []
     for name, strength, read_as in met:
         said = f'"{name}"' + (f" -> {read_as}" if read_as else "")
         (clear if strength >= CLEAR else loose).append(said)
