@@ -1,6 +1,6 @@
 """Candidates for `near`, read from the R*Tree ring by ring, nearest first, never by a scan.
 
-Each ring is the part of a flat-earth disc (distances.circle_prefilter: lower-bound scales,
+Each ring is the part of a flat-earth disc (places.distance.circle_prefilter: lower-bound scales,
 tested on the R*Tree's own coordinates) outside the previous ring's disc, so the rings share
 no point and together hold exactly the rows one query of the whole circle would read. After
 each ring the caller learns how near an unread point can be, to decide whether to read on.
