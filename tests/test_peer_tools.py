@@ -81,3 +81,40 @@ def test_the_readmes_datasette_metadata_hides_the_index_tables(cli, db_file):
         "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'assets_rtree%' OR name LIKE 'assets_fts%')")}  # fmt: skip
     conn.close()
     assert shadows and shadows <= hidden | {"assets_fts"}
+
+
+def test_datasette_searches_facets_and_hides_with_the_readmes_metadata(cli, tmp_path):
+    """Datasette itself (its ASGI app, in process), on a catalogue named catalogue.db with the
+    README's metadata: ?_search= finds the one matching row (it returned every row with
+    content='assets'), the public view searches and facets its tags, the shadow tables are
+    hidden."""
+    import asyncio
+
+    datasette_app = pytest.importorskip("datasette.app")
+    path = tmp_path / "catalogue.db"
+    db = ["--db", str(path)]
+    cli(*db, "init", "--empty")
+    f = tmp_path / "a.csv"
+    f.write_text("name,category,postcode,tags\nMeir Boxing Gym,gym,ST3 5HS,boxing;fitness\nCanal Walkers,walking group,M1 1AD,walking\n")  # fmt: skip
+    cli(*db, "import", str(f))
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    metadata = json.loads(readme.split("```json\n", 1)[1].split("```", 1)[0])
+    ds = datasette_app.Datasette([str(path)], metadata=metadata)
+
+    async def get(url):
+        response = await ds.client.get(url)
+        assert response.status_code == 200, (url, response.text[:200])
+        return response.json()
+
+    async def run():
+        found = await get("/catalogue/assets.json?_search=boxing&_shape=array")
+        assert [r["name"] for r in found] == ["Meir Boxing Gym"]
+        public = await get("/catalogue/assets_public.json?_search=walking&_shape=objects&_facet_array=tags")  # fmt: skip
+        assert [r["name"] for r in public["rows"]] == ["Canal Walkers"]
+        tables = {t["name"]: t["hidden"] for t in (await get("/catalogue.json"))["tables"]}
+        assert tables["assets_rtree_node"] and tables["assets_fts_data"] and not tables["assets"]
+        faceted = await get("/catalogue/assets_public.json?_facet_array=tags")
+        values = {v["value"] for v in faceted["facet_results"]["tags"]["results"]}
+        assert {"boxing", "fitness", "walking"} <= values
+
+    asyncio.run(run())
