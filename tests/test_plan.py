@@ -260,6 +260,10 @@ def test_the_map_names_the_places_round_and_each_place_by_its_short_name(cli):
     assert len(places) >= 4, places
     assert {"Shelton", "Hanley", "Etruria", "Burslem", "Penkhull", "Basford"} & set(places)
     assert len(set(places)) == len(places)  # each name once
+    # and each place once: not 'Basford' beside 'Basford & Hartshill'
+    parts = [set(p.replace("&amp;", "&").split(" & ")) for p in places]
+    for i, one in enumerate(parts):
+        assert all(not (one & other) for other in parts[i + 1 :]), places
     assets = re.findall(r'<text class="asset-name"[^>]*>([^<]+)</text>', svg)
     assert set(assets) == {
         "Shelton Recovery Running",

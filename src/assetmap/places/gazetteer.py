@@ -235,7 +235,7 @@ class Gazetteer:
         then wards, census areas and neighbourhoods, nearest the box's centre first, as
         (name, lon, lat). One name per point: a ward and the places it is named for share one
         ('Basford & Hartshill', 'Basford', 'Hartshill'), so the ward's name is used when short,
-        else its first place; a name already given (or each part of one) is not given again."""
+        else its first place; a name already given (or any part of it) is not given again."""
         x0, y0, x1, y1 = box
         rows = self.conn.execute(
             "SELECT p.name, p.lat, p.lon, p.kind, p.population FROM places p "
@@ -265,7 +265,7 @@ class Gazetteer:
             else:
                 name = min(found, key=lambda n: (len(n), n))
             parts = {name_key(p) for p in name.split(" & ")}
-            if parts <= given or name_key(name) in councils:
+            if parts & given or name_key(name) in councils:
                 continue
             given |= parts
             names.append((name, lon, lat))
