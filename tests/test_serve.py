@@ -333,3 +333,60 @@ def test_another_assetmap_pulls_the_served_catalogue_with_identical_public_field
     # Pulled again (as `sources update` does nightly): nothing changes.
     again = assetmap("--db", str(second), "import", server.url, "--source", "team-api", "--rate", "100", environ=environ)  # fmt: skip
     assert "0 added, 0 updated, 6 unchanged" in again.stderr, again.stderr
+
+
+def test_plain_datasette_serves_the_same_api_through_the_entry_point(team, server):
+    """`datasette DIR/catalogue.db -m DIR/metadata.json` (and so `datasette publish`) loads the
+    plugin from assetmap's `datasette` entry point: the same answers as `assetmap serve`."""
+    import re
+    import threading
+    from pathlib import Path
+
+    datasette = Path(sys.executable).with_name("datasette")
+    folder = team["dir"]
+    proc = subprocess.Popen(
+        [str(datasette), str(folder / "catalogue.db"), "-i", str(folder / "catalogue.db"),
+         "-m", str(folder / "metadata.json"), "-h", "127.0.0.1", "-p", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=team["env"],
+    )  # fmt: skip
+    found: list[str] = []
+    ready = threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            m = re.search(r"running on (http://127\.0\.0\.1:\d+)", line)
+            if m:
+                found.append(m.group(1) + "/")
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert ready.wait(120) and found, "datasette did not start"
+        plain = type(server).__new__(type(server))
+        plain.url = found[0]
+        for path in ("/", "/services?per_page=3", "/taxonomy_terms", "/near?place=ST4%207QB"):
+            assert plain.get(path)[2] == server.get(path)[2], path
+        assert plain.get("/services")[1]["Access-Control-Allow-Origin"] == "*"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_serve_without_a_folder_serves_a_snapshot_taken_now(team, tmp_path):
+    environ = {**team["env"], "TMPDIR": str(tmp_path)}
+    served = Server("--db", str(team["db"]), "serve", environ=environ)
+    try:
+        assert any("snapshot of the catalogue taken now" in line for line in served.lines)
+        assert [p.name.startswith("assetmap-serve-") for p in tmp_path.iterdir()] == [True]
+        _, _, page = served.get("/services")
+        assert page["total_items"] == 6
+        assert "SECRET" not in json.dumps(served.get("/catalogue/assets.json?_shape=array")[2])
+    finally:
+        served.stop()
+    # Stopped (SIGTERM, as a service manager stops it): exit 0, and no snapshot left behind.
+    assert served.proc.returncode == 0
+    assert list(tmp_path.iterdir()) == []

@@ -4,6 +4,7 @@ itself does). Imported only by `assetmap serve`: nothing else pays for Datasette
 from __future__ import annotations
 
 import json
+import signal
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -88,7 +89,16 @@ def run(folder: Path, *, host: str, port: int, announce: Callable[[str], None]) 
         announce(f"http://{shown}:{bound}/")
         await server.serve(sockets=[sock])
 
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again under the handler it
+    # found: let that be a clean exit, so the `finally` blocks run (a temporary snapshot is
+    # removed) and a service manager sees a stop it asked for (exit 0).
+    previous = signal.signal(signal.SIGTERM, _stopped)
     try:
         asyncio.run(main())
     finally:
         sock.close()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped(signum, frame):
+    raise SystemExit(0)

@@ -79,17 +79,17 @@ def serve(
     server.require_datasette()  # before any work: say what to install, in one line
     state = get_state(ctx)
     temporary = None
-    if folder is None:
-        from assetmap.serve.snapshot import publish as write
-
-        temporary = Path(tempfile.mkdtemp(prefix="assetmap-serve-"))
-        folder = temporary / "snapshot"
-        write(state.catalogue(), folder)
-        state.messages.info(
-            "serve: serving a snapshot of the catalogue taken now; for several servers, "
-            "`assetmap publish FOLDER` and serve FOLDER on each"
-        )
     try:
+        if folder is None:
+            from assetmap.serve.snapshot import publish as write
+
+            temporary = Path(tempfile.mkdtemp(prefix="assetmap-serve-"))
+            folder = temporary / "snapshot"
+            write(state.catalogue(), folder)
+            state.messages.info(
+                "serve: serving a snapshot of the catalogue taken now; for several servers, "
+                "`assetmap publish FOLDER` and serve FOLDER on each"
+            )
         server.run(
             folder,
             host=host,
