@@ -390,3 +390,17 @@ def test_serve_without_a_folder_serves_a_snapshot_taken_now(team, tmp_path):
     # Stopped (SIGTERM, as a service manager stops it): exit 0, and no snapshot left behind.
     assert served.proc.returncode == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_refuses_a_snapshot_whose_file_is_not_the_one_published(team, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(team["dir"], copy)
+    (copy / "catalogue.db").chmod(0o644)
+    with (copy / "catalogue.db").open("r+b") as fh:  # a copy cut short
+        fh.truncate(4096)
+    done = assetmap("serve", str(copy), "--port", "0", environ=team["env"], check=False, timeout=60)  # fmt: skip
+    assert done.returncode == 1
+    assert "is not the file that was published" in done.stderr and "copy the folder again" in done.stderr  # fmt: skip
+    assert "Traceback" not in done.stderr

@@ -53,10 +53,8 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise InvalidValue(
-            f"could not listen on {host}:{port} ({exc.strerror}); choose another --port "
-            "(0 picks a free one)"
-        ) from None
+        fix = "check --host" if isinstance(exc, socket.gaierror) else "choose another --port (0 picks a free one)"  # fmt: skip
+        raise InvalidValue(f"could not listen on {host}:{port} ({exc.strerror}); {fix}") from None
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock

@@ -345,6 +345,12 @@ def read_manifest(folder: Path) -> dict:
         ) from None
     except ValueError:
         raise InvalidValue(f"{folder / MANIFEST_FILE} is not valid JSON; publish again") from None
-    if not (folder / DB_FILE).is_file():
+    db = folder / DB_FILE
+    if not db.is_file():
         raise InvalidValue(f"{folder} has no {DB_FILE}; publish again")
+    if manifest.get("sha256") and _sha256(db) != manifest["sha256"]:
+        raise InvalidValue(
+            f"{db} is not the file that was published (its SHA-256 differs from "
+            f"{MANIFEST_FILE}'s): copied in part, or changed since; copy the folder again"
+        )
     return manifest
