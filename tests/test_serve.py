@@ -11,6 +11,9 @@ import sys
 import pytest
 from serving import STAFF_VALUES, Server, assetmap, env, team_catalogue
 
+# Every test here runs the real `assetmap serve` (or datasette, or schemathesis) in a process.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def team(tmp_path_factory, shared_cache):
@@ -377,6 +380,8 @@ def test_plain_datasette_serves_the_same_api_through_the_entry_point(team, serve
 
 
 def test_serve_without_a_folder_serves_a_snapshot_taken_now(team, tmp_path):
+    tmp_path = tmp_path / "tmp"
+    tmp_path.mkdir()
     environ = {**team["env"], "TMPDIR": str(tmp_path)}
     served = Server("--db", str(team["db"]), "serve", environ=environ)
     try:

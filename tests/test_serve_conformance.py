@@ -30,6 +30,9 @@ from pathlib import Path
 import pytest
 from serving import Server, assetmap, env, team_catalogue
 
+# Every test here runs the real `assetmap serve` (or datasette, or schemathesis) in a process.
+pytestmark = pytest.mark.slow
+
 OPENAPI = Path(__file__).parent / "data" / "openreferral_uk_openapi"
 PUBLISHED_AT = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 EXCLUDED = ("status_code_conformance", "positive_data_acceptance")
