@@ -58,7 +58,6 @@ def test_publish_writes_an_immutable_public_snapshot(team):
     assert metadata["plugins"] == {"assetmap": {"database": "catalogue"}}
 
 
-@pytest.mark.slow
 def test_publish_refuses_a_folder_that_holds_a_snapshot(team):
     again = assetmap("--db", str(team["db"]), "publish", str(team["dir"]), environ=team["env"], check=False)  # fmt: skip
     assert again.returncode == 1
@@ -181,7 +180,6 @@ def test_datasette_browses_the_same_public_rows(server):
     assert status == 200 and "assets" in page
 
 
-@pytest.mark.slow
 def test_serve_without_datasette_says_what_to_install(team):
     # Datasette hidden from this process: exactly as if the extra was not installed.
     code = (
@@ -199,7 +197,6 @@ def test_serve_without_datasette_says_what_to_install(team):
     )
 
 
-@pytest.mark.slow
 def test_serve_refuses_a_folder_that_is_not_a_snapshot(team, tmp_path):
     done = assetmap("serve", str(tmp_path), "--port", "0", environ=team["env"], check=False)
     assert done.returncode == 1
@@ -207,7 +204,6 @@ def test_serve_refuses_a_folder_that_is_not_a_snapshot(team, tmp_path):
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.slow
 def test_near_does_not_load_the_server():
     code = (
         "import sys; from assetmap.cli.app import load_commands; load_commands('near'); "
@@ -242,7 +238,6 @@ NEAR_STAFF = ("partnership_status", "contact_name", "contact_phone")
         ),  # fmt: skip
     ],
 )
-@pytest.mark.slow
 def test_near_gives_the_same_answer_as_the_cli(server, team, query, args):
     status, headers, served = server.get(f"/near?{query}")
     assert status == 200, served
@@ -280,7 +275,6 @@ def test_near_bad_parameters_are_a_400_naming_the_parameter(server, query, says)
     assert "--" not in body["error"]
 
 
-@pytest.mark.slow
 def test_the_readme_examples_publish_serve_and_pull(team, tmp_path):
     """The README's block for sharing the catalogue, run: publish, serve (on 127.0.0.1, a
     free port, in place of the example's public address), then a practitioner's pull."""
@@ -311,7 +305,6 @@ def test_the_readme_examples_publish_serve_and_pull(team, tmp_path):
         served.stop()
 
 
-@pytest.mark.slow
 def test_another_assetmap_pulls_the_served_catalogue_with_identical_public_fields(server, team, tmp_path):  # fmt: skip
     second = tmp_path / "practitioner.db"
     environ = team["env"]

@@ -105,7 +105,6 @@ def real_ids(server) -> dict[str, str]:
     return ids
 
 
-@pytest.mark.slow
 def test_schemathesis_finds_nothing_against_the_official_openapi(server, tmp_path):
     schema = tmp_path / "openapi.json"
     schema.write_text(json.dumps(bundled_openapi()), encoding="utf-8")
