@@ -402,3 +402,36 @@ def test_serve_refuses_a_snapshot_whose_file_is_not_the_one_published(team, tmp_
     assert done.returncode == 1
     assert "is not the file that was published" in done.stderr and "copy the folder again" in done.stderr  # fmt: skip
     assert "Traceback" not in done.stderr
+
+
+def test_a_pull_reads_every_page_and_a_nightly_pull_keeps_local_edits(tmp_path, shared_cache):
+    """A practitioner's nightly pull of the team's API (`import URL`): 60 services are two
+    pages of the importer's 50; pulled again after a local edit, the edit is kept."""
+    environ = env(tmp_path / "home", shared_cache)
+    rows = "".join(
+        f"Walking Group {n:02d},walking group,walking,ST4 7QB,,,free,01782 {n:06d}\n"
+        for n in range(60)
+    )
+    csv = tmp_path / "many.csv"
+    csv.write_text("name,category,tags,postcode,lat,lon,cost,phone\n" + rows, encoding="utf-8")
+    team_db, mine = tmp_path / "team.db", tmp_path / "mine.db"
+    for db in (team_db, mine):
+        assetmap("--db", str(db), "init", "--empty", environ=environ)
+    assetmap("--db", str(team_db), "import", str(csv), "--source", "team", environ=environ)
+    assetmap("--db", str(team_db), "publish", str(tmp_path / "snapshot"), environ=environ)
+    served = Server("serve", str(tmp_path / "snapshot"), environ=environ)
+    try:
+        _, _, first = served.get("/services")
+        assert first["total_pages"] == 2 and first["size"] == 50
+        pull = ("--db", str(mine), "import", served.url, "--source", "team", "--rate", "200")
+        assert "60 added" in assetmap(*pull, environ=environ).stderr
+        listed = json.loads(assetmap("--db", str(mine), "list", "--format", "json", environ=environ).stdout)  # fmt: skip
+        assert sorted(a["name"] for a in listed) == [f"Walking Group {n:02d}" for n in range(60)]
+        asset = next(a["id"] for a in listed if a["name"] == "Walking Group 07")
+        assetmap("--db", str(mine), "edit", asset, "--phone", "01782 999888", environ=environ)
+        again = assetmap(*pull, environ=environ)
+        assert "kept 1 local change" in again.stderr, again.stderr
+        shown = json.loads(assetmap("--db", str(mine), "show", asset, "--format", "json", environ=environ).stdout)  # fmt: skip
+        assert shown["phone"] == "01782 999888"
+    finally:
+        served.stop()
