@@ -24,13 +24,42 @@ from assetmap.search.query import Outcome, Query, Result
 from assetmap.search.why import why
 
 
+class GoalPlan:
+    """How the goals were read: goals of the vocabulary, phrases read in the person's own words
+    (search/understand.py), full-text searches, the notes saying so, the phrases that say a
+    kind of place against ("doesn't want church") and the situations they say (no money,
+    a toddler, evenings: phrase -> words, by situation), which search.request applies."""
+
+    __slots__ = ("known", "readings", "free_text", "notes", "against", "situations")
+
+    def __init__(self) -> None:
+        self.known: list = []
+        self.readings: list = []
+        self.free_text: list[str] = []
+        self.notes: list[str] = []
+        self.against: list = []
+        self.situations: dict[str, list[tuple[str, str]]] = {}
+
+    def wants_kinds(self) -> bool:
+        """Whether an asset must meet some goal to be shown (a phrase that only says what is
+        not wanted, or only a situation, asks for no kind in particular)."""
+        return bool(self.known or self.readings or self.free_text)
+
+
 def goal_plan(conn, texts: list[str]) -> tuple[list, list, list[str], list[str]]:
+    """(vocabulary goals, readings, full-text searches, notes): read_goals, as a tuple."""
+    plan = read_goals(conn, texts)
+    return plan.known, plan.readings, plan.free_text, plan.notes
+
+
+def read_goals(conn, texts: list[str]) -> GoalPlan:
     """Split goal phrases into vocabulary goals, phrases read in the person's own words (the
     lexicon: search/understand.py) and, when neither reads them, full-text searches."""
+    plan = GoalPlan()
     if not texts:
-        return [], [], [], []
+        return plan
     vocabulary = goals.load(conn)
-    known, readings, free_text, notes = [], [], [], []
+    known, readings, free_text, notes = plan.known, plan.readings, plan.free_text, plan.notes
     for text in texts:
         goal = goals.match(text, vocabulary)
         if goal:
@@ -44,16 +73,34 @@ def goal_plan(conn, texts: list[str]) -> tuple[list, list, list[str], list[str]]
         from assetmap.search import understand  # the lexicon is opened only for free text
 
         reading = understand.read(text, vocabulary)
-        if reading.understood():
-            readings.append(reading)
-            notes.append(reading.note())
+        if reading.understood() or reading.shapes():
+            if reading.understood():
+                readings.append(reading)
+            if reading.unwanted:
+                plan.against.append(reading)
+            for name, said in reading.situations.items():
+                plan.situations.setdefault(name, []).extend((reading.text, w) for w in said)
+            if note := reading.note():
+                notes.append(note)
         else:
             free_text.append(text.strip())
             notes.append(f"'{text}' is not a known goal and the lexicon does not read it; searching names, descriptions and tags for it (`assetmap goals explain` shows how a phrase is read)")  # fmt: skip
             words, capped = search_words(text)
             if capped:
                 notes.append(f"a goal is searched for by its first {MAX_WORDS} words that say something: {' '.join(words)}")  # fmt: skip
-    return known, readings, free_text, notes
+    return plan
+
+
+def said_against(row, against) -> str | None:
+    """Why an asset is left out because a goal said its kind against ("doesn't want church")."""
+    tags = None
+    for reading in against:
+        if tags is None:
+            tags = [t for t in row["tags"].split(";") if t]
+        sense = reading.against(tags, row["category"])
+        if sense is not None:
+            return f"said against: '{reading.text}' ({sense.text()})"
+    return None
 
 
 def fts_query(text: str) -> str:
@@ -88,7 +135,10 @@ def near(conn, q: Query) -> Outcome:
     reach. With q.complete, or when fewer than `limit` match, the whole circle is read, so
     the total and the list of what was left out are exact."""
     f = q.filters
-    known_goals, readings, free_goals, notes = goal_plan(conn, q.goals)
+    plan = q.plan if q.plan is not None else read_goals(conn, q.goals)
+    known_goals, readings, free_goals = plan.known, plan.readings, plan.free_text
+    notes = list(plan.notes)
+    wants_kinds = plan.wants_kinds()
     fts_hits = {text: set(fts_pks(conn, text)) for text in free_goals}
     extra_sql, params = filters.sql_filters(f)
     more_sql, more = ("", []) if q.complete else filters.sql_exclusions(f)
@@ -121,9 +171,12 @@ def near(conn, q: Query) -> Outcome:
                 if d > radius:
                     continue
             met = goals_met(row, known_goals, readings, free_goals, fts_hits)
-            if q.goals and not met:
+            if wants_kinds and not met:
                 continue
-            reason, cautions = filters.left_out(row, f)
+            reason = said_against(row, plan.against) if plan.against else None
+            cautions: list[str] = []
+            if reason is None:
+                reason, cautions = filters.left_out(row, f)
             if reason:
                 excluded.append((row["id"], row["name"], reason))
                 continue
@@ -133,9 +186,9 @@ def near(conn, q: Query) -> Outcome:
             if by_distance:
                 worst, best = -far, -close
             else:
-                points, partner = ranking.goal_points(met), ranking.partner(row)
-                worst = ranking.score(q, far, points, fresh, partner)
-                best = ranking.score(q, close, points, fresh, partner)
+                points, partner, liked = ranking.goal_points(met), ranking.partner(row), ranking.liked(q, row)  # fmt: skip
+                worst = ranking.score(q, far, points, fresh, partner, liked)
+                best = ranking.score(q, close, points, fresh, partner, liked)
             kept.append((best, row, met, cautions, fresh))
             if len(worst_top) < limit:
                 heapq.heappush(worst_top, worst)
@@ -181,7 +234,9 @@ def near(conn, q: Query) -> Outcome:
             row,
             d,
             [m[0] for m in met],
-            ranking.score(q, d, ranking.goal_points(met), fresh, ranking.partner(row)),
+            ranking.score(
+                q, d, ranking.goal_points(met), fresh, ranking.partner(row), ranking.liked(q, row)
+            ),
             why(row, met, d, c, fresh),
         )  # fmt: skip
         for _key_, row, d, met, c, fresh in shortlist[:limit]

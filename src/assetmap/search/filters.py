@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assetmap.search import safeguarding
+
 if TYPE_CHECKING:
     from assetmap.search.times import Times
 
@@ -26,7 +28,7 @@ class Filters:
         "within_km", "tags", "categories", "free", "day", "at", "after", "age", "gender",
         "women_only", "accessible", "referral", "welcomes_convictions", "no_dbs",
         "no_children", "strict_flags", "capital", "include_closed", "zones", "times",
-        "partners_only",
+        "partners_only", "prefer_free", "prefer_family",
     )  # fmt: skip
 
     def __init__(
@@ -39,7 +41,7 @@ class Filters:
         capital: Sequence[str] = (), include_closed: bool = False,
         zones: Sequence = (),  # CircleZone | CouncilZone | PolygonZone | AreaZone
         times: Times | None = None,  # `day`, `at` and `after` are the short way to make one
-        partners_only: bool = False,
+        partners_only: bool = False, prefer_free: bool = False, prefer_family: bool = False,
     ) -> None:  # fmt: skip
         self.within_km = within_km
         self.tags = list(tags)
@@ -61,6 +63,9 @@ class Filters:
         self.include_closed = include_closed
         self.zones = list(zones)
         self.partners_only = partners_only
+        # Situations said in the goals (search.request): rank, never filter (ranking.liked).
+        self.prefer_free = prefer_free
+        self.prefer_family = prefer_family
         if times is None and (day is not None or at is not None or after is not None):
             from assetmap.search.times import Times
 
@@ -81,6 +86,12 @@ def _flag_check(row, f: Filters) -> tuple[str | None, list[str]]:
         if value == "unknown":
             if f.strict_flags:
                 return f"{what}: unknown (--strict-flags)", []
+            signal = safeguarding.children_signal(row) if column == "involves_children" else None
+            if signal and signal[0] == "name":  # "Juniors", "Boys School", "U12s": left out
+                return f"likely involves children (from its name: '{signal[1]}')", []
+            if signal:
+                cautions.append(safeguarding.children_caution(*signal))
+                continue
             cautions.append(f"{what}: unknown, check first")
     return None, cautions
 
@@ -114,6 +125,8 @@ def _exclusion(row, f: Filters) -> str | None:
         return "not women-only"
     if f.gender and row["gender"] not in ("any", f.gender):
         return f"for {row['gender']} only"
+    if f.gender and (said := safeguarding.gender_signal(row)) and said[0] != f.gender:
+        return f"for {said[0]} only (from its name: '{said[1]}')"
     if f.accessible and not row["accessibility"].strip():
         return "no accessibility information"
     if f.referral and row["referral"] not in f.referral:

@@ -16,12 +16,12 @@ class Query:
     """`complete` reads the whole circle even when the best are known sooner, for an exact
     total and every exclusion (--show-excluded)."""
 
-    __slots__ = ("place", "goals", "filters", "sort", "limit", "today", "complete")
+    __slots__ = ("place", "goals", "filters", "sort", "limit", "today", "complete", "plan")
 
     def __init__(
         self, place: Place, *, goals: Sequence[str] = (), filters: Filters | None = None,
         sort: str = "score", limit: int = 10, today: dt.date | None = None,
-        complete: bool = False,
+        complete: bool = False, plan=None,
     ) -> None:  # fmt: skip
         self.place = place
         self.goals = list(goals)
@@ -30,6 +30,8 @@ class Query:
         self.limit = limit
         self.today = today if today is not None else dt.date.today()
         self.complete = complete
+        # How the goals were read (engine.read_goals), when the caller read them already.
+        self.plan = plan
 
 
 class Result:

@@ -32,7 +32,13 @@ EXTRA_MAX = 1.0
 # nearness, so at 5 km a partner up to about 300 m further than another asset near the point
 # comes first. One of the bounded extra terms: it never outweighs a tenth of a goal's strength.
 PARTNER_BOOST = 0.1
-assert PARTNER_BOOST <= EXTRA_MAX
+# A situation said in a goal ("no money", "has a toddler") prefers free places, or places for
+# families: a bounded extra term, as much as all of nearness when one is said (so of places
+# meeting the goals equally, a free one comes first wherever it is in the radius), shared when
+# both are. It never outranks a goal met more clearly.
+PREFER_POINTS = 0.9
+assert PARTNER_BOOST + PREFER_POINTS <= EXTRA_MAX
+FAMILY_TAGS = frozenset(("family", "families", "family friendly", "family-friendly", "children", "kids"))  # fmt: skip
 
 
 def goal_points(met) -> float:
@@ -48,14 +54,34 @@ def partner(row) -> bool:
     return row["partnership_status"] == "partner"
 
 
+def liked(q: Query, row) -> float:
+    """The points a situation said in the goals gives this asset: free places first when there
+    is no money, places for families first with a toddler (search.request sets the filters)."""
+    f = q.filters
+    if not (f.prefer_free or f.prefer_family):
+        return 0.0
+    met = f.prefer_free and row["cost"] == "free"
+    met += f.prefer_family and (
+        row["involves_children"] == "yes"
+        or any(t.strip().lower() in FAMILY_TAGS for t in row["tags"].split(";"))
+    )
+    return PREFER_POINTS * met / (f.prefer_free + f.prefer_family)
+
+
+def most_liked(q: Query) -> float:
+    f = q.filters
+    return PREFER_POINTS if f.prefer_free or f.prefer_family else 0.0
+
+
 def score(
-    q: Query, distance: float, goal_points: float, fresh: bool, partner: bool = False
-) -> float:
-    """See the comment above: goals met (by how clearly), then nearness, then freshness and
-    the partner boost."""
+    q: Query, distance: float, goal_points: float, fresh: bool, partner: bool = False,
+    liked: float = 0.0,
+) -> float:  # fmt: skip
+    """See the comment above: goals met (by how clearly), then nearness, then freshness, the
+    partner boost and what a situation prefers (liked())."""
     return (
         goal_points + NEAR_POINTS * _decay(q, distance) + (FRESH_POINTS if fresh else 0.0)
-        + (PARTNER_BOOST if partner else 0.0)
+        + (PARTNER_BOOST if partner else 0.0) + liked
     )  # fmt: skip
 
 
@@ -84,7 +110,7 @@ def ceiling(q: Query, distance: float, best_points: float, partner: bool) -> flo
     Keep it tight: each term at the most it can be for this query, not room for terms that
     may come. A bound above what any asset can score never lets the rings stop early, and
     `near` then reads the whole circle (test_rings_stop_early... catches that)."""
-    return score(q, distance, best_points, True, partner)
+    return score(q, distance, best_points, True, partner, most_liked(q))
 
 
 def any_partner(conn) -> bool:
@@ -96,4 +122,4 @@ def any_partner(conn) -> bool:
 def key(q: Query, row, distance: float, goal_points: float, fresh: bool):
     if q.sort == "distance":
         return (distance, row["id"])
-    return (-score(q, distance, goal_points, fresh, partner(row)), row["id"])
+    return (-score(q, distance, goal_points, fresh, partner(row), liked(q, row)), row["id"])

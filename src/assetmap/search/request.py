@@ -28,7 +28,7 @@ class NearRequest:
         "before", "daytime", "evening", "strict_times", "age", "gender", "women_only",
         "accessible", "referral", "welcomes_convictions", "no_dbs", "no_children",
         "strict_flags", "capital", "avoid", "avoid_zones", "include_closed", "partners_only",
-        "sort", "limit", "complete",
+        "sort", "limit", "complete", "no_situations",
     )  # fmt: skip
 
     def __init__(
@@ -42,7 +42,7 @@ class NearRequest:
         strict_flags: bool = False, capital: Sequence[str] = (), avoid: Sequence[str] = (),
         avoid_zones: Sequence[str] = (), include_closed: bool = False,
         partners_only: bool = False, sort: str = "score", limit: int = 10,
-        complete: bool = False,
+        complete: bool = False, no_situations: bool = False,
     ) -> None:  # fmt: skip
         self.place = place
         self.goals = list(goals)
@@ -75,6 +75,9 @@ class NearRequest:
         self.limit = limit
         # Read the whole circle, for every exclusion and an exact count (--show-excluded).
         self.complete = complete
+        # Use the goals for kinds of place only: no situation read from their words (no money
+        # -> free first, a toddler -> families first, evenings -> --evening).
+        self.no_situations = no_situations
 
 
 def _option(name: str, fn: Callable, value):
@@ -92,6 +95,8 @@ def build_filters(
     centre: Place | None = None,
     notes: list[str] | None = None,
     report: avoid.Report | None = None,
+    prefer_free: bool = False,
+    prefer_family: bool = False,
 ) -> Filters:
     """The request's filters as search.filters.Filters; `categories` are the request's, as the
     catalogue names them. Errors name the option. How the time options were read is appended
@@ -122,6 +127,7 @@ def build_filters(
         accessible=r.accessible, welcomes_convictions=r.welcomes_convictions,
         no_dbs=r.no_dbs, no_children=r.no_children, strict_flags=r.strict_flags,
         include_closed=r.include_closed, partners_only=r.partners_only,
+        prefer_free=prefer_free, prefer_family=prefer_family,
     )  # fmt: skip
 
 
@@ -142,16 +148,77 @@ def run(
     categories = [catalogue.category_named(c) for c in r.categories]
     time_notes: list[str] = []
     found = find_place(r.place)
+    plan = engine.read_goals(catalogue.conn, r.goals)
+    asked = r
+    r, prefer = situate(r, plan)
     filters = build_filters(
-        r, find_place, categories=categories, centre=found, notes=time_notes, report=report
-    )
+        r, find_place, categories=categories, centre=found, notes=time_notes, report=report,
+        prefer_free="free" in prefer, prefer_family="family" in prefer,
+    )  # fmt: skip
     query = Query(
-        found, goals=r.goals, filters=filters, sort=r.sort, limit=r.limit, complete=r.complete
-    )
+        found, goals=r.goals, filters=filters, sort=r.sort, limit=r.limit, complete=r.complete,
+        plan=plan,
+    )  # fmt: skip
     with bounded(catalogue.conn):
         outcome = engine.near(catalogue.conn, query)
-    outcome.notes[:0] = time_notes
+    # How the time was read follows the goals when they said it ("in the evenings").
+    at = len(plan.notes) if r is not asked else 0
+    outcome.notes[at:at] = time_notes
     return found, outcome
+
+
+UNDO = "--no-situations"
+
+
+def situate(request: NearRequest, plan) -> tuple[NearRequest, set[str]]:
+    """Apply the situations the goals say, each told in a note of the plan with how to undo it:
+    "evenings", "weekends" or "after work" act as --evening or --day weekend when no time was
+    asked; "no money" ranks free places first, "has a toddler" places for families (and warns
+    beside --no-children). Returns the request to search (a copy when times were set) and the
+    preferences ('free', 'family')."""
+    said = plan.situations
+    if not said or request.no_situations:
+        return request, set()
+
+    def words(name: str) -> str:
+        return ", ".join(dict.fromkeys(f"'{w}'" for _phrase, w in said[name]))
+
+    notes, prefer = plan.notes, set()
+    timed = any(v is not None for v in (request.day, request.at, request.after, request.before))
+    timed = timed or request.daytime or request.evening
+    asked = {"evening": "--evening", "weekend": "--day weekend"}
+    as_times = [name for name in asked if name in said]
+    if as_times and timed:
+        notes.append(
+            f"{' and '.join(words(n) for n in as_times)} in the goals not used as a time: the "
+            "time options given decide"
+        )
+    elif as_times:
+        import copy
+
+        request = copy.copy(request)
+        if "evening" in said:
+            request.evening = True
+        if "weekend" in said:
+            request.day = "weekend"
+        shown = " ".join(asked[n] for n in as_times)
+        notes.append(
+            f"{' and '.join(words(n) for n in as_times)} in the goals searched as {shown} "
+            f"({UNDO} for any time)"
+        )
+    if "free" in said and not request.free:
+        prefer.add("free")
+        notes.append(f"{words('free')}: free places first (--free for only free ones; {UNDO} to rank as usual)")  # fmt: skip
+    if "family" in said:
+        if request.no_children:
+            notes.append(
+                f"warning: {words('family')} says children may come along, but --no-children "
+                "leaves out places involving children: check which applies"
+            )
+        else:
+            prefer.add("family")
+            notes.append(f"{words('family')}: places for families first ({UNDO} to rank as usual)")  # fmt: skip
+    return request, prefer
 
 
 def shown_of(shown: int, outcome: Outcome) -> str:
@@ -226,6 +293,16 @@ def explain_goal(catalogue, text: str) -> tuple[list[dict], str]:
     from assetmap.search import understand
 
     reading = understand.read(text, vocabulary)
+    situations = "; ".join(
+        understand.SITUATIONS[n].removeprefix("a situation: ") for n in reading.situations
+    )
+    if not reading.understood() and reading.shapes():
+        said = reading.note() or f"'{reading.text}' names no kind of place"
+        return reading.explain(), said + (
+            f"; it says a situation: {situations}" if situations else ""
+        )
+    if situations:
+        return reading.explain(), f"{reading.note()}; it says a situation: {situations}"
     if not reading.understood():
         return reading.explain(), (
             f"'{reading.text}' is not read as any goal; near searches names, descriptions and "

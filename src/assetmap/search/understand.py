@@ -40,6 +40,13 @@ MARK_WINDOW = 3  # a negation or need marker reaches this many words on
 MAX_WORDS = 60  # a pasted paragraph is read by its first 60 words
 MAX_SHOWN = 80  # and shown (in notes and why) by its first 80 characters
 TABLE = "word table (WordNet)"
+# What each situation does to a search (search.request applies them; --no-situations does not).
+SITUATIONS = {
+    "free": "a situation: free places first",
+    "family": "a situation: places for families first",
+    "evening": "a situation: meets in the evening, as --evening",
+    "weekend": "a situation: meets at the weekend, as --day weekend",
+}
 # The word table's hops followed: a synonym ("means") or a kind ("a kind of": an oak is a kind
 # of tree). A derivation ("related to": 'manage' -> coaching) or a word of a definition
 # ("described with") led to the wrong kind of place more often than the right one: on the
@@ -81,6 +88,24 @@ class Sense:
         return f"{self.name} ({self.said()})"
 
 
+def _unwanted_terms(part: Part, by_name: dict[str, goals.Goal]) -> list[str]:
+    """The tags and categories a piece said against names: among its strongest targets, the
+    ones its own words name ('gyms' is gym, not fitness or weights), else all of them ('church'
+    is faith and faith group); a goal only when nothing else is named (a user's own goal)."""
+    top = part.strength()
+    direct = [t for t, w in part.targets if w >= top and not t.startswith("@")]
+    said = set(lexicon.canon(part.words).split())
+    own = [t for t in direct if said & set(lexicon.canon(t).split())]
+    if own or direct:
+        return own or direct
+    out: list[str] = []
+    for target, _w in part.targets:
+        goal = by_name.get(target[1:])
+        if goal:
+            out += [*goal.tags, *goal.categories]
+    return out
+
+
 def _head(targets: list[tuple[str, float]]) -> str:
     """The name a piece most strongly means: its heaviest target; among equals a goal of the
     vocabulary, then the shortest name ('sport' before 'sports club')."""
@@ -95,7 +120,7 @@ def _head(targets: list[tuple[str, float]]) -> str:
 class Reading:
     __slots__ = (
         "text", "parts", "avoided", "situations", "dropped", "senses", "exact", "heads",
-        "strength",
+        "strength", "unwanted", "against_terms",
     )  # fmt: skip
 
     def __init__(
@@ -149,6 +174,24 @@ class Reading:
         # a one-word term also meets a longer tag or category it heads ("walking" -> "walking group")
         self.heads = {k: v for k, v in self.exact.items() if " " not in k}
         self.strength = max((s.strength for s in self.senses), default=0.0)
+        # Said against ("doesn't want church", "hates gyms"): the kind each piece names most
+        # strongly, as a sense; an asset of that kind is left out (against()).
+        self.unwanted: list[Sense] = []
+        self.against_terms: dict[str, Sense] = {}
+        for part in self.avoided:
+            terms = _unwanted_terms(part, by_name)
+            name = (
+                terms[0]
+                if terms and not part.source.startswith("your own")
+                else _head(part.targets)
+            )
+            sense = next((u for u in self.unwanted if u.name == name), None)
+            if sense is None:
+                sense = Sense(name)
+                self.unwanted.append(sense)
+            sense.words.append(part.words)
+            for term in terms:
+                self.against_terms.setdefault(lexicon.canon(term), sense)
 
     def best(self) -> float:
         """The most strongly any asset can meet this reading (meets() never gives more)."""
@@ -156,6 +199,21 @@ class Reading:
 
     def understood(self) -> bool:
         return bool(self.senses)
+
+    def shapes(self) -> bool:
+        """Whether the phrase says something that shapes the search besides kinds of place:
+        something said against, or a situation (no money, a toddler, evenings)."""
+        return bool(self.unwanted or self.situations)
+
+    def against(self, tags: list[str], category: str) -> Sense | None:
+        """The sense said against that an asset's category or tags are, if any."""
+        if not self.against_terms:
+            return None
+        for raw in (category, *tags):
+            sense = self.against_terms.get(_canon(raw))
+            if sense is not None:
+                return sense
+        return None
 
     def meets(self, tags: list[str], category: str) -> tuple[float, str, str]:
         """(strength, sense, words typed) for an asset's tags and category; strength 0 if none.
@@ -191,10 +249,14 @@ class Reading:
         return text
 
     def note(self) -> str:
-        if not self.understood():
-            return ""
-        how = "read as" if self.clear() else "read loosely as"
-        return f"'{self.text}' {how} {self.label()}"
+        """How the phrase was read: its senses, and what it says against. The situations it
+        says are told by the search that uses them (search.request)."""
+        said = []
+        if self.understood():
+            said.append(("read as " if self.clear() else "read loosely as ") + self.label())
+        if self.unwanted:
+            said.append("said against " + ", ".join(u.text() for u in self.unwanted))
+        return f"'{self.text}' " + "; ".join(said) if said else ""
 
     def explain(self) -> list[dict]:
         rows = []
@@ -216,6 +278,12 @@ class Reading:
         for part, why in self.dropped:
             for target, _weight in part.targets:
                 rows.append(row(part, target, 0.0, f"left out, {why}: {part.source}"))
+        for name, said in self.situations.items():
+            for words in said:
+                rows.append({
+                    "phrase": self.text, "words": words, "read_as": name, "kind": "situation",
+                    "weight": 0.0, "reason": SITUATIONS.get(name, name),
+                })  # fmt: skip
         return rows
 
 

@@ -3,6 +3,7 @@ check first, in words a practitioner reads aloud."""
 
 from __future__ import annotations
 
+from assetmap.search import safeguarding
 from assetmap.search.filters import NO_TIMES
 from assetmap.search.strength import CLEAR
 
@@ -46,6 +47,10 @@ def why(row, goals_met, distance, cautions, fresh: bool) -> str:
         parts.append("DBS check needed")
     if row["involves_children"] == "yes":
         parts.append("involves children")
+    elif (signal := safeguarding.children_signal(row)) and not any(
+        c.startswith("likely involves children") for c in cautions
+    ):
+        parts.append(safeguarding.children_caution(*signal))
     parts.extend(cautions)
     if row["status"] != "active":
         parts.append(row["status"].upper())

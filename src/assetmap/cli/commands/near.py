@@ -156,6 +156,14 @@ def near(
         ),
     ] = "score",
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N results.")] = 10,
+    no_situations: Annotated[
+        bool,
+        typer.Option(
+            "--no-situations",
+            help="Read the goals for kinds of place only: no free-first, families-first or "
+            "times taken from their words ('no money', 'has a toddler', 'evenings').",
+        ),
+    ] = False,
     fail_if_empty: Annotated[
         bool, typer.Option("--fail-if-empty", help="Exit 1 when nothing is found (for scripts).")
     ] = False,
@@ -192,6 +200,7 @@ def near(
         strict_flags=strict_flags, capital=capital or [], avoid=avoid or [],
         avoid_zones=avoid_zone or [], include_closed=include_closed,
         partners_only=partners_only, sort=sort, limit=limit, complete=show_excluded,
+        no_situations=no_situations,
     )  # fmt: skip
     said: list[str] = []  # what near says before its results, folded to two lines
     found, outcome = request.run(
