@@ -205,7 +205,7 @@ def _names(cat, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     ids_ = sorted(ids)
-    found = {}
+    found: dict = {}
     for i in range(0, len(ids_), 500):
         part = ids_[i : i + 500]
         sql = f"SELECT id, name FROM assets WHERE id IN ({', '.join('?' * len(part))})"

@@ -12,6 +12,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -93,7 +94,7 @@ def create_key(path: Path) -> tuple[Key, bool]:
     try:
         os.link(tmp, path)  # fails if a key appeared meanwhile: never replace a key
     except FileExistsError:
-        return load(path), False
+        return cast(Key, load(path)), False  # the key that appeared meanwhile
     finally:
         tmp.unlink(missing_ok=True)
     return Key(secret, path), True

@@ -4,6 +4,8 @@ a case. Any count under 5 is shown as "<5", so a count cannot single out a perso
 
 from __future__ import annotations
 
+from typing import Any
+
 from assetmap.casework.codes import WENT
 from assetmap.errors import InvalidValue
 
@@ -32,7 +34,7 @@ def report(cw, cat, *, by: str, since: str | None) -> tuple[list[dict], list[str
             row[i] += n
     counted = ["introductions", "attended", *(f"still_going_{w}w" for w in weeks)]
     ordered = sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {by: group, **dict(zip(counted, map(shown, counts), strict=True))}
         for group, counts in ordered
     ]
@@ -46,7 +48,7 @@ def report(cw, cat, *, by: str, since: str | None) -> tuple[list[dict], list[str
 def asset_outcomes(cw, asset_ids: list[str]) -> dict[str, tuple[int | str, int | str]]:
     """For `near`: per asset, (introductions, still going at 12 weeks), each suppressed."""
     found = _per_asset(cw, None, [12], asset_ids) if cw else {}
-    return {a: tuple(map(shown, (c[0], c[2]))) for a, c in found.items()}
+    return {a: (shown(c[0]), shown(c[2])) for a, c in found.items()}
 
 
 def _weeks(cw) -> set[int]:

@@ -76,7 +76,7 @@ def _build():
         )
         db.execute("CREATE INDEX sessions_asset ON sessions(asset_pk)")
         db.execute("CREATE TABLE categories (name TEXT PRIMARY KEY COLLATE NOCASE)")
-        db["categories"].insert_all({"name": c} for c in DEFAULT_CATEGORIES)
+        db.table("categories").insert_all({"name": c} for c in DEFAULT_CATEGORIES)
 
     @migrations()
     def m002_search_indexes(db: Database) -> None:
@@ -134,7 +134,7 @@ def _build():
             "CREATE TABLE goals (name TEXT PRIMARY KEY, tags TEXT NOT NULL DEFAULT '', "
             "categories TEXT NOT NULL DEFAULT '', synonyms TEXT NOT NULL DEFAULT '')"
         )
-        db["goals"].insert_all(
+        db.table("goals").insert_all(
             {"name": name, "tags": ";".join(tags), "categories": ";".join(cats),
              "synonyms": ";".join(syns)}
             for name, tags, cats, syns in DEFAULT_GOALS
@@ -194,7 +194,7 @@ def _build():
             "category TEXT NOT NULL)"
         )
         known = {r[0].lower() for r in db.execute("SELECT name FROM categories").fetchall()}
-        db["category_terms"].insert_all(
+        db.table("category_terms").insert_all(
             {"term": term, "category": category}
             for term, category in DEFAULT_CATEGORY_TERMS
             if category in known

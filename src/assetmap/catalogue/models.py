@@ -10,10 +10,13 @@ import contextlib
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import Any
 
 from assetmap.catalogue import phones, schedule
+from assetmap.catalogue.schedule import Session
 from assetmap.catalogue.vocab import (  # noqa: F401 (re-exported for callers)
     CAPITAL,
     COLUMNS,
@@ -87,7 +90,7 @@ class Asset:
     geo_precision: str = ""
 
     @property
-    def sessions(self) -> list[schedule.Session]:
+    def sessions(self) -> list[Session]:
         return schedule.parse(self.schedule)
 
     def to_row(self) -> dict[str, str]:
@@ -102,7 +105,7 @@ class Asset:
     @classmethod
     def from_row(
         cls,
-        row: dict[str, str | None],
+        row: Mapping[str, str | None],
         *,
         categories: dict[str, str],
         today: dt.date | None = None,
@@ -114,7 +117,7 @@ class Asset:
         problems: list[FieldProblem] = []
         # Start from every column's blank value and check only the cells the row has: a
         # spreadsheet usually fills a few of the columns, and this runs once per imported row.
-        values = dict(_BLANKS)
+        values: dict[str, Any] = dict(_BLANKS)
         for name in _LIST_COLUMNS:
             values[name] = []  # a fresh list per asset
         for name, raw in row.items():

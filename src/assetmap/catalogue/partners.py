@@ -4,6 +4,7 @@ recording a contact (which moves only the relationship's dates, never the public
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from assetmap.catalogue.models import parse_date
 from assetmap.catalogue.vocab import PARTNERSHIP, one_of
@@ -28,10 +29,11 @@ def statuses(values: list[str]) -> list[str]:
     return one_of(values, PARTNERSHIP, "--status")
 
 
-def listing(cat, *, status: list[str] = (), area: str | None = None) -> list[dict]:
+def listing(cat, *, status: Sequence[str] = (), area: str | None = None) -> list[dict]:
     """Assets with a partnership status, by status (partner, approached, known, lapsed), then
     the next contact due (soonest first; none last), then name."""
-    where, params = ["partnership_status != ''"], []
+    where: list[str] = ["partnership_status != ''"]
+    params: list = []
     if status:
         where.append(f"partnership_status IN ({', '.join('?' * len(status))})")
         params.extend(status)

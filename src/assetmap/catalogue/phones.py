@@ -64,11 +64,11 @@ def normalise(text: str) -> tuple[str, str | None]:
         return text, None  # the international form is dialled as written: kept
     warning = None
     if lost_leading_zero(text):
-        text = "0" + digits_of(text)
+        text = "0" + (digits_of(text) or "")
         warning = (
             f"'{text[1:]}' looked like a UK number that lost its leading 0 (Excel does this to "
             f"numbers); stored as {spaced(text)}"
         )
     if is_valid_uk(text):
-        return spaced(digits_of(text)), warning
+        return spaced(digits_of(text) or ""), warning
     return text, warning

@@ -8,6 +8,7 @@ kill leaves the file as it was, and a second writer waits (busy timeout) instead
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import datetime as dt
 import sqlite3
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from assetmap.catalogue.sqlite_errors import disk_hint, write_error
 from assetmap.errors import CatalogueError, InvalidValue, NotFound
@@ -255,7 +256,7 @@ class Catalogue:
         for row in self.conn.execute(sql + " ORDER BY id", params):
             yield asset_from_db(row)
 
-    def import_lookup(self, asset: Asset, since: str) -> tuple[list[str], bool, bool]:
+    def import_lookup(self, asset: Asset, since: str) -> tuple[builtins.list[str], bool, bool]:
         """For an import, in one query: ids of assets with the same match key, whether
         asset.id exists, and whether that id was written at or after `since`."""
         from assetmap.catalogue.models import match_key
@@ -269,7 +270,7 @@ class Catalogue:
         mine = [r for r in rows if r[0] == asset.id]
         return same_key, bool(mine), bool(mine) and mine[0][2] >= since
 
-    def iter_columns(self, columns: list[str], **filters) -> Iterator[tuple]:
+    def iter_columns(self, columns: builtins.list[str], **filters) -> Iterator[tuple]:
         """Raw stored values of `columns` (lists as ';'-joined text), by id, streamed: the
         fast path for CSV export, which needs no Asset objects."""
         where, params = _list_where(**filters)
@@ -288,7 +289,9 @@ class Catalogue:
             )
         self.write([asset])
 
-    def add_batch(self, assets: list[Asset], by_key: list[bool]) -> list[Asset]:
+    def add_batch(
+        self, assets: builtins.list[Asset], by_key: builtins.list[bool]
+    ) -> builtins.list[Asset]:
         """Insert, in one statement, the assets that are surely new; return the rest for the
         caller's careful path: ids already taken (in the catalogue or earlier in the batch)
         and, where by_key says the row had no id of its own, a name and postcode already
@@ -318,7 +321,7 @@ class Catalogue:
             )
         return rest
 
-    def _existing(self, column: str, values: list[str]) -> set[str]:
+    def _existing(self, column: str, values: builtins.list[str]) -> set[str]:
         found: set[str] = set()
         for i in range(0, len(values), 500):
             part = values[i : i + 500]
@@ -344,7 +347,7 @@ class Catalogue:
                     ],
                 )
 
-    def lookalikes(self) -> list[str]:
+    def lookalikes(self) -> builtins.list[str]:
         """Groups of ids that share a match key (same normalised name and postcode)."""
         rows = self.conn.execute(
             "SELECT group_concat(id, ', ') FROM (SELECT id, match_key FROM assets ORDER BY id) "
@@ -368,7 +371,7 @@ class Catalogue:
                         f"VALUES ({', '.join('?' * len(cols))})",
                         [*values.values(), now, now],
                     )
-                    _write_sessions(conn, cur.lastrowid, asset, new=True)
+                    _write_sessions(conn, cast(int, cur.lastrowid), asset, new=True)
                     counts.added += 1
                 elif _keep_precision(row, asset, values) or any(
                     row[k] != v for k, v in values.items()
@@ -385,7 +388,7 @@ class Catalogue:
                     counts.unchanged += 1
         return counts
 
-    def missing_coordinates(self) -> list[Asset]:
+    def missing_coordinates(self) -> builtins.list[Asset]:
         rows = self.conn.execute("SELECT * FROM assets WHERE lat IS NULL ORDER BY id")
         return [asset_from_db(r) for r in rows]
 

@@ -7,7 +7,7 @@ parse options, call the library and print; they hold no SQL and no ranking.
 
 import sqlite3
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -15,6 +15,9 @@ from typer.core import TyperGroup
 from assetmap import __version__, config
 from assetmap.cli.output import FORMATS, Messages, StepProgress
 from assetmap.errors import AssetmapError, CatalogueError, counted
+
+if TYPE_CHECKING:
+    from assetmap.catalogue.store import Catalogue
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 error, 2 usage error, "
@@ -97,7 +100,7 @@ class State:
         self.read_only = read_only
         self.geocoder = geocoder
         self.messages = Messages(quiet)
-        self._catalogue = None
+        self._catalogue: Catalogue | None = None
 
     def gazetteer(self):
         """Open the offline gazetteer, building its index first if this is the first use."""
@@ -136,7 +139,7 @@ class State:
         return self._catalogue
 
 
-def _no_catalogue(path, db: str) -> str:
+def _no_catalogue(path, db: str | None) -> str:
     """A named catalogue that is not there: a misspelt ASSETMAP_DB in a cron line used to make
     a new, empty-of-your-data catalogue silently and report nothing due."""
     import os

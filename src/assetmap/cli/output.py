@@ -303,8 +303,8 @@ class StepProgress:
     def __init__(self, description: str, quiet: bool = False):
         self.description = description
         self.enabled = stderr_is_tty() and not quiet
-        self._progress = None
-        self._task = None
+        self._progress: Any = None  # rich.progress.Progress, made on first use
+        self._task: Any = None
 
     def __call__(self, label: str, done: int, total: int) -> None:
         if not self.enabled:

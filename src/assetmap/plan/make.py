@@ -4,6 +4,7 @@ a rendered page out, written whole or not at all."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from assetmap.errors import InvalidValue
 from assetmap.plan import model
@@ -23,8 +24,8 @@ class PlanRequest:
 
     def __init__(
         self, refs: list[str], start: str, *, made_on: dt.date, by: str = "",
-        show_from: bool = False, went_with: dict | None = None, avoid: list[str] = (),
-        avoid_zones: list[str] = (),
+        show_from: bool = False, went_with: dict | None = None, avoid: Sequence[str] = (),
+        avoid_zones: Sequence[str] = (),
     ) -> None:  # fmt: skip
         self.refs = list(refs)
         self.start = start  # --from: where the person starts
@@ -47,7 +48,7 @@ def avoided_zones(request: PlanRequest, find_place, report=None) -> list:
 
 
 def make_plan(catalogue, gazetteer, find_place, request: PlanRequest, *,
-              zones: list = (), warn=lambda text: None) -> model.Plan:  # fmt: skip
+              zones: Sequence = (), warn=lambda text: None) -> model.Plan:  # fmt: skip
     """The plan for `request`. A place inside one of `zones` (avoided_zones) is refused, as
     near would leave it out."""
     refs = list(dict.fromkeys(r.strip() for r in request.refs if r.strip()))
@@ -55,7 +56,7 @@ def make_plan(catalogue, gazetteer, find_place, request: PlanRequest, *,
         raise InvalidValue("give the ids (or refs) of the places to put in the plan")
     if len(refs) > MAX_PLACES:
         raise InvalidValue(f"a plan holds up to {MAX_PLACES} places; {len(refs)} were given")
-    assets = []
+    assets: list = []
     for ref in refs:
         asset = catalogue.find(ref)
         if asset.status == "closed":

@@ -7,6 +7,7 @@ notes), the distance from the place given, and the plan's date. Holds no case re
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from assetmap.catalogue.schedule import DAY_NAMES, fmt_time
 from assetmap.places.distance import distance_km
@@ -115,7 +116,7 @@ class Plan:
         self.by = by
         # (min_lon, min_lat, max_lon, max_lat) -> [(name, lon, lat)]: the names the map labels
         # (the gazetteer's wards and neighbourhoods; none unless make_plan gives them).
-        self.names_in = lambda box: []
+        self.names_in: Callable[[tuple], list] = lambda box: []
 
     def caveats(self) -> list[str]:
         """'1. Central Library: not known whether it welcomes people with convictions', one a
@@ -132,9 +133,10 @@ class Plan:
 def build(assets, origin: tuple[float, float], area: PersonArea, from_words: str,
           made_on: dt.date, by: str = "", went_with: dict | None = None) -> Plan:  # fmt: skip
     items = [PlanItem(i, a, origin, made_on) for i, a in enumerate(assets, 1)]
+    went = went_with or {}
     for item in items:
-        if item.asset.id in (went_with or {}):
-            role, on = went_with[item.asset.id]
+        if item.asset.id in went:
+            role, on = went[item.asset.id]
             day = dt.date.fromisoformat(on)
             item.went_along = f"Went along: {WENT_WORDS[role]} ({day.day} {day:%b %Y})."
     return Plan(items, area, from_words, made_on, by.strip())

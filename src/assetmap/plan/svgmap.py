@@ -269,7 +269,7 @@ def _council_names(labels, room: _Room) -> list[str]:
 
 
 def _place_names(frame: _Frame, nearby, room: _Room) -> list[str]:
-    out = []
+    out: list[str] = []
     for name, lon, lat in nearby:
         if len(out) == MAX_PLACE_NAMES:
             break

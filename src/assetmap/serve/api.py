@@ -285,7 +285,7 @@ class Api:
                     f"{MAX_PROXIMITY_M:,}; e.g. proximity=5000"
                 )
             km = metres / 1000
-        return self._resolve(postcode, "postcode"), km
+        return self._resolve(postcode or "", "postcode"), km
 
     def _resolve(self, text: str, name: str):
         from assetmap.places.gazetteer import open_gazetteer

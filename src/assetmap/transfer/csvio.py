@@ -14,13 +14,13 @@ import io
 import shutil
 import tempfile
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 from assetmap.errors import InvalidValue
 from assetmap.transfer.safecsv import ESCAPE, FORMULA_STARTS, inert, uninert  # noqa: F401 (the one rule)
 
 
-def spool(stream: BinaryIO) -> BinaryIO:
+def spool(stream: IO[bytes]) -> IO[bytes]:
     """A seekable copy of a non-seekable stream (stdin), on disk past 8 MB."""
     if stream.seekable():
         return stream
@@ -42,7 +42,7 @@ def check_encoding(encoding: str) -> None:
         ) from None
 
 
-def detect_encoding(fp: BinaryIO) -> str:
+def detect_encoding(fp: IO[bytes]) -> str:
     """'utf-16' when the file starts with its byte-order mark, 'utf-8-sig' when the whole file
     decodes as UTF-8, else 'cp1252' (Excel's 'CSV (Comma delimited)' on Windows). Streams the
     file; leaves it at the start."""
@@ -64,7 +64,7 @@ def detect_encoding(fp: BinaryIO) -> str:
     return encoding
 
 
-def detect_dialect(fp: BinaryIO, encoding: str) -> type[csv.Dialect]:
+def detect_dialect(fp: IO[bytes], encoding: str) -> type[csv.Dialect]:
     """Comma, semicolon or tab: whichever the header line has most of."""
     fp.seek(0)
     head = fp.read(64 * 1024).decode(encoding, errors="replace")
@@ -78,7 +78,7 @@ def detect_dialect(fp: BinaryIO, encoding: str) -> type[csv.Dialect]:
     return Dialect
 
 
-def read_rows(fp: BinaryIO, encoding: str, dialect) -> Iterator[dict]:
+def read_rows(fp: IO[bytes], encoding: str, dialect) -> Iterator[dict]:
     """Rows as dicts keyed by the file's own header; cells beyond the header under '_extra'."""
     from sqlite_utils.utils import Format, maximize_csv_field_size_limit, rows_from_file
 
@@ -86,7 +86,11 @@ def read_rows(fp: BinaryIO, encoding: str, dialect) -> Iterator[dict]:
     fp.seek(0)
     try:
         rows, _ = rows_from_file(
-            fp, format=Format.CSV, dialect=dialect, encoding=encoding, extras_key="_extra"
+            cast(BinaryIO, fp),
+            format=Format.CSV,
+            dialect=dialect,
+            encoding=encoding,
+            extras_key="_extra",
         )
         yield from rows
     except UnicodeError as exc:
@@ -95,7 +99,7 @@ def read_rows(fp: BinaryIO, encoding: str, dialect) -> Iterator[dict]:
         raise InvalidValue(f"the file is not readable CSV ({exc})") from None
 
 
-def header(fp: BinaryIO, encoding: str, dialect) -> list[str]:
+def header(fp: IO[bytes], encoding: str, dialect) -> list[str]:
     fp.seek(0)
     text = io.TextIOWrapper(fp, encoding=encoding, newline="")
     try:

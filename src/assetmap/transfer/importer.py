@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any
 
 from assetmap.catalogue import ownership
 from assetmap.catalogue.models import COLUMNS, Asset, make_id
@@ -95,7 +95,9 @@ def map_header(
 ) -> tuple[dict[str, str], list[str]]:
     """File header -> {file name: column}. Unknown names are an error unless ignore_extra.
     A header without a category column is one unless `--category` gives every row one."""
-    mapping, unknown, seen = {}, [], {}
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
     for name in names:
         column = _CANONICAL.get(_norm(name))
         if column is None:
@@ -147,7 +149,8 @@ class Rejects:
         # Checked, but not written, in a dry run: a dry run writes nothing.
         self.path = None if dry_run else path
         self.header, self.dialect = header, dialect
-        self._fh = self._writer = None
+        self._fh: Any = None
+        self._writer: Any = None
         self.count = 0
 
     def add(self, raw: dict, errors: list[RowProblem]) -> None:
@@ -170,7 +173,7 @@ class Rejects:
 
 def import_csv(
     cat,
-    stream: BinaryIO,
+    stream: IO[bytes],
     *,
     source: Source | None = None,
     encoding: str | None = None,

@@ -16,6 +16,7 @@ import json
 import os
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from assetmap import tempfiles
 from assetmap.catalogue.vocab import COLUMNS
@@ -254,8 +255,8 @@ def _read_table(folder: Path, *names: str) -> list[dict]:
     return []
 
 
-def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = defaultdict(list)
+def _by(rows: list[dict], key: str) -> dict[Any, list[dict]]:
+    out: dict[Any, list[dict]] = defaultdict(list)
     for r in rows:
         if r.get(key):
             out[r[key]].append(r)
@@ -297,7 +298,7 @@ def nest(tables: dict[str, list[dict]]):
         }  # fmt: skip
 
 
-def _attributes_by_link(tables) -> dict[str, list[dict]]:
+def _attributes_by_link(tables) -> dict[Any, list[dict]]:
     """Attributes by the id they link to, each with its taxonomy term (and the term's
     taxonomy) nested, as the API serves them."""
     taxonomies = {r.get("id"): r for r in tables["taxonomies"]}
