@@ -35,6 +35,7 @@ from assetmap.errors import InvalidValue  # noqa: E402
 from assetmap.places.distance import distance_km  # noqa: E402
 from assetmap.places.gazetteer import open_gazetteer  # noqa: E402
 from assetmap.places.resolve import locate_asset  # noqa: E402
+from assetmap.transfer.givefood import needs_voucher  # noqa: E402
 
 OGL = "Open Government Licence v3.0"
 # name -> provenance. Order matters: where two sources list the same place, the first keeps it.
@@ -281,7 +282,7 @@ def givefood(base: Path):
         if r["closed"] == "True" or not r["latt_long"]:
             continue
         lat, lon = r["latt_long"].split(",")
-        trussell = r["network"] == "Trussell"
+        trussell = needs_voucher(r["network"])  # the data says "Trussell Trust"
         yield row(
             name=r["name"], category="foodbank", tags="food;foodbank", address=r["address"],
             postcode=r["postcode"], area=r["district"], lat=lat, lon=lon, phone=uk_phone(r["phone"]),

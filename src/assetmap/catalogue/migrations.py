@@ -252,11 +252,26 @@ def _build():
                FROM assets"""
         )
 
+    @migrations()
+    def m011_pulls(db: Database) -> None:
+        # `sources pull`: each pull of an online source (which puller, from where, for which
+        # area, when), so `sources update` can run it again and close what the source dropped.
+        db.execute(
+            "CREATE TABLE pulls (source TEXT NOT NULL, key TEXT NOT NULL, puller TEXT NOT NULL, "
+            "url TEXT NOT NULL DEFAULT '', area TEXT NOT NULL DEFAULT '', lat REAL, lon REAL, "
+            "radius_km REAL, query TEXT NOT NULL DEFAULT '', pulled_at TEXT NOT NULL DEFAULT '', "
+            "features INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (source, key))"
+        )
+        # Kinds OpenStreetMap has that no category named: parks and nature reserves, and
+        # shelters for people with nowhere to sleep.
+        for name in ("park", "housing support"):
+            db.execute("INSERT OR IGNORE INTO categories(name) VALUES (?)", (name,))
+
     return migrations
 
 
 # The number of migrations above: stored in PRAGMA user_version once they are applied.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def apply(db: Database) -> None:

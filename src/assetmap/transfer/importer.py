@@ -77,6 +77,7 @@ class ImportReport:
     source: str = ""  # the source this import's rows belong to (unless a row names its own)
     overwrite_local: bool = False  # --overwrite-local: the file wins over local changes
     kept: list = field(default_factory=list)  # ownership.Kept: local changes left in place
+    seen: set = field(default_factory=set)  # the ids this import wrote or found unchanged
 
     def summary(self) -> str:
         verb = "would be " if self.dry_run else ""
@@ -207,7 +208,9 @@ def import_csv(
     from assetmap.transfer import givefood
 
     if givefood.matches(names):
-        report.warnings.append(givefood.RECOGNISED)
+        report.warnings.append(
+            givefood.RECOGNISED_DUMP if givefood.is_dump(names) else givefood.RECOGNISED
+        )
         records = _layout_records(fp, report, dialect, givefood.to_fields, progress)
     else:
         mapping, unknown = map_header(
@@ -282,10 +285,20 @@ class Source:
 
 
 def run_import(
-    cat, records, report: ImportReport, *, source: Source, rejects, skip_invalid, locate
+    cat,
+    records,
+    report: ImportReport,
+    *,
+    source: Source,
+    rejects,
+    skip_invalid,
+    locate,
+    finish=None,
 ) -> ImportReport:
     """Validate and write records (label, raw row, canonical fields or None, problems) in one
-    transaction; roll it all back for a dry run or, unless skip_invalid, any invalid record."""
+    transaction; roll it all back for a dry run or, unless skip_invalid, any invalid record.
+    `finish(cat, report)` runs last inside the same transaction (a pull closes what its
+    source no longer lists)."""
     import contextlib
 
     try:
@@ -298,6 +311,8 @@ def run_import(
             with bulk:
                 _import_rows(cat, records, categories, report, rejects, locate, source, empty)
             _record_sources(cat, source)
+            if finish is not None:
+                finish(cat, report)
             report.index_rebuild_s = cat.index_rebuild_s
             if empty:
                 # The per-row lookalike check was skipped (nothing to look like at the start).
@@ -416,6 +431,8 @@ def _flush(cat, batch: list[tuple], report: ImportReport, started: str) -> None:
     rest = {id(a) for a in cat.add_batch(assets, [not given for _, _, given, _ in batch])}
     report.added += len(batch) - len(rest)
     for label, asset, given_id, keep in batch:
+        if id(asset) not in rest:
+            report.seen.add(asset.id)
         if id(asset) in rest:
             _store(cat, label, asset, given_id, report, started, keep)
     batch.clear()
@@ -468,6 +485,7 @@ def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str, keep
         if marks == old:
             marks = None
     counts = cat.write([asset])
+    report.seen.add(asset.id)
     if marks is not None:
         ownership.save(cat.conn, asset.id, marks)
     report.added += counts.added

@@ -9,15 +9,11 @@ feed that fails part-way raises FeedError and the catalogue is left as it was.
 
 from __future__ import annotations
 
-import json
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from assetmap.errors import FeedError, InvalidValue, counted
+from assetmap.transfer.http import Client  # noqa: F401 (the client `import URL` uses)
 
-USER_AGENT = "assetmap (Open Referral UK import; https://github.com/assetmap)"
 PAGE_SIZE = 50
 MAX_PAGES = 10_000  # a feed that never says it has ended is a fault, not a reason to loop
 
@@ -43,57 +39,6 @@ def public_url(url: str) -> str:
     return urllib.parse.urlunsplit(
         (parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", "")
     )
-
-
-class Client:
-    """GET JSON with a rate limit, a timeout and retries."""
-
-    def __init__(self, base: str, *, timeout: float = 20.0, retries: int = 3,
-                 min_interval: float = 0.2, backoff: float = 1.0, progress=None):  # fmt: skip
-        self.base = base.rstrip("/")
-        self.timeout, self.retries = timeout, retries
-        self.min_interval, self.backoff = min_interval, backoff
-        self.progress = progress
-        self.requests = 0
-        self._last = 0.0
-
-    def get(self, path: str, **params) -> dict:
-        url = f"{self.base}{path}"
-        if params:
-            url += "?" + urllib.parse.urlencode(params)
-        problem = ""
-        for attempt in range(self.retries + 1):
-            wait = self._last + self.min_interval - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            self._last = time.monotonic()
-            self.requests += 1
-            request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})  # fmt: skip
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    body = response.read()
-            except urllib.error.HTTPError as exc:
-                if exc.code != 429 and exc.code < 500:
-                    raise FeedError(f"{url} answered {exc.code} {exc.reason}; nothing was written") from None  # fmt: skip
-                problem = f"{exc.code} {exc.reason}"
-                retry_after = exc.headers.get("Retry-After", "") if exc.headers else ""
-                delay = float(retry_after) if retry_after.isdigit() else self.backoff * 2**attempt
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                reason = getattr(exc, "reason", exc)
-                problem = "timed out" if isinstance(reason, TimeoutError) or "timed out" in str(reason) else str(reason)  # fmt: skip
-                delay = self.backoff * 2**attempt
-            else:
-                try:
-                    return json.loads(body)
-                except ValueError:
-                    raise FeedError(f"{url} did not answer with JSON; nothing was written") from None  # fmt: skip
-            if attempt < self.retries:
-                time.sleep(min(delay, 30.0))
-        tries = self.retries + 1
-        raise FeedError(
-            f"could not read {url} ({problem}) after {tries} {'try' if tries == 1 else 'tries'}; "
-            "nothing was written"
-        )
 
 
 def read_feed(client: Client, categories: dict[str, str], *, terms: dict[str, str] | None = None,

@@ -108,3 +108,147 @@ def sources_remove(
     state = get_state(ctx)
     removed = sources.remove(state.catalogue(), name)
     state.messages.info(f"sources remove: {name} and its {counted(removed, 'asset')} removed")
+
+
+@sources_app.command("pull")
+def sources_pull(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="osm, givefood, openactive or oruk.")],
+    url: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[URL]",
+            help="oruk: the Open Referral UK API; openactive: the RPDE feed. Others: their API "
+            "(default: the public one).",
+        ),
+    ] = None,
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area", help="Pull for this place and its extent (a town, council, postcode...)."
+        ),  # fmt: skip
+    ] = None,
+    around: Annotated[
+        str | None,
+        typer.Option("--around", help="Pull within a radius: PLACE@RADIUS, e.g. 'LS1 4DY@5km'."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to wait for each answer.")
+    ] = 60.0,
+    retries: Annotated[int, typer.Option(min=0, help="Tries again after a failure.")] = 3,
+    overwrite_local: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite-local",
+            help="Let the source win over fields changed locally. verified_on never moves back.",
+        ),
+    ] = False,
+) -> None:
+    """Fill the catalogue from open data online, for an area, in one transaction (e.g.
+    `assetmap sources pull osm --area Leeds`). Online, and only when asked."""
+    from assetmap.transfer import pull
+
+    state = get_state(ctx)
+    if area and around:
+        from assetmap.errors import InvalidValue
+
+        raise InvalidValue("give --area PLACE or --around PLACE@RADIUS, not both")
+    where = _pull_area(state, area, around)
+    if url is not None:
+        pull.check_url(url)
+    cat = state.catalogue()
+    report = pull.pull(
+        cat, name, area=where, url=url, timeout=timeout, retries=retries,
+        overwrite_local=overwrite_local, locate=_locator(), gazetteer=state.gazetteer(),
+        progress=_progress(state),
+    )  # fmt: skip
+    _pull_summary(state, report, always=True)
+
+
+@sources_app.command("update")
+def sources_update(
+    ctx: typer.Context,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to wait for each answer.")
+    ] = 60.0,
+    retries: Annotated[int, typer.Option(min=0, help="Tries again after a failure.")] = 3,
+) -> None:
+    """Pull every pulled source again, for cron: quiet when nothing changed, one line per
+    source otherwise. Local edits and verified_on are kept; what a source dropped is closed."""
+    from assetmap.errors import FeedError
+    from assetmap.transfer import pull
+
+    state = get_state(ctx)
+    cat = state.catalogue()
+    done = pull.recorded(cat)
+    failed = []
+    gazetteer = state.gazetteer() if done else None
+    for row in done:
+        try:
+            report = pull.pull(
+                cat, row["puller"], area=pull.area_of(row), url=row["url"] or None,
+                timeout=timeout, retries=retries, locate=_locator(), gazetteer=gazetteer,
+                progress=_progress(state),
+            )  # fmt: skip
+        except FeedError as exc:
+            failed.append(f"{row['source']} ({row['query'] or row['puller']}): {exc}")
+            continue
+        _pull_summary(state, report, always=False)
+    if failed:
+        raise FeedError(
+            f"sources update: {len(failed)} of {len(done)} pulls failed; each left its source as it was",  # fmt: skip
+            details=failed,
+        )
+
+
+def _pull_area(state, area: str | None, around: str | None):
+    from assetmap.errors import PlaceError
+    from assetmap.places.zones import split_zone
+    from assetmap.transfer import pull
+
+    if not area and not around:
+        return None
+    text = area or around
+    where, radius = split_zone(text) if around else (text, None)
+    if around and radius is None:
+        from assetmap.errors import InvalidValue
+
+        raise InvalidValue(f"--around '{around}' has no radius; write PLACE@RADIUS, e.g. --around 'LS1 4DY@5km'")  # fmt: skip
+    try:
+        place = state.find_place(where)
+    except PlaceError as exc:
+        raise PlaceError(f"{'--area' if area else '--around'} '{text}': {exc}") from None
+    return pull.area_from(place, radius)
+
+
+def _locator():
+    from assetmap.catalogue.locating import locator
+
+    return locator()
+
+
+def _progress(state):
+    from assetmap.cli.output import stderr_is_tty
+
+    if state.quiet or not stderr_is_tty():
+        return None
+    return lambda text: state.messages.info(f"pull: {text}")
+
+
+def _pull_summary(state, report, *, always: bool) -> None:
+    r = report.import_report
+    if not (always or report.changed()):
+        return
+    for line in report.repaired[:50]:
+        state.messages.info(f"left out of {line}")
+    for p in r.problems[:50]:
+        state.messages.info(f"left out {p}")
+    shown = report.closed[:20]
+    if shown:
+        more = f" and {len(report.closed) - 20} more" if len(report.closed) > 20 else ""
+        state.messages.info(f"closed (gone from {report.source}): {', '.join(shown)}{more}")
+    state.messages.info(
+        f"sources pull: {report.summary()} (source {report.source}; {report.query}; "
+        f"{report.requests} {'request' if report.requests == 1 else 'requests'})",
+        even_if_quiet=not always,
+    )

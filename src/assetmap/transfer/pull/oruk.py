@@ -1,0 +1,30 @@
+"""An Open Referral UK API (a council's directory) as a pulled source: the same reading as
+`assetmap import URL` (openreferral_api.read_feed), recorded so `sources update` refreshes it."""
+
+from __future__ import annotations
+
+from assetmap.transfer.openreferral_api import read_feed
+
+NAME = "oruk"
+TITLE = "Open Referral UK directory (API)"
+LICENCE = ""  # each publisher's own: record it with the publisher's terms
+ATTRIBUTION = ""
+URL = ""
+ENV = "ASSETMAP_ORUK_URL"
+NEEDS_AREA = False
+MIN_INTERVAL = 0.2
+
+
+def read(client, *, url: str, area, categories, progress=None):
+    client.base = url.rstrip("/")
+    records = read_feed(client, categories)
+    if area is None:
+        return records
+    return [r for r in records if r[2] is None or _inside(area, r[2])]
+
+
+def _inside(area, fields) -> bool:
+    try:
+        return area.contains(float(fields.get("lat") or "nan"), float(fields.get("lon") or "nan"))
+    except ValueError:
+        return True  # placed from its postcode later: kept
