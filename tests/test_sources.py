@@ -2,6 +2,7 @@
 `sources` list / add / remove; coverage stated when an area has nothing."""
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -143,7 +144,9 @@ def test_empty_answer_says_when_the_catalogue_has_nothing_near(cli, db_file):
     cli(*db, "sources", "add", "libraries")
     narrow = cli(*db, "near", "TR1", "--within", "500m", "--tag", "nothing-has-this")
     assert "no assets within 25 km" not in narrow.stderr
-    assert "try a wider --within" in narrow.stderr
+    # Nothing carries the tag within 25 km: a wider radius cannot help, and is not suggested.
+    assert "no assets tagged nothing-has-this within 25 km of TR1 in this catalogue" in narrow.stderr  # fmt: skip
+    assert "wider" not in narrow.stderr and "--within" not in narrow.stderr
 
 
 @pytest.mark.slow
@@ -204,12 +207,17 @@ def test_welcomes_convictions_says_when_only_invented_examples_answer(cli, natio
 
 def test_the_empty_answer_suggests_a_radius_wider_than_the_one_searched(cli, db_file):
     # Found in a newcomer run: `near Splott --within 10km` that found nothing said "try a
-    # wider --within (e.g. --within 10km)", the radius just searched.
+    # wider --within (e.g. --within 10km)", the radius just searched. Now a wider radius is
+    # named only when it finds something: the one that reaches the nearest that fits.
     db = ["--db", str(db_file)]
     cli(*db, "sources", "add", "libraries")
-    for within, wider in (("10km", "20km"), ("500m", "1km"), ("5", "10km")):
+    said = cli(*db, "near", "TR1", "--within", "300m", "--goal", "learn").stderr
+    assert re.search(r"nothing that fits within 300m of TR1; the nearest is 0\.\d km away: --within 1km finds it", said), said  # fmt: skip
+    found = json.loads(cli(*db, "near", "TR1", "--within", "1km", "--goal", "learn", "--format", "json").stdout)  # fmt: skip
+    assert found
+    for within in ("10km", "500m", "5"):
         said = cli(*db, "near", "TR1", "--within", within, "--tag", "nothing-has-this").stderr
-        assert f"try a wider --within (e.g. --within {wider})" in said, said
+        assert "--within" not in said and "no assets tagged nothing-has-this" in said, said
 
 
 def test_sources_source_names_one_source_and_a_typo_is_an_error(cli, db_file):

@@ -362,3 +362,50 @@ def test_the_readme_pull_examples_run_against_the_local_servers(tmp_path, server
                               capture_output=True, timeout=120, text=True)  # fmt: skip
         assert proc.returncode == 0, (example, proc.stderr)
         assert "added" in proc.stderr or proc.stdout.strip() or words[2] == "update", example
+
+
+def test_an_empty_answer_says_what_is_missing_and_how_to_get_it(cli, tmp_path, server):
+    """Honest emptiness: the kinds a goal needs have no record within 25 km (and the source
+    that would add them), the nearest that fits is beyond the radius (the radius that finds
+    it), or the filters left them out. Never a wider radius that cannot help."""
+    db = ["--db", str(tmp_path / "c.db")]
+    cli(*db, "init", "--empty")
+    cli(*db, "sources", "add", "libraries")
+    said = cli(*db, "near", "Plymouth", "--goal", "can't afford to eat", "--within", "50km").stderr  # fmt: skip
+    assert re.search(r"no foodbanks within 25 km of Plymouth, Plymouth in this catalogue; `assetmap sources pull givefood --area 'Plymouth, Plymouth'`", said), said  # fmt: skip
+    assert "wider" not in said and "--within" not in said
+    said = cli(*db, "near", "Plymouth", "--goal", "wants to go to church").stderr
+    assert "no faith groups within 25 km" in said and "assetmap sources pull osm" in said
+    cli(*db, "sources", "pull", "osm", "--area", "Plymouth")
+    cli(*db, "sources", "pull", "givefood", "--area", "Plymouth")
+    # The nearest food bank is beyond 2 km: the radius that reaches it is named.
+    said = cli(*db, "near", "PL4 8AA", "--goal", "food", "--within", "500m").stderr
+    assert re.search(r"nothing that fits within 500m of PL4 8AA; the nearest is \d+\.\d km away: --within \d+km finds it", said), said  # fmt: skip
+    wider = re.search(r"--within (\d+km) finds it", said).group(1)
+    found = _json(cli, *db, "near", "PL4 8AA", "--goal", "food", "--within", wider)
+    assert found
+    # Food banks lie within the radius, but --women-only leaves them out.
+    said = cli(*db, "near", "PL4 8AA", "--goal", "food", "--within", "10km", "--women-only").stderr
+    assert re.search(r"\d+ that fit lie within 10km of PL4 8AA, but the filters left them out: --show-excluded says why", said), said  # fmt: skip
+    assert "wider" not in said
+    assert _json(cli, *db, "near", "PL4 8AA", "--goal", "food", "--within", "10km", "--women-only") == []  # fmt: skip
+
+
+def test_coverage_lists_per_goal_what_lies_within_5_10_and_25_km(cli, tmp_path, server):
+    db = ["--db", str(tmp_path / "c.db")]
+    cli(*db, "init", "--empty")
+    before = {r["goal"]: r for r in _json(cli, *db, "sources", "--coverage", "Plymouth")}
+    assert before["food"]["within_25km"] == 0 and before["food"]["add"] == "givefood, osm"
+    assert before["find faith"]["add"] == "osm"
+    cli(*db, "sources", "pull", "osm", "--around", "Plymouth@10km")
+    cli(*db, "sources", "pull", "givefood", "--area", "Plymouth")
+    rows = {r["goal"]: r for r in _json(cli, *db, "sources", "--coverage", "Plymouth")}
+    assert rows["find faith"]["within_5km"] == 4 and rows["find faith"]["add"] == ""
+    food = rows["food"]
+    # The soup run within 5 km; North Plymouth and its location 6-7 km out.
+    assert (food["within_5km"], food["within_10km"], food["within_25km"]) == (1, 3, 3)
+    assert set(rows) >= {"get fit", "meet people", "be outdoors", "learn"}
+    table = cli(*db, "sources", "--coverage", "Plymouth")
+    assert "within_5km" in table.stdout and "sources pull NAME --area" in table.stderr
+    bad = cli(*db, "sources", "--coverage", "Nowhereville Xyz", code=1)
+    assert bad.stderr.startswith("Error:") and "Traceback" not in bad.stderr

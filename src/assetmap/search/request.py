@@ -226,30 +226,24 @@ def shown_of(shown: int, outcome: Outcome) -> str:
     return f"{shown} of {outcome.total:,}{'' if outcome.complete else '+'}"
 
 
-COVERAGE_KM = 25
-
-
 def empty_message(
-    within: str, narrowed: bool, place: Place, outcome: Outcome, catalogue=None
-) -> str:
-    """Why nothing was found: the catalogue has nothing round here at all (say so, and how to
-    add some), or the radius and filters left everything out."""
+    within: str, narrowed: bool, place: Place, outcome: Outcome, catalogue=None, *,
+    goals: Sequence[str] = (), tags: Sequence[str] = (), categories: Sequence[str] = (),
+) -> str:  # fmt: skip
+    """Why nothing was found, in one line, from what the catalogue holds near the place
+    (search.coverage): nothing round here at all, none of the kinds asked for (and the source
+    that would add them), the nearest beyond the radius (the radius that finds it), or the
+    filters. A wider radius is suggested only when it finds something."""
     if catalogue is not None:
-        from assetmap.catalogue.sources import has_assets_within
+        from assetmap.search import coverage
 
-        if not has_assets_within(catalogue, place.lat, place.lon, COVERAGE_KM):
-            return (
-                f"the catalogue has no assets within {COVERAGE_KM} km of {place.label}: import "
-                "your partners' list (assetmap import FILE), or see what it covers with "
-                "`assetmap sources`"
-            )
+        return coverage.why_empty(
+            catalogue, place, parse_distance(within), within, goals=goals, tags=tags,
+            categories=categories, outcome=outcome,
+        )  # fmt: skip
     wider = round(2 * parse_distance(within), 1)  # never the radius just searched
     hint = f"try a wider --within (e.g. --within {wider:g}km)"
-    if outcome.excluded and outcome.all_excluded:
-        hint += (
-            f" or fewer filters ({len(outcome.excluded)} nearby left out: --show-excluded says why)"
-        )
-    elif not outcome.all_excluded:
+    if not outcome.all_excluded:
         hint += " or fewer filters (--show-excluded lists what they left out, and why)"
     elif narrowed:
         hint += " or other goals"

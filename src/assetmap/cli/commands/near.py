@@ -236,7 +236,16 @@ def near(
     if not records:
         narrowed = bool(goal or tag or category)
         state.messages.info(
-            request.empty_message(within, narrowed, found, outcome, catalogue=state.catalogue())
+            request.empty_message(
+                within,
+                narrowed,
+                found,
+                outcome,
+                catalogue=state.catalogue(),
+                goals=goal or [],
+                tags=tag or [],
+                categories=category or [],
+            )  # fmt: skip
         )
     elif fmt == "table":
         state.messages.info(

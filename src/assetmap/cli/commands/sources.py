@@ -1,5 +1,7 @@
-"""Sources: list them with their coverage, load a bundled one, take one out."""
+"""Sources: list them with their coverage, load a bundled one, take one out; pull open data
+online and update what was pulled."""
 
+import shlex
 from typing import Annotated
 
 import typer
@@ -19,6 +21,7 @@ LIST_COLUMNS = ["name", "assets", "councils", "kind", "retrieved", "licence", "a
 # On a terminal the attribution (long, and in `assetmap about`) would squeeze every column
 # to a few letters at 80 columns; the name is drawn whole, as `source` (never folded).
 TTY_COLUMNS = ["source", "assets", "councils", "retrieved", "licence"]
+COVERAGE_COLUMNS = ["goal", "within_5km", "within_10km", "within_25km", "add"]
 
 
 @sources_app.callback(invoke_without_command=True)
@@ -31,6 +34,15 @@ def sources_list(
         str | None,
         typer.Option("--source", help="Only this source (with --by-council: its councils)."),
     ] = None,
+    coverage_of: Annotated[
+        str | None,
+        typer.Option(
+            "--coverage",
+            metavar="PLACE",
+            help="Per goal, how many assets lie within 5, 10 and 25 km of PLACE, and which "
+            "source would add some where none does.",
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """List sources with how many assets and councils each covers (bundled ones not loaded
@@ -40,7 +52,22 @@ def sources_list(
     from assetmap.catalogue import sources
 
     fmt = check_format(fmt)
-    cat = get_state(ctx).catalogue()
+    state = get_state(ctx)
+    cat = state.catalogue()
+    if coverage_of is not None:
+        from assetmap.search import coverage
+
+        place = state.find_place(coverage_of)
+        for w in place.warnings:
+            state.messages.warn(w)
+        rows = coverage.coverage(cat, place)
+        emit_records(rows, fmt, columns=COVERAGE_COLUMNS)
+        area = shlex.quote(place.label)
+        state.messages.info(
+            f"active assets meeting each goal around {place.label} ({place.precision}); add: "
+            f"the sources to pull where there are none (`assetmap sources pull NAME --area {area}`)"
+        )
+        return
     source = cat.source_named(source) if source is not None else None
     if council:
         emit_records(
