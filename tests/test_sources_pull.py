@@ -409,3 +409,10 @@ def test_coverage_lists_per_goal_what_lies_within_5_10_and_25_km(cli, tmp_path, 
     assert "within_5km" in table.stdout and "sources pull NAME --area" in table.stderr
     bad = cli(*db, "sources", "--coverage", "Nowhereville Xyz", code=1)
     assert bad.stderr.startswith("Error:") and "Traceback" not in bad.stderr
+
+
+def test_a_pulled_source_never_records_a_password_or_key():
+    from assetmap.transfer.pull import safe_url
+
+    url = "https://me:secret@api.example.org/oruk?api_key=k123&page_size=50&token=t"
+    assert safe_url(url) == "https://api.example.org/oruk?page_size=50"

@@ -140,7 +140,7 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
     into = importer.Source(name, forced=True, kind="pull", origin=origin, overwrite_local=overwrite_local)  # fmt: skip
     imported = importer.ImportReport(source=name, overwrite_local=overwrite_local)
     today = dt.date.today().isoformat()
-    stored = "" if url == mod.URL or url == os.environ.get(mod.ENV) and mod.URL else url
+    stored = "" if url == mod.URL or url == os.environ.get(mod.ENV) and mod.URL else safe_url(url)
 
     def finish(cat, imp) -> None:
         report.closed = _close_gone(cat, name, imp.seen, area)
@@ -172,7 +172,22 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
 
 def _query(mod, url: str, area: Area | None) -> str:
     where = area.describe() if area else "everywhere it covers"
-    return f"{mod.NAME}: {where} ({url})"
+    return f"{mod.NAME}: {where} ({safe_url(url)})"
+
+
+_SECRET = ("key", "token", "secret", "pass", "sig", "auth")
+
+
+def safe_url(url: str) -> str:
+    """The URL as the catalogue records it: never a user or password, nor a query parameter
+    that looks like a key or token (a pull that needed one is given it again by hand)."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+             if not any(s in k.lower() for s in _SECRET)]  # fmt: skip
+    return urllib.parse.urlunsplit(parts._replace(
+        netloc=parts.netloc.rpartition("@")[2], query=urllib.parse.urlencode(query)))  # fmt: skip
 
 
 def _repaired(record, categories, report: PullReport):

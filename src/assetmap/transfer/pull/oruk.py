@@ -1,5 +1,6 @@
-"""An Open Referral UK API (a council's directory) as a pulled source: the same reading as
-`assetmap import URL` (openreferral_api.read_feed), recorded so `sources update` refreshes it."""
+"""An Open Referral UK API (a council's directory) as a pulled source: paged and read as
+`assetmap import URL` reads it (openreferral_api.read_feed, each service mapped by the one Open
+Referral mapping, transfer.hsds), and recorded so `sources update` refreshes it."""
 
 from __future__ import annotations
 
