@@ -253,6 +253,7 @@ def test_a_failed_pull_says_why_in_one_line_and_changes_nothing(cli, db_file, se
     assert _digest(db_file) == before
 
 
+@pytest.mark.slow
 def test_a_429_with_retry_after_is_waited_out_and_retried(cli, db_file, server):
     server.fault["/api/2/foodbanks/"] = "429"
     start = time.monotonic()
@@ -342,6 +343,7 @@ def _online_examples() -> list[str]:
     return [ln.split("  #")[0].strip() for b in blocks for ln in b.splitlines() if ln.startswith("assetmap")]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_readme_pull_examples_run_against_the_local_servers(tmp_path, server, feed):  # noqa: F811
     """Each `sources pull` example in the README runs, offline, against the loopback servers
     (the URLs are the environment's, or the example's own moved to the loopback feed)."""
