@@ -356,6 +356,7 @@ def test_the_readme_pull_examples_run_against_the_local_servers(tmp_path, server
     pulled = {shlex.split(e)[3] for e in examples if shlex.split(e)[1:3] == ["sources", "pull"]}
     assert pulled == {"osm", "givefood", "openactive", "oruk"}, examples
     env = {**os.environ, **server.env(), "ASSETMAP_DB": str(tmp_path / "c.db")}
+    subprocess.run([sys.executable, "-m", "assetmap", "init"], env=env, capture_output=True, check=True)  # fmt: skip
     for example in examples:
         example = example.replace("https://api.example-council.gov.uk/oruk", feed.url)
         example = example.replace("https://example.org/openactive/session-series", f"{server.url}/feeds/session-series")  # fmt: skip
