@@ -256,9 +256,46 @@ def service_fields(service, *, categories: dict[str, str], terms: dict[str, str]
     s = _dict(service)
     ours, theirs = _service_attributes(s)
     location = next((x for x in (_dict(sal.get("location")) for sal in _list(s.get("service_at_locations"))) if x), {})  # fmt: skip
-    org = _dict(s.get("organization"))
     problems: list[FieldProblem] = []
-    fields = {
+    fields = {**_service_cells(s, location), **_address_fields(location)}
+    public, staff, staff_ids = _contacts(s, _is_legacy(s))
+    fields["phone"] = _first_phone(s, location, public, staff_ids)
+    if not fields["email"]:
+        fields["email"] = next((_text(c.get("email")) for c in public if _text(c.get("email"))), "")
+    if staff is not None:
+        fields.update(staff)
+    fields["cost"], amounts, problem = _cost(_list(s.get("cost_options")))
+    if problem:
+        problems.append(problem)
+    fields["accessibility"] = _sentences(
+        t for a in _list(location.get("accessibility"))
+        for t in (_text(a.get("description")), _text(a.get("details")))
+    )  # fmt: skip
+    names = [t for t in theirs if t]
+    if names:
+        fields["tags"] = "; ".join(dict.fromkeys(n.lower() for n in names))
+    if "id" in ours:
+        # Our own export (it names the asset's id): the fields it carries as attributes come
+        # from them alone (a field without one was blank), not from what HSDS approximates;
+        # its notes too, whole.
+        fields.update({f: "" for f in attribute_fields(include_staff=False) if f not in PARTNERSHIP_FIELDS})  # fmt: skip
+    else:
+        fields["notes"] = _notes(s, public, amounts)
+    for field, values in ours.items():
+        fields[field] = ";".join(values) if field in LIST_FIELDS else values[0]
+    if not fields.get("id"):
+        fields["id"] = _text(s.get("id"))
+    if "category" not in ours:
+        fields["category"] = _category(names, categories, terms or {}) or default_category
+        if not fields["category"]:
+            problems.append(_no_category(names))
+    return fields, problems
+
+
+def _service_cells(s: dict, location: dict) -> dict[str, str]:
+    """The cells HSDS has a field for, as text (a bad value as written, for validation)."""
+    org = _dict(s.get("organization"))
+    return {
         "id": _text(s.get("id")), "name": _text(s.get("name")) or _text(org.get("name")),
         "description": _text(s.get("description")),
         "website": _text(s.get("url")) or _text(org.get("website")),
@@ -270,55 +307,24 @@ def service_fields(service, *, categories: dict[str, str], terms: dict[str, str]
         "schedule": _schedule_text(_list(s.get("schedules")) + [
             x for sal in _list(s.get("service_at_locations")) for x in _list(sal.get("schedules"))]),
     }  # fmt: skip
-    fields.update(_address_fields(location))
-    # Packages assetmap wrote before the work contact was marked (taxonomy version 1): their
-    # contact was the work contact.
-    legacy = any(_text(_dict(_dict(a.get("taxonomy_term")).get("taxonomy_detail")).get("version")) == "1"
-                 and _is_ours(_dict(a.get("taxonomy_term"))) for a in _list(s.get("attributes")))  # fmt: skip
-    public, staff, staff_ids = _contacts(s, legacy)
-    fields["phone"] = _first_phone(s, location, public, staff_ids)
-    if not fields["email"]:
-        fields["email"] = next((_text(c.get("email")) for c in public if _text(c.get("email"))), "")
-    if staff is not None:
-        fields.update(staff)
-    cost, amounts, problem = _cost(_list(s.get("cost_options")))
-    if problem:
-        problems.append(problem)
-    fields["cost"] = cost
-    fields["accessibility"] = _sentences(
-        t for a in _list(location.get("accessibility"))
-        for t in (_text(a.get("description")), _text(a.get("details")))
-    )  # fmt: skip
-    names = [t for t in theirs if t]
-    tags = "; ".join(dict.fromkeys(n.lower() for n in names))
-    if tags:
-        fields["tags"] = tags
-    if "id" not in ours:  # our own export carries its notes whole, as an attribute
-        fields["notes"] = _notes(s, public, amounts)
-    if "id" in ours:
-        # Our own export (it names the asset's id): the fields it carries as attributes come
-        # from them alone (a field without one was blank), not from what HSDS approximates.
-        for field in attribute_fields(include_staff=False):
-            if field not in PARTNERSHIP_FIELDS:
-                fields[field] = ""
-    for field, values in ours.items():
-        fields[field] = ";".join(values) if field in LIST_FIELDS else values[0]
-    if not fields.get("id"):
-        fields["id"] = _text(s.get("id"))
-    if "category" not in ours:
-        fields["category"] = _category(names, categories, terms or {}) or default_category
-        if not fields["category"]:
-            shown = ", ".join(f"'{n}'" for n in names[:5])
-            said = (
-                f"none of its taxonomy terms ({shown}) is"
-                if names
-                else "it has no taxonomy term naming"
-            )
-            problems.append(FieldProblem("category", (
-                f"{said} an assetmap category; "
-                "map a term with `assetmap categories map TERM CATEGORY`, or give "
-                "`import --category CATEGORY` for services none maps")))  # fmt: skip
-    return fields, problems
+
+
+def _is_legacy(s: dict) -> bool:
+    """A package assetmap wrote before the work contact was marked (our taxonomy's version
+    1): its contact was the work contact."""
+    return any(
+        _text(_dict(_dict(a.get("taxonomy_term")).get("taxonomy_detail")).get("version")) == "1"
+        and _is_ours(_dict(a.get("taxonomy_term")))
+        for a in _list(s.get("attributes"))
+    )
+
+
+def _no_category(names: list[str]) -> FieldProblem:
+    shown = ", ".join(f"'{n}'" for n in names[:5])
+    said = f"none of its taxonomy terms ({shown}) is" if names else "it has no taxonomy term naming"
+    return FieldProblem("category", (
+        f"{said} an assetmap category; map a term with `assetmap categories map TERM CATEGORY`, "
+        "or give `import --category CATEGORY` for services none maps"))  # fmt: skip
 
 
 def _dict(x) -> dict:
