@@ -243,3 +243,27 @@ def test_the_export_says_which_required_fields_an_asset_cannot_fill(cli, db_file
     out = cli(*db, "export", "--format", "openreferral", str(tmp_path / "oruk"))
     assert "1 of 2 services have no address postal_code, which HSDS 3.0 requires (canal-walk" in out.stderr  # fmt: skip
     assert "full-m1-1ad" not in out.stderr
+
+
+def test_a_package_written_before_the_work_contact_was_marked_keeps_it_staff_only(cli, db_file, tmp_path):  # fmt: skip
+    """assetmap's packages before HSDS ids (taxonomy 'assetmap' version 1) had one contact, the
+    work contact, its phone linked to the service too: it comes back staff-only, and the
+    public phone stays the service's own."""
+    old = tmp_path / "old"
+    old.mkdir()
+    tables = {
+        "services": "id,organization_id,name,status\nhanley-walkers-st1-3eb,org-1,Hanley Walkers,active\n",
+        "locations": "id,location_type,latitude,longitude\nloc-1,physical,53.0163,-2.1745\n",
+        "service_at_location": "id,service_id,location_id\nsal-1,hanley-walkers-st1-3eb,loc-1\n",
+        "contacts": "id,service_id,name,title,email\ncontact-1,hanley-walkers-st1-3eb,Sam Okafor,Walk leader,sam@example.org\n",
+        "phones": "id,service_id,contact_id,number\nphone-1,hanley-walkers-st1-3eb,,01782 123456\ncontact-phone-1,hanley-walkers-st1-3eb,contact-1,07700 900123\n",
+        "taxonomies": "id,name,description,uri,version\nassetmap,assetmap,assetmap's own fields,https://github.com/assetmap,1\n",
+        "taxonomy_terms": "id,code,name,description,taxonomy_id\nassetmap-category,category,category,assetmap field,assetmap\n",
+        "attributes": "id,link_id,taxonomy_term_id,link_type,link_entity,value\na1,hanley-walkers-st1-3eb,assetmap-category,service,service,walking group\n",
+    }  # fmt: skip
+    for name, text in tables.items():
+        (old / f"{name}.csv").write_text(text)
+    cli("--db", str(db_file), "import", str(old))
+    shown = json.loads(cli("--db", str(db_file), "show", "hanley-walkers-st1-3eb", "--format", "json").stdout)  # fmt: skip
+    assert (shown["contact_name"], shown["contact_phone"]) == ("Sam Okafor", "07700 900123")
+    assert shown["phone"] == "01782 123456" and "Sam" not in shown["notes"]
