@@ -61,9 +61,9 @@ def team_catalogue(folder: Path, environ: dict) -> Path:
 class Server:
     """`assetmap serve ARGS --port 0` in a subprocess; `url` once it says it is ready."""
 
-    def __init__(self, *args: str, environ: dict, timeout: float = 120, cwd=None):
+    def __init__(self, *args: str, environ: dict, timeout: float = 120, cwd=None, port: int = 0):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "assetmap", *args, "--port", "0"],
+            [sys.executable, "-m", "assetmap", *args, "--port", str(port)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -435,3 +435,42 @@ def test_a_pull_reads_every_page_and_a_nightly_pull_keeps_local_edits(tmp_path, 
         assert shown["phone"] == "01782 999888"
     finally:
         served.stop()
+
+
+def test_sources_pull_oruk_subscribes_and_sources_update_refreshes_keeping_local_edits(tmp_path, shared_cache):  # fmt: skip
+    """The practitioner subscribes with `sources pull oruk URL`; the curator publishes a new
+    snapshot and the server is restarted on it, at the same address; the nightly `sources
+    update` brings the change in and keeps the practitioner's own edit."""
+    environ = env(tmp_path / "home", shared_cache)
+    team_db = team_catalogue(tmp_path, environ)
+    mine = tmp_path / "mine.db"
+    assetmap("--db", str(mine), "init", "--empty", environ=environ)
+    assetmap("--db", str(team_db), "publish", str(tmp_path / "monday"), environ=environ)
+    served = Server("serve", str(tmp_path / "monday"), environ=environ)
+    try:
+        pulled = assetmap("--db", str(mine), "sources", "pull", "oruk", served.url, environ=environ)  # fmt: skip
+        assert "6 added" in pulled.stderr + pulled.stdout, pulled.stderr
+        listed = json.loads(assetmap("--db", str(mine), "list", "--format", "json", environ=environ).stdout)  # fmt: skip
+        walkers = next(a["id"] for a in listed if a["name"] == "Hanley Park Walkers")
+        assetmap("--db", str(mine), "edit", walkers, "--phone", "01782 999888", environ=environ)
+    finally:
+        served.stop()
+    port = int(served.url.rsplit(":", 1)[1].strip("/"))
+    team_walkers = next(
+        a["id"]
+        for a in json.loads(
+            assetmap("--db", str(team_db), "list", "--format", "json", environ=environ).stdout
+        )  # fmt: skip
+        if a["name"] == "Hanley Park Walkers"
+    )
+    assetmap("--db", str(team_db), "edit", team_walkers, "--description", "Gentle walks round Hanley Park, all welcome", "--phone", "01782 000111", environ=environ)  # fmt: skip
+    assetmap("--db", str(team_db), "publish", str(tmp_path / "tuesday"), environ=environ)
+    served = Server("serve", str(tmp_path / "tuesday"), environ=environ, port=port)
+    try:
+        updated = assetmap("--db", str(mine), "sources", "update", environ=environ)
+        assert "1 updated" in updated.stdout + updated.stderr, updated.stdout + updated.stderr
+    finally:
+        served.stop()
+    shown = json.loads(assetmap("--db", str(mine), "show", walkers, "--format", "json", environ=environ).stdout)  # fmt: skip
+    assert shown["description"] == "Gentle walks round Hanley Park, all welcome"
+    assert shown["phone"] == "01782 999888"  # the practitioner's edit is kept
