@@ -50,14 +50,29 @@ def wants(conn, goals: Sequence[str] = (), tags: Sequence[str] = (), categories:
         reading = understand.read(text, vocabulary)
         ranked = sorted(reading.exact.items(), key=lambda kv: -kv[1][0])
         kinds = [k for k, _ in ranked if k in known][:3] or [k for k, _ in ranked][:2] or [text]
-        out.append(Want(text, kinds, lambda t, c, r=reading: r.meets(t, c)[0] > 0))
+        out.append(Want(text, kinds, _read_as(reading)))
     for tag in tags:
         key = tag.strip().lower()
-        out.append(Want(tag, [f"assets tagged {key}"], lambda t, c, k=key: k in t, goal=False))
+        out.append(Want(tag, [f"assets tagged {key}"], _tagged(key), goal=False))
     for category in categories:
         key = category.strip().lower()
-        out.append(Want(category, [key], lambda t, c, k=key: c.lower() == k, goal=False))
+        out.append(Want(category, [key], _in_category(key), goal=False))
     return out
+
+
+Fits = Callable[[list[str], str], bool]
+
+
+def _read_as(reading) -> Fits:
+    return lambda tags, category: reading.meets(tags, category)[0] > 0
+
+
+def _tagged(key: str) -> Fits:
+    return lambda tags, category: key in tags
+
+
+def _in_category(key: str) -> Fits:
+    return lambda tags, category: category.lower() == key
 
 
 def _nearby(conn, lat: float, lon: float, km: float = COVERAGE_KM):

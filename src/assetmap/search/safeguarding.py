@@ -39,8 +39,8 @@ def children_word(text: str) -> str | None:
             after = words[i + 1].lower()
             if after.endswith("s") and after[:-1].isdigit() and len(after) <= 3:
                 return f"{word} {words[i + 1]}"
-    i = _said(words, _CHILDREN)
-    return words[i] if i is not None else None
+    at = _said(words, _CHILDREN)
+    return words[at] if at is not None else None
 
 
 def children_signal(row) -> tuple[str, str] | None:

@@ -59,11 +59,15 @@ def to_fields(raw: dict) -> dict[str, str]:
     )  # fmt: skip
 
 
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def api_fields(item: dict, networks: dict[str, str]) -> dict[str, str]:
     """One food bank or location of Give Food's API (/api/2/foodbanks/, /api/2/locations/)."""
     foodbank = item.get("foodbank") if isinstance(item.get("foodbank"), dict) else None
-    politics = item.get("politics") if isinstance(item.get("politics"), dict) else {}
-    urls = item.get("urls") if isinstance(item.get("urls"), dict) else {}
+    politics = _dict(item.get("politics"))
+    urls = _dict(item.get("urls"))
     name = str(item.get("name") or "").strip()
     if foodbank is not None:  # a location: named with its food bank, which has the network
         network = foodbank.get("network") or networks.get(foodbank.get("slug"), "")

@@ -235,7 +235,7 @@ def _pull_area(state, area: str | None, around: str | None):
 
     if not area and not around:
         return None
-    text = area or around
+    text = area or around or ""
     where, radius = split_zone(text) if around else (text, None)
     if around and radius is None:
         from assetmap.errors import InvalidValue

@@ -13,8 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assetmap.errors import FeedError, InvalidRecord, InvalidValue
+
+if TYPE_CHECKING:
+    from assetmap.transfer.importer import ImportReport
 
 PULLERS = ("osm", "givefood", "openactive", "oruk")
 MAX_RADIUS_KM = 50.0
@@ -81,14 +85,16 @@ class PullReport:
     closed: list[str] = field(default_factory=list)
     reopened: int = 0
     repaired: list[str] = field(default_factory=list)  # fields left out of a feature: invalid
-    import_report: object = None
+    import_report: ImportReport | None = None
 
     def changed(self) -> bool:
         r = self.import_report
+        assert r is not None, "the pull's import has not run"
         return bool(r.added or r.updated or self.closed)
 
     def summary(self) -> str:
         r = self.import_report
+        assert r is not None, "the pull's import has not run"
         text = f"{r.added} added, {r.updated} updated, {r.unchanged} unchanged, {len(self.closed)} closed (gone from the source)"  # fmt: skip
         if r.skipped:
             text += f", {r.skipped} left out (invalid)"

@@ -26,8 +26,12 @@ def read(client, *, url: str, area, categories, progress=None):
             raise FeedError(f"{base}{what}/ did not answer with Give Food's list; nothing was written")  # fmt: skip
     if progress:
         progress(f"{len(foodbanks)} food banks and {len(locations)} locations read")
-    networks = {f.get("slug"): f.get("network") or "" for f in foodbanks if isinstance(f, dict)}
-    records = []
+    networks = {
+        str(f["slug"]): str(f.get("network") or "")
+        for f in foodbanks
+        if isinstance(f, dict) and f.get("slug")
+    }
+    records: list[tuple[str, dict, dict, list]] = []
     for item in foodbanks + locations:
         if not isinstance(item, dict):
             continue

@@ -45,7 +45,7 @@ def read(client, *, url: str, area, categories, progress=None):
     if not url:
         raise FeedError("openactive needs the feed's URL: assetmap sources pull openactive URL")
     items = read_feed(client, url, progress)
-    records = []
+    records: list[tuple[str, dict, dict, list]] = []
     for item_id, item in items.items():
         fields = to_fields(item_id, item.get("data") or {})
         if fields is None:
@@ -140,7 +140,7 @@ def schedule(schedules: list) -> str:
         days = [DAYS.get(str(d).rsplit("/", 1)[-1].lower()) for d in s.get("byDay") or []]
         start, end = str(s.get("startTime") or "")[:5], str(s.get("endTime") or "")[:5]
         if all(days) and days and re.fullmatch(r"\d\d:\d\d", start) and re.fullmatch(r"\d\d:\d\d", end):  # fmt: skip
-            out.append(f"{','.join(days)} {start}-{end}")
+            out.append(f"{','.join(d for d in days if d)} {start}-{end}")
     return "; ".join(out)
 
 

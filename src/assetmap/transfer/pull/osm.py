@@ -69,7 +69,7 @@ def read(client, *, url: str, area, categories, progress=None):
         raise FeedError(f"Overpass could not finish the query ({remark.strip()}); nothing was written; try a smaller --around or later")  # fmt: skip
     if progress:
         progress(f"{len(data['elements'])} features read")
-    records = []
+    records: list[tuple[str, dict, dict, list]] = []
     for element in data["elements"]:
         fields = to_fields(element)
         if fields is None:
