@@ -6,15 +6,19 @@ user typed out of cli/commands and the search engine."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from assetmap.catalogue.vocab import CAPITAL, EMPTY_TAG, REFERRAL, one_of
 from assetmap.errors import InvalidValue
 from assetmap.places.resolve import Place
 from assetmap.places.zones import parse_distance
-from assetmap.search import avoid, engine, goals
+from assetmap.search import engine, goals
 from assetmap.search.budget import bounded
 from assetmap.search.filters import Filters
 from assetmap.search.query import Outcome, Query
+
+if TYPE_CHECKING:
+    from assetmap.search.avoid import Report
 
 
 class NearRequest:
@@ -94,7 +98,7 @@ def build_filters(
     categories: Sequence[str] = (),
     centre: Place | None = None,
     notes: list[str] | None = None,
-    report: avoid.Report | None = None,
+    report: Report | None = None,
     prefer_free: bool = False,
     prefer_family: bool = False,
 ) -> Filters:
@@ -106,9 +110,13 @@ def build_filters(
     if r.gender and r.gender.lower() not in ("women", "men"):
         raise InvalidValue(f"--gender: '{r.gender}' is not one of women, men")
     within_km = _option("within", parse_distance, r.within)
-    zones = avoid.build_zones(
-        r.avoid, r.avoid_zones, find_place, centre=centre, within_km=within_km, report=report
-    )
+    zones: list = []
+    if r.avoid or r.avoid_zones:  # imported only then: most searches have no zones
+        from assetmap.search import avoid
+
+        zones = avoid.build_zones(
+            r.avoid, r.avoid_zones, find_place, centre=centre, within_km=within_km, report=report
+        )
     wanted = None
     if any(v is not None for v in (r.day, r.at, r.after, r.before)) or r.daytime or r.evening:
         from assetmap.search import times
@@ -133,7 +141,7 @@ def build_filters(
 
 def run(
     request: NearRequest, *, catalogue, find_place: Callable[[str], Place],
-    report: avoid.Report | None = None,
+    report: Report | None = None,
 ) -> tuple[Place, Outcome]:  # fmt: skip
     """Resolve the place, build the filters and search. Returns (place, outcome)."""
     r = request
