@@ -53,6 +53,24 @@ SESSIONS = [
 ]  # fmt: skip
 
 
+# An OpenActive dataset site as the dataset-site-template publishes one: an HTML page with its
+# Dataset in JSON-LD, whose distribution lists each RPDE feed (DataDownload).
+DATASET_SITE = """<!DOCTYPE html><html><head><title>Plymouth Active Leisure Open Data</title>
+<script type="application/ld+json">
+{"@context": ["https://schema.org/", "https://openactive.io/"], "@type": "Dataset",
+ "@id": "{url}/openactive/dataset-site", "name": "Plymouth Active Leisure Sessions",
+ "license": "https://creativecommons.org/licenses/by/4.0/",
+ "publisher": {"@type": "Organization", "name": "Plymouth Active Leisure"},
+ "distribution": [
+  {"@type": "DataDownload", "name": "SessionSeries", "additionalType": "https://openactive.io/SessionSeries",
+   "encodingFormat": "application/vnd.openactive.rpde+json; version=1", "contentUrl": "{url}/feeds/session-series"},
+  {"@type": "DataDownload", "name": "FacilityUse", "additionalType": "https://openactive.io/FacilityUse",
+   "encodingFormat": "application/vnd.openactive.rpde+json; version=1", "contentUrl": "{url}/feeds/facility-uses"}
+ ]}
+</script></head><body><h1>Plymouth Active Leisure Open Data</h1></body></html>
+"""
+
+
 class _Quiet(ThreadingHTTPServer):
     """A client that hangs up (a timeout, a body cut short) is no error of the server's: its
     traceback would land in the stderr of the command under test."""
@@ -142,6 +160,9 @@ class PullServer:
                     return self._json(state.locations)
                 if url.path == "/dumps/foodbanks.csv":
                     return self._send(200, state.dump, "text/csv")
+                if url.path == "/openactive/dataset-site":
+                    site = DATASET_SITE.replace("{url}", state.url)
+                    return self._send(200, site.encode(), "text/html; charset=utf-8")
                 if url.path == "/feeds/session-series":
                     after = int(parse_qs(url.query).get("afterId", ["0"])[0])
                     page = state.rpde(after)

@@ -419,3 +419,17 @@ def test_a_pulled_source_never_records_a_password_or_key():
 
     url = "https://me:secret@api.example.org/oruk?api_key=k123&page_size=50&token=t"
     assert safe_url(url) == "https://api.example.org/oruk?page_size=50"
+
+
+def test_openactive_reads_the_session_feeds_a_dataset_site_lists(cli, db_file, server):
+    """An OpenActive dataset site (HTML with its Dataset in JSON-LD): its SessionSeries feed is
+    followed to the end; its FacilityUse feed (bookable slots, not sessions) is not read."""
+    db = ["--db", str(db_file)]
+    out = cli(*db, "sources", "pull", "openactive", f"{server.url}/openactive/dataset-site")
+    assert "5 added" in out.stderr
+    paths = [p for _, p, _ in server.hits]
+    assert paths.count("/feeds/session-series") == 4 and "/feeds/facility-uses" not in paths
+    assert _assets(cli, db)["Walking Football"]["schedule"] == "Tue 10:00-11:00"
+    server.fault["/openactive/dataset-site"] = "invalid"
+    bad = cli(*db, "sources", "pull", "openactive", f"{server.url}/openactive/dataset-site", code=1)  # fmt: skip
+    assert "is neither an RPDE feed nor an OpenActive dataset site" in bad.stderr

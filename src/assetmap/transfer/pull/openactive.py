@@ -6,6 +6,7 @@ real days, times and price, and the OpenActive activity list's labels become its
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
 import zlib
@@ -44,7 +45,12 @@ DAYS = {"monday": "Mon", "tuesday": "Tue", "wednesday": "Wed", "thursday": "Thu"
 def read(client, *, url: str, area, categories, progress=None):
     if not url:
         raise FeedError("openactive needs the feed's URL: assetmap sources pull openactive URL")
-    items = read_feed(client, url, progress)
+    feeds, first = feed_urls(client, url)
+    items: dict[str, dict] = {}
+    for feed in feeds:
+        found = read_feed(client, feed, progress, first=first if feed == url else None)
+        # Ids are the publisher's per feed: two feeds of one dataset site may share one.
+        items.update(found if len(feeds) == 1 else {f"{feed}#{k}": v for k, v in found.items()})
     records: list[tuple[str, dict, dict, list]] = []
     for item_id, item in items.items():
         fields = to_fields(item_id, item.get("data") or {})
@@ -56,13 +62,45 @@ def read(client, *, url: str, area, categories, progress=None):
     return records
 
 
-def read_feed(client, url: str, progress=None) -> dict[str, dict]:
+def feed_urls(client, url: str) -> tuple[list[str], dict | None]:
+    """The session feeds a URL gives: itself when it is an RPDE feed (with its first page, read
+    already), or those an OpenActive dataset site lists (its JSON-LD Dataset's distribution:
+    DataDownloads whose additionalType is a session kind)."""
+    body = client.fetch(url, accept="application/json, application/ld+json, text/html")
+    text = body.decode("utf-8", "replace")
+    data = None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        found = re.search(r'<script[^>]*type=["\']application/ld\+json["\'][^>]*>(.*?)</script>', text, re.S | re.I)  # fmt: skip
+        if found:
+            try:
+                data = json.loads(found.group(1))
+            except ValueError:
+                data = None
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        return [url], data
+    if not isinstance(data, dict) or not isinstance(data.get("distribution"), list):
+        raise FeedError(f"{url} is neither an RPDE feed nor an OpenActive dataset site; nothing was written")  # fmt: skip
+    feeds = []
+    for d in data["distribution"]:
+        if not isinstance(d, dict) or not d.get("contentUrl"):
+            continue
+        kind = str(d.get("additionalType") or d.get("name") or "").rsplit("/", 1)[-1].lower()
+        if kind in KINDS:
+            feeds.append(urllib.parse.urljoin(url, str(d["contentUrl"])))
+    if not feeds:
+        raise FeedError(f"the dataset site {url} lists no session feeds (SessionSeries, Event, CourseInstance); nothing was written")  # fmt: skip
+    return list(dict.fromkeys(feeds)), None
+
+
+def read_feed(client, url: str, progress=None, first: dict | None = None) -> dict[str, dict]:
     """Every live item of the feed by id, after following it to the end."""
     live: dict[str, dict] = {}
     seen_pages: set[str] = set()
     page_url = url
     for page in range(1, MAX_PAGES + 1):
-        data = client.json(page_url)
+        data = first if page == 1 and first is not None else client.json(page_url)
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise FeedError(f"{page_url} is not an RPDE page (no items list); nothing was written")  # fmt: skip
         for item in data["items"]:
