@@ -231,3 +231,15 @@ def test_sources_source_names_one_source_and_a_typo_is_an_error(cli, db_file):
     one = json.loads(cli(*db, "sources", "--source", "examples", "--format", "json").stdout)
     assert [s["name"] for s in one] == ["examples"]
     assert cli(*db, "sources", "--by-council", "--source", "libraries").stdout.count("\n") > 100
+
+
+def test_an_empty_answer_names_kinds_of_help_in_plain_words(cli, tmp_path):
+    """'no housing support or money advice within 25 km', not 'housing supports or money
+    advices': kinds of help, volunteering and peer support are not counted things."""
+    db = ["--db", str(tmp_path / "c.db")]
+    cli(*db, "init", "--empty")
+    cli(*db, "sources", "add", "libraries")
+    said = cli(*db, "near", "Plymouth", "--goal", "sofa surfing", "--goal", "universal credit").stderr  # fmt: skip
+    assert "no housing support or money advice within 25 km" in " ".join(said.split()), said
+    said = cli(*db, "near", "Plymouth", "--category", "volunteering").stderr
+    assert "no volunteering within 25 km" in " ".join(said.split()), said

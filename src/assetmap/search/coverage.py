@@ -89,8 +89,12 @@ def _nearby(conn, lat: float, lon: float, km: float = COVERAGE_KM):
             yield d, [t for t in tags.split(";") if t], category
 
 
+# Kinds of help and of doing, not counted things: 'no money advice', 'no volunteering'.
+UNCOUNTED = ("support", "advice", "education", "culture", "ing")
+
+
 def plural(kind: str) -> str:
-    if kind.startswith("assets "):
+    if kind.startswith("assets ") or kind.endswith(UNCOUNTED):
         return kind
     if kind.endswith(("s", "sh", "ch")):
         return kind + "es" if not kind.endswith("s") else kind
