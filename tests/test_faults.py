@@ -847,3 +847,89 @@ def test_a_give_food_row_with_any_cells_is_a_row_problem_never_a_crash(cells):
         Asset.from_row(fields, categories={c.lower(): c for c in DEFAULT_CATEGORIES})
     except InvalidRecord as exc:
         assert all(p.column for p in exc.problems)
+
+
+# -- the online pullers' mappings (sources pull osm, openactive, givefood): any shape, any number ---
+OSM_ELEMENT = st.fixed_dictionaries(
+    {},
+    optional={
+        "type": JSON, "id": JSON, "lat": NUMBERISH | JSON, "lon": NUMBERISH | JSON,
+        "center": st.fixed_dictionaries({}, optional={"lat": NUMBERISH | JSON, "lon": NUMBERISH | JSON}) | JSON,
+        "tags": st.dictionaries(
+            st.sampled_from(["name", "leisure", "amenity", "sport", "club", "opening_hours", "fee",
+                             "addr:postcode", "phone", "website", "wheelchair", "description", "shop"]),
+            NUMBERISH | JSON, max_size=8,
+        ) | JSON,
+    },
+)  # fmt: skip
+OPENACTIVE_DATA = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": st.text(max_size=20) | JSON, "description": JSON, "url": JSON, "organizer": JSON,
+        "location": st.fixed_dictionaries({}, optional={
+            "geo": st.fixed_dictionaries({}, optional={"latitude": NUMBERISH | JSON, "longitude": NUMBERISH | JSON}) | JSON,
+            "address": st.fixed_dictionaries({}, optional={"postalCode": NUMBERISH | JSON, "streetAddress": JSON}) | JSON,
+            "name": JSON,
+        }) | JSON,
+        "activity": st.lists(st.fixed_dictionaries({}, optional={"prefLabel": JSON}) | JSON, max_size=3) | JSON,
+        "eventSchedule": st.lists(st.fixed_dictionaries({}, optional={"byDay": JSON, "startTime": NUMBERISH | JSON, "endTime": NUMBERISH | JSON}) | JSON, max_size=3) | JSON,
+        "offers": st.lists(st.fixed_dictionaries({}, optional={"price": NUMBERISH | JSON}) | JSON, max_size=3) | JSON,
+        "superEvent": JSON,
+    },
+)  # fmt: skip
+
+
+def _row_or_problems(fields):
+    from assetmap.catalogue.models import DEFAULT_CATEGORIES, Asset
+    from assetmap.errors import InvalidRecord
+
+    if fields is None:
+        return
+    assert all(isinstance(v, str) for v in fields.values()), fields
+    try:
+        Asset.from_row(fields, categories={c.lower(): c for c in DEFAULT_CATEGORIES})
+    except InvalidRecord as exc:
+        assert all(p.column for p in exc.problems)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(element=OSM_ELEMENT)
+def test_an_overpass_element_of_any_shape_is_skipped_or_a_row_never_a_crash(element):
+    from assetmap.transfer.pull import osm
+
+    _row_or_problems(osm.to_fields(element))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=OPENACTIVE_DATA)
+def test_an_openactive_item_of_any_shape_is_skipped_or_a_row_never_a_crash(data):
+    from assetmap.transfer.pull import openactive
+
+    _row_or_problems(openactive.to_fields("item-1", data))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    item=st.dictionaries(
+        st.sampled_from(
+            [
+                "name",
+                "lat_lng",
+                "latt_long",
+                "postcode",
+                "phone",
+                "email",
+                "closed",
+                "foodbank",
+                "politics",
+                "urls",
+                "network",
+            ]
+        ),
+        NUMBERISH | JSON,
+    )
+)
+def test_a_give_food_api_item_of_any_shape_is_a_row_never_a_crash(item):
+    from assetmap.transfer import givefood
+
+    _row_or_problems(givefood.api_fields({"name": "Fuzz Foodbank", **item}, {}))

@@ -125,19 +125,24 @@ def read_feed(client, url: str, progress=None, first: dict | None = None) -> dic
 
 
 def to_fields(item_id: str, data: dict) -> dict[str, str] | None:
+    if not isinstance(data, dict):
+        return None
     name = str(data.get("name") or "").strip()
-    location = data.get("location") or (data.get("superEvent") or {}).get("location") or {}
+    # Any part of an item may have any shape (found by fuzzing this mapping): what is not the
+    # shape OpenActive gives is left out, never a traceback.
+    location = data.get("location") or _dict(data.get("superEvent")).get("location") or {}
     if not isinstance(location, dict):
         return None
-    geo = location.get("geo") or {}
+    geo = _dict(location.get("geo"))
     address = location.get("address") or {}
     if isinstance(address, str):
         address = {"streetAddress": address}
+    address = _dict(address)
     lat, lon = geo.get("latitude"), geo.get("longitude")
     postcode = str(address.get("postalCode") or "")
     if not name or ((lat is None or lon is None) and not postcode):
         return None
-    labels = [str(a.get("prefLabel") or "") for a in data.get("activity") or [] if isinstance(a, dict)]  # fmt: skip
+    labels = [str(a.get("prefLabel") or "") for a in _list(data.get("activity")) if isinstance(a, dict)]  # fmt: skip
     labels = [x for x in labels if x] or [name]
     category, tags = "sports club", []
     for label in labels:
@@ -155,7 +160,8 @@ def to_fields(item_id: str, data: dict) -> dict[str, str] | None:
 
     ref = f"oa{zlib.crc32(item_id.encode()):08x}"
     lat_f, lon_f = _float(lat), _float(lon)
-    base = make_id(name, postcode, lat_f, lon_f) if (postcode or lat_f is not None) else name
+    placed = lat_f is not None and lon_f is not None  # one of them alone places nothing
+    base = make_id(name, postcode, lat_f, lon_f) if (postcode or placed) else name
     return {
         "id": f"{base[: 79 - len(ref)].rstrip('-')}-{ref}",
         "name": name, "category": category, "tags": ";".join(dict.fromkeys(tags)),
@@ -163,8 +169,8 @@ def to_fields(item_id: str, data: dict) -> dict[str, str] | None:
         "address": street, "postcode": postcode,
         "lat": "" if lat_f is None else str(lat_f), "lon": "" if lon_f is None else str(lon_f),
         "website": str(data.get("url") or ""),
-        "schedule": schedule(data.get("eventSchedule") or []),
-        "cost": cost(data.get("offers") or []),
+        "schedule": schedule(_list(data.get("eventSchedule"))),
+        "cost": cost(_list(data.get("offers"))),
         "notes": f"OpenActive item {item_id}",
     }  # fmt: skip
 
@@ -175,7 +181,7 @@ def schedule(schedules: list) -> str:
     for s in schedules:
         if not isinstance(s, dict):
             continue
-        days = [DAYS.get(str(d).rsplit("/", 1)[-1].lower()) for d in s.get("byDay") or []]
+        days = [DAYS.get(str(d).rsplit("/", 1)[-1].lower()) for d in _list(s.get("byDay"))]
         start, end = str(s.get("startTime") or "")[:5], str(s.get("endTime") or "")[:5]
         if all(days) and days and re.fullmatch(r"\d\d:\d\d", start) and re.fullmatch(r"\d\d:\d\d", end):  # fmt: skip
             out.append(f"{','.join(d for d in days if d)} {start}-{end}")
@@ -193,6 +199,14 @@ def cost(offers: list) -> str:
         return ""
     low = min(prices)
     return "free" if low == 0 else "low" if low <= 5 else "paid"
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _text(value) -> str:

@@ -82,9 +82,15 @@ def read(client, *, url: str, area, categories, progress=None):
 def to_fields(element: dict) -> dict[str, str] | None:
     """One Overpass element as asset fields; None for a feature left out (unnamed, no
     position, or not a kind a person asks for)."""
-    tags = element.get("tags") or {}
+    if not isinstance(element, dict):
+        return None
+    # Overpass gives tags as text: anything else in an answer (broken or hostile) is left out,
+    # never a traceback (found by fuzzing this mapping).
+    raw_tags = element.get("tags")
+    tags = {k: v for k, v in raw_tags.items() if isinstance(v, str)} if isinstance(raw_tags, dict) else {}  # fmt: skip
     name = (tags.get("name") or "").strip()
-    centre = element.get("center") or element
+    center = element.get("center")
+    centre = center if isinstance(center, dict) else element
     lat, lon = centre.get("lat"), centre.get("lon")
     if not name or lat is None or lon is None:
         return None
