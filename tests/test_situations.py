@@ -184,3 +184,11 @@ def test_goals_explain_shows_situations_and_what_is_said_against(cli, db):
     assert "'in the evenings' names no kind of place; it says a situation: meets in the evening, as --evening" in said  # fmt: skip
     said = cli("--db", str(db), "goals", "explain", "doesn't want church").stderr
     assert "'doesn't want church' said against faith (church)" in said
+
+
+def test_a_warning_is_never_folded_away_behind_verbose(cli):
+    """Notes fold into two lines with '(+N more: --verbose)', but a warning is always said:
+    at 80 columns the toddler's warning beside --no-children was the note left out."""
+    said = cli("near", "M32 0TJ", "--goal", "has a toddler", "--no-children").stderr
+    assert "warning: 'toddler' says children may come along, but --no-children leaves out places involving children" in " ".join(said.split()), said  # fmt: skip
+    assert "note:" not in said.split("warning:")[0]  # the warning comes first

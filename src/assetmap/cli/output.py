@@ -326,27 +326,31 @@ class StepProgress:
 
 
 def fold_notes(notes: Sequence[str], *, verbose: bool = False, width: int = 0) -> list[str]:
-    """What a command says before its results, in at most two lines of the terminal: the notes
-    (a 'warning: ' one first, as given) joined with ' · ' on one line, as many whole as fit in
-    two widths, then how many more `--verbose` shows. A search said four to six lines before
-    its table. One line, never broken by hand, so a note can still be found with grep; with
-    `verbose`, every note on a line of its own."""
+    """What a command says before its results, in at most two lines of the terminal: the
+    warnings first, then the notes, joined with ' · ' on one line, as many notes whole as fit in
+    two widths, then how many more `--verbose` shows. A warning is never folded away, even past
+    two lines. A search said four to six lines before its table. One line, never broken by
+    hand, so a note can still be found with grep; with `verbose`, every note on a line of its
+    own."""
     notes = [" ".join(n.split()) for n in notes if n.strip()]
+    warnings = [n.removeprefix("warning: ") for n in notes if n.startswith("warning: ")]
+    others = [n for n in notes if not n.startswith("warning: ")]
     if verbose or not notes:
-        return [n if n.startswith("warning: ") else f"note: {n}" for n in notes]
+        return [f"warning: {w}" for w in warnings] + [f"note: {n}" for n in others]
     room = 2 * (width or _stderr_width()) - 1
-    kinds = ["warning" if n.startswith("warning: ") else "note" for n in notes]
-    texts = [n.removeprefix("warning: ") for n in notes]
-    for shown in range(len(notes), 0, -1):
-        parts, kind = [], None
-        for k, t in zip(kinds[:shown], texts[:shown], strict=True):
-            parts.append(f"{k}: {t}" if k != kind else t)
-            kind = k
-        more = len(notes) - shown
+    said = "warning: " + " · ".join(warnings) if warnings else ""
+    for shown in range(len(others), 0 if warnings else 1, -1):
+        more = len(others) - shown
+        parts = [said] if said else []
+        if shown:
+            parts.append("note: " + " · ".join(others[:shown]))
         text = " · ".join(parts) + (f" (+{more} more: --verbose)" if more else "")
         if len(text) <= room and len(_wrap(text, room // 2)) <= 2:  # two lines between words
             return [text]
+    if warnings:  # too long even alone: every warning still whole
+        return [f"{said} (+{len(others)} more: --verbose)" if others else said]
     # The first note alone is longer than two lines: cut at a word.
+    text = "note: " + others[0]
     suffix = " … (--verbose)"
     cut = text.rfind(" ", 0, room - len(suffix))
     return [text[: cut if cut > 0 else room - len(suffix)] + suffix]
