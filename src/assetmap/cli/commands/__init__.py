@@ -1,6 +1,8 @@
 """The commands, grouped by job. Each module registers its commands on `assetmap.cli.app.app`
 when imported; `assetmap.cli.app.COMMAND_MODULES` says which module holds which command."""
 
+from assetmap.catalogue.vocab import STAFF_ONLY
+
 # The CSV columns of a search result (`near` and `search`).
 RESULT_COLUMNS = [
     "id", "name", "category", "tags", "distance_km", "score", "goals_met", "why", "postcode",
@@ -11,9 +13,7 @@ RESULT_COLUMNS = [
 ]  # fmt: skip
 
 # Without --include-staff: the public ones only (no partnership status, no work contact).
-RESULT_PUBLIC_COLUMNS = [
-    c for c in RESULT_COLUMNS if c not in ("partnership_status", "contact_name", "contact_phone")
-]
+RESULT_PUBLIC_COLUMNS = [c for c in RESULT_COLUMNS if c not in STAFF_ONLY]
 
 # Search results as places: near and search also write GeoJSON, the same FeatureCollection as export.
 RESULT_FORMATS = ("table", "json", "csv", "ndjson", "geojson")
