@@ -413,7 +413,6 @@ def near_request(pairs):
 def near(api: Api, pairs) -> tuple[int, str]:
     """The same results as `assetmap near ... --format json` on this snapshot, without the
     staff-only fields (empty in a snapshot anyway)."""
-    from assetmap.catalogue.vocab import STAFF_ONLY
     from assetmap.search.request import run
 
     request = near_request(pairs)
@@ -424,10 +423,5 @@ def near(api: Api, pairs) -> tuple[int, str]:
     except AssetmapError as exc:
         # The CLI's messages name its options (--within); here they are parameters (within).
         raise BadParameter(_OPTION.sub(lambda m: m.group(1).replace("-", "_"), str(exc))) from None
-    records = []
-    for result in outcome.results:
-        record = result.to_json()
-        for field in STAFF_ONLY:
-            record.pop(field, None)
-        records.append(record)
+    records = [result.to_json(include_staff=False) for result in outcome.results]
     return 200, json.dumps(records, ensure_ascii=False)
