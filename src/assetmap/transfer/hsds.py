@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Iterable
 
 from assetmap.catalogue import schedule
-from assetmap.catalogue.vocab import COLUMNS, PARTNERSHIP_FIELDS, STAFF_ONLY
+from assetmap.catalogue.vocab import PARTNERSHIP_FIELDS, STAFF_ONLY
 from assetmap.errors import FieldProblem
 
 # uuid5 namespace of every id assetmap writes (itself uuid5(NAMESPACE_URL, "assetmap.hsds")).
@@ -512,8 +512,3 @@ def _schedule_text(rows: Iterable[dict]) -> str:
             if text not in parts:
                 parts.append(text)
     return "; ".join(parts)
-
-
-def record_columns(fields: dict[str, str]) -> dict[str, str]:
-    """The fields as a row of every column (for a rejects file)."""
-    return {c: fields.get(c, "") for c in COLUMNS}
