@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 
 from assetmap import __version__
-from assetmap.errors import FeedError
+from assetmap.errors import FeedError, counted
 
 USER_AGENT = f"assetmap/{__version__} (community asset directory; open data pulled on request)"
 # A Retry-After longer than this is not waited out: the run fails and says when to try again.
@@ -93,10 +93,9 @@ class Client:
                 problem = "timed out" if isinstance(reason, TimeoutError) or "timed out" in str(reason) else str(reason) or type(exc).__name__  # fmt: skip
             if attempt < self.retries:
                 time.sleep(min(delay, self.max_wait))
-        tries = self.retries + 1
         raise FeedError(
-            f"could not read {_shown(url)} ({problem}) after {tries} {'try' if tries == 1 else 'tries'}; "
-            "nothing was written"
+            f"could not read {_shown(url)} ({problem}) after "
+            f"{counted(self.retries + 1, 'try', 'tries')}; nothing was written"
         )
 
 
