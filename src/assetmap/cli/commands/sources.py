@@ -276,6 +276,6 @@ def _pull_summary(state, report, *, always: bool) -> None:
         state.messages.info(f"closed (gone from {report.source}): {', '.join(shown)}{more}")
     state.messages.info(
         f"sources pull: {report.summary()} (source {report.source}; {report.query}; "
-        f"{report.requests} {'request' if report.requests == 1 else 'requests'})",
+        f"{counted(report.requests, 'request')})",
         even_if_quiet=not always,
     )
