@@ -235,27 +235,19 @@ def shown_of(shown: int, outcome: Outcome) -> str:
 
 
 def empty_message(
-    within: str, narrowed: bool, place: Place, outcome: Outcome, catalogue=None, *,
-    goals: Sequence[str] = (), tags: Sequence[str] = (), categories: Sequence[str] = (),
+    within: str, place: Place, outcome: Outcome, catalogue, *, goals: Sequence[str] = (),
+    tags: Sequence[str] = (), categories: Sequence[str] = (),
 ) -> str:  # fmt: skip
     """Why nothing was found, in one line, from what the catalogue holds near the place
     (search.coverage): nothing round here at all, none of the kinds asked for (and the source
     that would add them), the nearest beyond the radius (the radius that finds it), or the
     filters. A wider radius is suggested only when it finds something."""
-    if catalogue is not None:
-        from assetmap.search import coverage
+    from assetmap.search import coverage
 
-        return coverage.why_empty(
-            catalogue, place, parse_distance(within), within, goals=goals, tags=tags,
-            categories=categories, outcome=outcome,
-        )  # fmt: skip
-    wider = round(2 * parse_distance(within), 1)  # never the radius just searched
-    hint = f"try a wider --within (e.g. --within {wider:g}km)"
-    if not outcome.all_excluded:
-        hint += " or fewer filters (--show-excluded lists what they left out, and why)"
-    elif narrowed:
-        hint += " or other goals"
-    return f"nothing found within {within} of {place.label}; {hint}"
+    return coverage.why_empty(
+        catalogue, place, parse_distance(within), within, goals=goals, tags=tags,
+        categories=categories, outcome=outcome,
+    )  # fmt: skip
 
 
 def text_search(catalogue, text: str, *, limit: int, include_closed: bool):

@@ -234,14 +234,12 @@ def near(
             "`assetmap edit ID --welcomes-convictions yes`",
         )
     if not records:
-        narrowed = bool(goal or tag or category)
         state.messages.info(
             request.empty_message(
                 within,
-                narrowed,
                 found,
                 outcome,
-                catalogue=state.catalogue(),
+                state.catalogue(),
                 goals=goal or [],
                 tags=tag or [],
                 categories=category or [],
