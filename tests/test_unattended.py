@@ -298,3 +298,20 @@ def test_a_file_named_as_a_directory_is_one_line_naming_it(cli, tmp_path, comman
     # It names the folder given, never our temp file beside it.
     assert str(folder) in said[0] and "directory" in said[0] and ".assetmap-" not in said[0]
     assert list(folder.iterdir()) == [] and not list(tmp_path.glob(".assetmap-*"))
+
+
+def test_broken_pipe_at_the_last_flush_exits_141_quietly(home, monkeypatch):
+    # `near --format json | head -c 600`: the answer was written into stdout's buffer and the
+    # reader left before the flush at exit, which printed "Exception ignored in ... BrokenPipeError"
+    # and exited 120 (seen on a terminal). A real pipe whose reader has gone, in process.
+    from assetmap.cli.app import main
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    stdout = os.fdopen(write_end, "w", buffering=8192)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(sys, "argv", ["assetmap", "near", "ST4 7QB", "--limit", "1", "--format", "json"])  # fmt: skip
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 141
+    stdout.close()  # nothing is left to write: the flush at exit cannot fail

@@ -310,4 +310,18 @@ def _command_index(args: list[str]) -> int | None:
 
 def main() -> None:
     load_commands(invoked_command(sys.argv[1:]))
-    app(prog_name="assetmap")
+    try:
+        app(prog_name="assetmap")
+    finally:
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    """Flush what a command left in stdout's buffer here, not at interpreter exit, where a
+    reader that has left (`near --format json | head -c 600`) printed "Exception ignored ...
+    BrokenPipeError" and exit 120."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise SystemExit(141) from None
