@@ -357,3 +357,13 @@ def test_search_matches_whole_words_before_other_forms_and_prefixes(cli, tmp_pat
     assert "boxercise" not in search("boxing")  # a prefix only when no word matches
     assert search("boxes")[0] == "porch-boxes"
     assert search("boxerc") == ["boxercise"]  # no whole word: prefixes
+
+
+def test_a_radius_without_a_unit_is_said_in_km(cli, catalogue):
+    # `--within 10` (README: "--within 5 / 5km") printed "within 10: showing ..." and
+    # "nothing that fits within 1 of ...": ten what, one what? The unit it was read in is said.
+    db = ["--db", str(catalogue), "near", HERE]
+    found = cli(*db, "--within", "10", "--tag", "gym")
+    assert "within 10km: showing" in found.stderr
+    empty = cli(*db, "--within", "1", "--tag", "books")  # the nearest is 2 km away
+    assert "nothing that fits within 1km of" in empty.stderr, empty.stderr

@@ -191,6 +191,8 @@ def near(
 
     fmt = check_format(fmt, RESULT_FORMATS)
     state = get_state(ctx)
+    if within.strip().replace(".", "", 1).isdigit():
+        within = f"{within.strip()}km"  # a bare number is read in km: say so ("within 10km")
     asked = request.NearRequest(
         place, goals=goal or [], within=within, tags=tag or [], categories=category or [],
         free=free, day=day, at=at, after=after, before=before, daytime=daytime,
