@@ -403,3 +403,36 @@ def test_notes_on_a_terminal_wrap_between_words_in_two_lines(tmp_path):
     logged = run_process(*args).stderr.decode().splitlines()
     note = next(line for line in logged if line.startswith("note: "))
     assert " ".join(notes) == note  # the same words, broken only between them
+
+
+@pytest.mark.slow
+def test_an_error_on_a_terminal_wraps_between_words_and_keeps_ids_whole(tmp_path):
+    # `show stoke` at 80 columns: the error listing the ids it could mean was cut mid-id by
+    # the terminal ('stoke-clay-arts-workshop-example-st4' / '-7lx', 'Sto' / 'ke'), where
+    # the notes wrap between words. In a log it stays one line.
+    db = str(tmp_path / "c.db")
+    run_process("--db", db, "init")
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "xterm"}
+    proc = subprocess.Popen([sys.executable, "-m", "assetmap", "--db", db, "show", "stoke"],
+                            stdout=follower, stderr=follower, env=env)  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert proc.wait(timeout=120) == 1
+    os.close(leader)
+    lines = b"".join(chunks).decode().replace("\r\n", "\n").splitlines()
+    assert len(lines) > 1 and all(len(line) <= 80 for line in lines), lines
+    logged = run_process("--db", db, "show", "stoke")
+    assert logged.returncode == 1
+    error = logged.stderr.decode().splitlines()
+    assert len(error) == 1 and error[0].startswith("Error: 'stoke' is the start of several ids")
+    assert " ".join(lines) == error[0]  # the same words, broken only between them
+    assert any("stoke-clay-arts-workshop-example-st4-7lx" in line for line in lines), lines

@@ -44,9 +44,9 @@ class Messages:
             print(_on_screen(f"warning: {one_line(readable(text))}"), file=sys.stderr)
 
     def error(self, text: str, details: Sequence[str] = ()) -> None:
-        print(f"Error: {one_line(readable(text))}", file=sys.stderr)
+        print(_on_screen(f"Error: {one_line(readable(text))}"), file=sys.stderr)
         for line in details:
-            print(one_line(readable(line)), file=sys.stderr)
+            print(_on_screen(one_line(readable(line))), file=sys.stderr)
 
 
 def _on_screen(text: str) -> str:
