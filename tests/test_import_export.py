@@ -442,3 +442,18 @@ def test_a_skipped_row_is_one_line_whatever_its_cell_holds(cli, db_file, tmp_pat
               "B,gym,ST4 7QB,free\n")  # fmt: skip
     err = cli("--db", str(db_file), "import", str(f), "--skip-invalid", code=3).stderr
     assert "skipped row 2, column cost: 'fr\\nee' is not one of free, low, paid\n" in err, err
+
+
+def test_quiet_import_skipping_rows_says_which_and_why(cli, db_file, tmp_path):
+    # A cron line `assetmap --quiet import feed.csv --skip-invalid` mailed only "Error: 1 invalid
+    # row was skipped": the skipped rows were info, which --quiet hides. They are the errors.
+    f = tmp_path / "feed.csv"
+    f.write_text(
+        "name,category,postcode,cost\nGood Gym,gym,ST4 7QB,free\nBad Gym,gym,ST4 7QB,fre\n"
+    )
+    rejects = tmp_path / "fix-me.csv"
+    quiet = cli("--db", str(db_file), "--quiet", "import", str(f), "--skip-invalid", code=3)
+    assert "row 3, column cost: 'fre' is not one of free, low, paid" in quiet.stderr, quiet.stderr
+    assert "import:" not in quiet.stderr  # the summary is still left out
+    again = cli("--db", str(db_file), "import", str(f), "--skip-invalid", "--rejects", str(rejects), code=3)  # fmt: skip
+    assert f"1 invalid row was skipped; it is in {rejects}" in again.stderr, again.stderr

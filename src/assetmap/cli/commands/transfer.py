@@ -187,13 +187,17 @@ def _import_summary(state: State, report, dry_run: bool, rejects: str | None) ->
     if report.skipped:
         from assetmap.errors import one_line  # a cell's line break cannot split the line
 
+        # The rows left out are the import's errors: said under --quiet too (cron mails them).
         for p in report.problems[:200]:
-            state.messages.info(f"skipped {one_line(str(p))}")
+            state.messages.info(f"skipped {one_line(str(p))}", even_if_quiet=True)
     done = " (dry run: nothing written)" if dry_run else ""
     state.messages.info(f"import: {report.summary()} (source {report.source}){done}")
     if report.skipped:
-        where = f"; they are in {rejects}" if rejects and not dry_run else ""
-        were = "was" if report.skipped == 1 else "were"
+        one = report.skipped == 1
+        where = (
+            f"; {'it is' if one else 'they are'} in {rejects}" if rejects and not dry_run else ""
+        )
+        were = "was" if one else "were"
         raise PartialImport(f"{counted(report.skipped, 'invalid row')} {were} skipped{where}")
 
 
