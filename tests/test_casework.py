@@ -599,3 +599,15 @@ def test_the_plan_says_who_went_along_but_never_the_case_reference(desk):
     assert "Went along" not in desk(*plan).stdout
     unknown = desk(*plan, "--case", "Z42424")
     assert "no introductions" in unknown.stderr and "Went along" not in unknown.stdout
+
+
+def test_a_bad_case_reference_in_follow_up_names_the_argument_it_came_from(desk):
+    # `intro follow-up xx nrg ...` said "--case: not a case reference": follow-up has no
+    # --case option; the reference is its first argument, REF.
+    desk("intro", "add", "gym-a", "--case", REF, "--on", ago(5))
+    err = one_line_error(
+        desk("intro", "follow-up", "xx", "gym-a", "--outcome", "attended", code=1), "REF"
+    )
+    assert "--case" not in err
+    added = one_line_error(desk("intro", "add", "gym-a", "--case", "xx", code=1), "--case")
+    assert "not a case reference" in added

@@ -43,13 +43,13 @@ def reason(text: str) -> str:
     return _code(text, REASONS, "reason", "--reason")
 
 
-def case_ref(text: str) -> str:
+def case_ref(text: str, given_as: str = "--case") -> str:
     """The case reference as stored and hashed: spaces removed, upper case. The value itself is
-    never repeated in a message."""
+    never repeated in a message, which names where it was given (`--case`, or `REF`)."""
     ref = "".join(text.split()).upper()
     if not _REF.fullmatch(ref) or not any(c.isdigit() for c in ref):
         raise InvalidValue(
-            "--case: not a case reference; give the reference your service already uses "
+            f"{given_as}: not a case reference; give the reference your service already uses "
             "(3-32 letters and digits, at least one digit, - / _ . inside), never a name"
         )
     return ref

@@ -130,7 +130,7 @@ def intro_follow_up(
     from assetmap.casework import codes, introductions
 
     state = get_state(ctx)
-    ref, day = codes.case_ref(case), codes.day(on, dt.date.today())
+    ref, day = codes.case_ref(case, "REF"), codes.day(on, dt.date.today())
     code = codes.outcome(outcome)
     why = codes.reason(reason) if reason else None
     cw, key = _unlocked(ctx)
