@@ -457,3 +457,17 @@ def test_quiet_import_skipping_rows_says_which_and_why(cli, db_file, tmp_path):
     assert "import:" not in quiet.stderr  # the summary is still left out
     again = cli("--db", str(db_file), "import", str(f), "--skip-invalid", "--rejects", str(rejects), code=3)  # fmt: skip
     assert f"1 invalid row was skipped; it is in {rejects}" in again.stderr, again.stderr
+
+
+def test_a_row_with_a_bad_cell_and_an_unplaceable_postcode_gets_both_at_once(cli, db_file, tmp_path):  # fmt: skip
+    # "every problem is reported at once": a row with cost 'fre' and postcode ZZ99 9ZZ said
+    # only the cost; fixed and re-run, it then said the postcode. Both come the first time.
+    f = tmp_path / "feed.csv"
+    f.write_text("name,category,postcode,cost\nBad Gym,gym,ZZ99 9ZZ,fre\nOk Gym,gym,ST4 7QB,free\n")
+    err = cli("--db", str(db_file), "import", str(f), code=1).stderr
+    assert "row 2, column cost: 'fre' is not one of free, low, paid" in err, err
+    assert "row 2, column postcode: could not place it ('ZZ99 9ZZ'" in err, err
+    # With coordinates given, or --allow-unplaced, the postcode is not a problem.
+    cli("--db", str(db_file), "import", str(f), "--allow-unplaced", code=1)
+    allowed = cli("--db", str(db_file), "import", str(f), "--allow-unplaced", code=1).stderr
+    assert "column postcode" not in allowed and "column cost" in allowed, allowed

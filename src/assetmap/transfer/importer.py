@@ -447,7 +447,14 @@ def _prepare(row_no, fields, categories, report, locate, today, allow_unplaced=F
     try:
         asset = Asset.from_row(fields, categories=categories, today=today)
     except InvalidRecord as exc:
-        return None, [RowProblem(row_no, p.column, p.message) for p in exc.problems]
+        problems = [RowProblem(row_no, p.column, p.message) for p in exc.problems]
+        # Every problem at once: a postcode that cannot be placed too, not on the next run.
+        postcode, given = str(fields.get("postcode") or ""), fields.get("lat") or fields.get("lon")
+        if postcode.strip() and not given and all(p.column != "postcode" for p in problems):
+            probe = Asset(id="", name="", category="", postcode=postcode.strip())
+            unplaced = _locate(probe, row_no, ImportReport(), locate, allow_unplaced)
+            problems += [unplaced] if unplaced else []
+        return None, problems
     phone = fields.get("phone") if isinstance(row_no, int) else None
     if phone and (w := _phone_warning(row_no, phone)):
         report.warnings.append(w)
