@@ -182,3 +182,10 @@ def test_the_bundled_mobiles_are_spaced_and_one_place_is_listed_once(cli):
     # A food bank's own session at a church is a service of its own, not a part of it.
     shaw = {a["name"] for a in rows if a["postcode"] == "OL2 8QY" and a["category"] == "foodbank"}
     assert shaw == {"Salvation Army Shaw", "Trussell Trust"}
+
+
+def test_a_bad_stale_age_names_the_option(cli, db_file):
+    # `stale --older-than 13` said "Error: '13' is not an age; ...", naming no option, where
+    # `partners due --within 14days` names --within.
+    err = cli("--db", str(db_file), "stale", "--older-than", "13", code=1).stderr
+    assert err.startswith("Error: --older-than: '13' is not an age; write 30d, 6w, 12m or 1y"), err

@@ -46,7 +46,10 @@ def stale(
     would fill every weekly mail) unless include_bundled or `sources` names their source; a
     bundled asset someone has verified is kept up to date like any other.
     Returns the rows and how many unclaimed bundled assets were left out."""
-    cutoff = (today - parse_age(older_than)).isoformat()
+    try:
+        cutoff = (today - parse_age(older_than)).isoformat()
+    except InvalidValue as exc:
+        raise InvalidValue(f"--older-than: {exc}") from None
     where = "(verified_on = '' OR verified_on < ?)"
     params: list = [cutoff]
     if not include_closed:
