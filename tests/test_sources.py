@@ -243,3 +243,12 @@ def test_an_empty_answer_names_kinds_of_help_in_plain_words(cli, tmp_path):
     assert "no housing support or money advice within 25 km" in " ".join(said.split()), said
     said = cli(*db, "near", "Plymouth", "--category", "volunteering").stderr
     assert "no volunteering within 25 km" in " ".join(said.split()), said
+
+
+def test_an_empty_answer_for_words_nothing_reads_does_not_make_kinds_of_them(cli):
+    # "got kicked out by his partner" (read by nothing, searched as words) came back empty
+    # with "no kickeds or partners within 25 km": its words are not kinds of place.
+    said = cli("near", "M14 4HY", "--goal", "zzzz qqqq").stderr
+    flat = " ".join(said.split())
+    assert "zzzzs" not in flat and "qqqqs" not in flat, said
+    assert "no assets tagged zzzz or qqqq within 25 km of M14 4HY" in flat, said

@@ -49,7 +49,9 @@ def wants(conn, goals: Sequence[str] = (), tags: Sequence[str] = (), categories:
 
         reading = understand.read(text, vocabulary)
         ranked = sorted(reading.exact.items(), key=lambda kv: -kv[1][0])
-        kinds = [k for k, _ in ranked if k in known][:3] or [k for k, _ in ranked][:2] or [text]
+        kinds = [k for k, _ in ranked if k in known][:3]
+        if not kinds:  # words searched as typed are not kinds of place ("no kickeds")
+            kinds = [f"assets tagged {' or '.join([k for k, _ in ranked][:2] or [text])}"]
         out.append(Want(text, kinds, _read_as(reading)))
     for tag in tags:
         key = tag.strip().lower()
