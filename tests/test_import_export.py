@@ -279,16 +279,20 @@ def test_kill_9_mid_import_leaves_the_catalogue_as_it_was(tmp_path):
 
 
 def test_into_an_empty_catalogue_repeats_and_lookalikes_are_still_reported(cli, db_file, tmp_path):
-    f = write(tmp_path / "dups.csv", "id,name,category,postcode,cost\n"
-              "a-1,Hanley Walk,walking group,ST1 3EB,free\n"
-              "b-2,Hanley Walk,walking group,ST1 3EB,free\n"
-              ",Stoke Gym,gym,ST4 7QB,paid\n"
-              ",Stoke Gym,gym,ST4 7QB,low\n")  # fmt: skip
+    f = write(tmp_path / "dups.csv", "id,name,category,postcode,cost,source\n"
+              "a-1,Hanley Walk,walking group,ST1 3EB,free,council\n"
+              "b-2,Hanley Walk,walking group,ST1 3EB,free,council\n"
+              "c-3,Hanley Walk,walking group,ST1 3EB,free,parish\n"
+              ",Stoke Gym,gym,ST4 7QB,paid,council\n"
+              ",Stoke Gym,gym,ST4 7QB,low,council\n")  # fmt: skip
     result = cli("--db", str(db_file), "import", str(f))
-    assert "3 added, 1 updated" in result.stderr
-    assert "row 5: repeats an earlier row of this file (id stoke-gym-st4-7qb)" in result.stderr
-    assert "a-1, b-2 look like one asset" in result.stderr
+    assert "3 added, 1 updated, 1 unchanged" in result.stderr
+    assert "row 6: repeats an earlier row of this file (id stoke-gym-st4-7qb)" in result.stderr
+    # One source listing a place twice gives one record; another source's is a lookalike.
+    assert "row 3: 'Hanley Walk' (id b-2) is a-1 again" in result.stderr
+    assert "a-1, c-3 look like one asset" in result.stderr
     rows = {a["id"]: a for a in assets(cli, db_file)}
+    assert "b-2" not in rows and "c-3" in rows
     assert rows["stoke-gym-st4-7qb"]["cost"] == "low"  # the later row wins
 
 

@@ -2,6 +2,7 @@
 `stale` leaving closed assets out."""
 
 import json
+import sqlite3
 
 from assetmap.catalogue import phones
 
@@ -189,3 +190,99 @@ def test_a_bad_stale_age_names_the_option(cli, db_file):
     # `partners due --within 14days` names --within.
     err = cli("--db", str(db_file), "stale", "--older-than", "13", code=1).stderr
     assert err.startswith("Error: --older-than: '13' is not an age; write 30d, 6w, 12m or 1y"), err
+
+
+def _listed(cli, db):
+    return {a["id"]: a for a in json.loads(cli(*db, "list", "--format", "json").stdout)}
+
+
+def test_check_merge_duplicates_merges_one_sources_twice_listed_place_keeping_local_edits(
+    cli, db_file, tmp_path
+):
+    db = ["--db", str(db_file)]
+    council = tmp_path / "council.csv"
+    council.write_text(
+        "id,name,category,postcode,phone,website,notes\n"
+        "hall-1,St Mark's Hall,foodbank,M1 1AD,0161 234 5678,,\n"
+        "hall-2,ST. MARK'S HALL,foodbank,m1 1ad,0161 234 9999,https://stmarks.example.org,Council note\n"
+    )
+    # Before imports kept one listing per place, this file gave two records: made here by
+    # importing the second under another name, then giving it the file's name back.
+    council.write_text(council.read_text().replace("ST. MARK'S HALL", "St Marks Hall"))
+    cli(*db, "import", str(council), "--source", "council")
+    with sqlite3.connect(db_file) as conn:
+        conn.execute(
+            "UPDATE assets SET name = 'ST. MARK''S HALL', match_key = "
+            "(SELECT match_key FROM assets WHERE id = 'hall-1') WHERE id = 'hall-2'"
+        )
+    conn.close()
+    council.write_text(council.read_text().replace("St Marks Hall", "ST. MARK'S HALL"))
+    mine = tmp_path / "mine.csv"
+    mine.write_text("id,name,category,postcode\nmy-hall,St Mark's Hall,foodbank,M1 1AD\n")
+    cli(*db, "import", str(mine), "--source", "mine")  # another source: never merged
+    cli(*db, "verify", "hall-1", "--on", "2026-01-10")
+    cli(*db, "verify", "hall-2", "--on", "2025-06-01")
+    cli(*db, "edit", "hall-2", "--phone", "0161 496 0000", "--notes", "Side door after 6pm")
+    before = _listed(cli, db)
+    assert set(before) == {"hall-1", "hall-2", "my-hall"}
+
+    dry = cli(*db, "check", "--merge-duplicates", "--dry-run", "--format", "json")
+    merges = json.loads(dry.stdout)
+    assert [(m["kept"], m["merged"], m["source"]) for m in merges] == [
+        ("hall-1", "hall-2", "council")
+    ]
+    assert "would merge 1 record" in dry.stderr
+    assert _listed(cli, db) == before  # a dry run writes nothing
+
+    done = cli(*db, "check", "--merge-duplicates")
+    assert "hall-1" in done.stdout and "hall-2" in done.stdout
+    assert "merged 1 record" in done.stderr
+    after = _listed(cli, db)
+    assert set(after) == {"hall-1", "my-hall"}
+    hall = after["hall-1"]
+    assert hall["phone"] == "0161 496 0000"  # the edit made on the other record is kept
+    assert hall["notes"] == "Side door after 6pm"
+    assert hall["website"] == "https://stmarks.example.org"  # blank here, filled from the other
+    assert hall["verified_on"] == "2026-01-10"  # the newest verification
+    assert after["my-hall"] == before["my-hall"]
+    # The kept edit stays the team's: re-importing the council's file does not undo it.
+    cli(*db, "import", str(council), "--source", "council")
+    again = _listed(cli, db)
+    assert again["hall-1"]["phone"] == "0161 496 0000"
+    assert again["hall-1"]["notes"] == "Side door after 6pm"
+    assert set(again) == {"hall-1", "my-hall"}  # the file's second listing is the same place
+    assert cli(*db, "check", "--merge-duplicates").stdout.strip() in ("", "[]")
+
+
+def test_merge_duplicates_bad_use_and_nothing_to_merge(cli, db_file):
+    db = ["--db", str(db_file)]
+    out = cli(*db, "check", "--dry-run", code=None)
+    assert out.exit_code != 0 and "--merge-duplicates" in out.stderr
+    assert "Traceback" not in out.stderr
+    none = cli(*db, "check", "--merge-duplicates", "--format", "json")
+    assert json.loads(none.stdout) == []
+    assert "no duplicates" in none.stderr
+
+
+def test_a_file_listing_one_place_twice_gives_one_record_filled_from_both(cli, db_file, tmp_path):
+    db = ["--db", str(db_file)]
+    f = tmp_path / "feed.csv"
+    f.write_text(
+        "id,name,category,postcode,phone,website\n"
+        "svc-1,Hope Pantry,foodbank,M1 1AD,0161 234 5678,\n"
+        "svc-2,HOPE PANTRY,foodbank,m1 1ad,,https://hope.example.org\n"
+        "svc-3,Hope Pantry,foodbank,M1 1AD,,\n"
+    )
+    for attempt in ("into an empty catalogue", "again, into one that has it"):
+        out = cli(*db, "import", str(f), "--source", "feed")
+        listed = _listed(cli, db)
+        assert set(listed) == {"svc-1"}, attempt
+        assert listed["svc-1"]["phone"] == "0161 234 5678", attempt
+        assert listed["svc-1"]["website"] == "https://hope.example.org", attempt
+    assert "(id svc-2) is svc-1 again (same source, name and postcode)" in out.stderr
+    # Another source listing the same place is a lookalike, not merged.
+    other = tmp_path / "other.csv"
+    other.write_text("id,name,category,postcode\nx-1,Hope Pantry,foodbank,M1 1AD\n")
+    out = cli(*db, "import", str(other), "--source", "other")
+    assert set(_listed(cli, db)) == {"svc-1", "x-1"}
+    assert "looks like the existing asset svc-1" in out.stderr

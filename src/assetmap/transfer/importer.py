@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from assetmap.catalogue import ownership
-from assetmap.catalogue.models import COLUMNS, Asset, make_id
+from assetmap.catalogue.models import COLUMNS, Asset, make_id, match_key
 from assetmap.catalogue.store import asset_from_db
 from assetmap.catalogue.vocab import PARTNERSHIP_FIELDS
 from assetmap.errors import InvalidRecord, InvalidValue, PlaceError, counted, readable
@@ -398,6 +398,7 @@ def _import_rows(
     started = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     today = dt.date.today()
     batch: list[tuple] = []
+    listed: set[tuple[str, str]] = set()  # (source, match key) of rows read, into empty
     for label, raw, fields, problems in records:
         if fields is not None and not problems:
             asset, problems = _prepare(
@@ -409,7 +410,10 @@ def _import_rows(
                 # Partnership columns the file does not have keep what the catalogue holds:
                 # a council's feed knows nothing of the team's relationship with a group.
                 keep = [c for c in PARTNERSHIP_FIELDS if c not in fields]
-                if into_empty:
+                twice = into_empty and given_id and _listed_twice(asset, listed)
+                if twice:
+                    _flush(cat, batch, report, started)  # the first listing, written
+                if into_empty and not twice:
                     # Into an empty catalogue, new rows go in batches; repeats, below.
                     batch.append((label, asset, given_id, keep))
                     if len(batch) >= BATCH:
@@ -422,6 +426,17 @@ def _import_rows(
             rejects.add(raw, problems)
     if into_empty:
         _flush(cat, batch, report, started)  # sessions: derived when bulk_load ends
+
+
+def _listed_twice(asset: Asset, listed: set[tuple[str, str]]) -> bool:
+    """Whether an earlier row of this file gave this source's place (same name and postcode)."""
+    if not asset.postcode:
+        return False
+    key = (asset.source, match_key(asset.name, asset.postcode))
+    if key in listed:
+        return True
+    listed.add(key)
+    return False
 
 
 def _flush(cat, batch: list[tuple], report: ImportReport, started: str) -> None:
@@ -475,9 +490,18 @@ def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str, keep
             # The readable id is taken by another asset (renamed since): give this one its own.
             asset.id = _free_id(cat, asset)
             exists = repeated = False
-    elif [m for m in matches if m != asset.id]:
-        others = ", ".join(m for m in matches if m != asset.id)
-        report.warnings.append(f"{_where(row_no)}: '{asset.name}' looks like the existing asset {others} (same name and postcode)")  # fmt: skip
+    elif others := [m for m in matches if m != asset.id]:
+        same = _same_source(cat, others, asset.source) if asset.postcode else []
+        if same and not exists:
+            # One source listing a place twice (same name and postcode): one record.
+            report.warnings.append(f"{_where(row_no)}: '{asset.name}' (id {asset.id}) is {same[0]} again (same source, name and postcode): kept as one record")  # fmt: skip
+            asset.id = same[0]
+            _, exists, repeated = cat.import_lookup(asset, started)
+            if repeated:
+                _fill_blanks(cat, asset)
+                repeated = False  # merged, not replaced
+        else:
+            report.warnings.append(f"{_where(row_no)}: '{asset.name}' looks like the existing asset {', '.join(others)} (same name and postcode)")  # fmt: skip
     if repeated:
         report.warnings.append(f"{_where(row_no)}: repeats an earlier row of this file (id {asset.id}); the later row wins")  # fmt: skip
     marks = None
@@ -498,6 +522,21 @@ def _store(cat, row_no, asset: Asset, given_id: bool, report, started: str, keep
     report.added += counts.added
     report.updated += counts.updated
     report.unchanged += counts.unchanged
+
+
+def _same_source(cat, ids: list[str], source: str) -> list[str]:
+    marks = ", ".join("?" * len(ids))
+    sql = f"SELECT id FROM assets WHERE source = ? AND id IN ({marks}) ORDER BY id"
+    return [r[0] for r in cat.conn.execute(sql, [source, *ids])]
+
+
+def _fill_blanks(cat, asset: Asset) -> None:
+    """A second listing of a place this import already wrote: its blanks keep the first's
+    values (field by field, as `check --merge-duplicates` merges)."""
+    from assetmap.catalogue.duplicates import combine
+
+    row = cat.conn.execute("SELECT * FROM assets WHERE id = ?", (asset.id,)).fetchone()
+    combine(asset, {}, asset_from_db(row), {})
 
 
 def _locate(asset: Asset, row_no, report: ImportReport, locate, allow_unplaced=False):

@@ -89,10 +89,21 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when any problem is found.")
     ] = False,
+    merge_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--merge-duplicates",
+            help="Merge records one source lists twice (same name and postcode) instead: the "
+            "record edited or verified here is kept, filled field by field from the others.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --merge-duplicates: show, change nothing.")
+    ] = False,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Report data problems: no or coarse coordinates, likely duplicates, closed-sounding
-    active assets (or whose source says closed), schedules that do not parse or look misread,
+    """Report data problems: no or coarse coordinates, likely duplicates (those of one
+    source: merge them with --merge-duplicates), closed-sounding active assets (or whose source says closed), schedules that do not parse or look misread,
     times left in notes, free assets that mention a charge, phones that are not UK numbers,
     partners with no contact or none for a year."""
     import datetime as dt
@@ -101,6 +112,13 @@ def check(
 
     fmt = check_format(fmt)
     state = get_state(ctx)
+    if dry_run and not merge_duplicates:
+        from assetmap.errors import InvalidValue
+
+        raise InvalidValue("--dry-run goes with --merge-duplicates: assetmap check --merge-duplicates --dry-run")  # fmt: skip
+    if merge_duplicates:
+        _merge_duplicates(ctx, fmt, dry_run)
+        return
     problems = quality.check(state.catalogue(), dt.date.today())
     if problems or fmt != "table":
         emit_records(
@@ -109,6 +127,26 @@ def check(
     state.messages.info(f"check: {counted(len(problems), 'problem')}")
     if strict and problems:
         raise typer.Exit(1)
+
+
+def _merge_duplicates(ctx: typer.Context, fmt: str, dry_run: bool) -> None:
+    from assetmap.catalogue import duplicates
+
+    state = get_state(ctx)
+    merged = duplicates.merge(state.catalogue(), dry_run=dry_run)
+    if merged or fmt != "table":
+        emit_records(
+            merged, fmt, columns=["kept", "merged", "name", "source", "detail"], quiet=state.quiet
+        )
+    if not merged:
+        state.messages.info("check --merge-duplicates: no duplicates within a source")
+    else:
+        into = len({m["kept"] for m in merged})
+        verb = "would merge" if dry_run else "merged"
+        state.messages.info(
+            f"check --merge-duplicates: {verb} {counted(len(merged), 'record')} into {counted(into, 'kept record')}"
+            + (" (dry run: nothing changed)" if dry_run else "")
+        )
 
 
 @app.command()
