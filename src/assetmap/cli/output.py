@@ -339,7 +339,7 @@ def fold_notes(notes: Sequence[str], *, verbose: bool = False, width: int = 0) -
         return [f"warning: {w}" for w in warnings] + [f"note: {n}" for n in others]
     room = 2 * (width or _stderr_width()) - 1
     said = "warning: " + " · ".join(warnings) if warnings else ""
-    for shown in range(len(others), 0 if warnings else 1, -1):
+    for shown in range(len(others), -1 if warnings else 0, -1):  # down to warnings alone
         more = len(others) - shown
         parts = [said] if said else []
         if shown:
