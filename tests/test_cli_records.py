@@ -300,3 +300,16 @@ def test_every_count_message_reads_in_the_singular_for_one(cli, db_file, tmp_pat
     bad.write_text("name,category,postcode\nBad,gym,NOT A POSTCODE\n")
     refused = cli(*db, "import", str(bad), code=1).stderr
     assert "1 of 1 row is invalid; nothing was written" in refused
+
+
+def test_add_and_edit_warn_about_a_letter_o_in_a_phone_as_import_does(cli, db_file):
+    # `edit nrg --phone O7872611770` and `add ... --phone O7872611770` were silent (exit 0);
+    # import warns and `check` reports it. The person typing it is told now, while they can fix it.
+    db = ["--db", str(db_file)]
+    added = cli(*db, "add", "--name", "Phone Gym", "--category", "gym", "--postcode", "M14 4HY",
+                "--phone", "O7872611770")  # fmt: skip
+    assert "warning: --phone: 'O7872611770' has a letter O where a 0 should be" in added.stderr
+    edited = cli(*db, "edit", "phone-gym", "--phone", "0161 O00 1234")
+    assert "warning: --phone: '0161 O00 1234' has a letter O where a 0 should be" in edited.stderr
+    fine = cli(*db, "edit", "phone-gym", "--phone", "0161 000 1234")
+    assert "letter O" not in fine.stderr

@@ -16,7 +16,7 @@ def add(cat: Catalogue, fields: dict[str, str]) -> tuple[Asset, list[str]]:
 
     asset = Asset.from_row(fields, categories=cat.categories())
     asset.source = asset.source or LOCAL_SOURCE
-    warnings = locate(asset)
+    warnings = _phone_warnings(fields) + locate(asset)
     with cat.transaction() as conn:
         cat.insert(asset)
         sources.record(conn, asset.source, kind="added by hand")
@@ -37,8 +37,19 @@ def edit(cat: Catalogue, asset_id: str, fields: dict[str, str]) -> tuple[Asset, 
             if "postcode" in fields and not {"lat", "lon"} & fields.keys():
                 row["lat"] = row["lon"] = ""
         asset = Asset.from_row(row, categories=cat.categories())
-        warnings = locate(asset)
+        warnings = _phone_warnings(fields) + locate(asset)
         counts = cat.write([asset])
         # A person's change: a re-import of the asset's source will leave these alone.
         ownership.mark(conn, asset.id, ownership.changed_fields(current, asset), ownership.EDIT)
     return asset, counts.updated > 0, warnings
+
+
+def _phone_warnings(fields: dict[str, str]) -> list[str]:
+    """A letter O typed for a zero, said as import says it (and `check` reports it)."""
+    from assetmap.catalogue import phones
+
+    return [
+        f"--{name.replace('_', '-')}: '{fields[name]}' has a letter O where a 0 should be; check it"
+        for name in ("phone", "contact_phone")
+        if fields.get(name) and phones.has_letter_o(fields[name])
+    ]
