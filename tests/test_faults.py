@@ -759,10 +759,16 @@ def test_ctrl_c_inside_a_long_query_stops_it():
         started.wait(60)
         os.kill(os.getpid(), signal.SIGINT)
 
+    # Python's own Ctrl-C handler, as a process started from a terminal has: one started in
+    # the background (`cmd &`) inherits Ctrl-C ignored, and the query then ran its 120 s.
+    usual = signal.signal(signal.SIGINT, signal.default_int_handler)
     threading.Thread(target=interrupt, daemon=True).start()
     endless = "WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"  # fmt: skip
-    with pytest.raises(KeyboardInterrupt), bounded(conn, seconds=120):
-        conn.execute(endless).fetchone()
+    try:
+        with pytest.raises(KeyboardInterrupt), bounded(conn, seconds=120):
+            conn.execute(endless).fetchone()
+    finally:
+        signal.signal(signal.SIGINT, usual)
     assert started.is_set()
 
 
