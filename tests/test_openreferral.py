@@ -267,3 +267,48 @@ def test_a_package_written_before_the_work_contact_was_marked_keeps_it_staff_onl
     shown = json.loads(cli("--db", str(db_file), "show", "hanley-walkers-st1-3eb", "--format", "json").stdout)  # fmt: skip
     assert (shown["contact_name"], shown["contact_phone"]) == ("Sam Okafor", "07700 900123")
     assert shown["phone"] == "01782 123456" and "Sam" not in shown["notes"]
+
+
+def test_a_coarse_point_stays_coarse_through_open_referral_both_ways(cli, db_file, tmp_path):
+    """A point placed only at district level, pulled from a served catalogue or read back
+    from its export, read as 'given' (exact): `check` no longer said it was coarse."""
+    import sqlite3
+
+    from assetmap.catalogue.models import Asset
+    from assetmap.transfer.hsds import asset_to_service, service_to_asset
+
+    for precision in ("district", "sector", "place", "council", "postcode", "given"):
+        a = Asset(id="x", name="Club", category="gym", postcode="ST4 7QB", lat=53.0, lon=-2.18,
+                  geo_precision=precision)  # fmt: skip
+        back, problems = service_to_asset(json.loads(json.dumps(asset_to_service(a))))
+        assert problems == [] and back is not None
+        assert back.geo_precision == precision
+    # Another publisher's service says nothing of precision: its point is as given.
+    a = Asset(id="y", name="Club", category="gym", lat=53.0, lon=-2.18, geo_precision="district")
+    service = asset_to_service(a)
+    service["attributes"] = [t for t in service["attributes"]
+                             if t["taxonomy_term"]["code"] != "geo_precision"]  # fmt: skip
+    assert service_to_asset(service)[0].geo_precision == "given"
+    # A value we do not know is not believed.
+    bad = asset_to_service(a)
+    for t in bad["attributes"]:
+        if t["taxonomy_term"]["code"] == "geo_precision":
+            t["value"] = "<b>exact</b>"
+    assert service_to_asset(bad)[0].geo_precision == "given"
+
+    # End to end: export as the API's JSON, import into another catalogue, check.
+    db = ["--db", str(db_file)]
+    f = tmp_path / "a.csv"
+    f.write_text("name,category,postcode\nCoarse Club,gym,ST4 7QB\nExact Gym,gym,ST4 7QB\n")
+    cli(*db, "import", str(f))
+    with sqlite3.connect(db_file) as conn:  # as a geocode that fell back to the district left it
+        conn.execute("UPDATE assets SET geo_precision = 'district' WHERE name = 'Coarse Club'")
+    conn.close()
+    page = tmp_path / "services.json"
+    page.write_text(cli(*db, "export", "--format", "openreferral-json").stdout)
+    other = ["--db", str(tmp_path / "other.db")]
+    cli(*other, "init", "--empty")
+    cli(*other, "import", str(page))
+    coarse = [p["name"] for p in json.loads(cli(*other, "check", "--format", "json").stdout)
+              if p["problem"] == "coarse coordinates"]  # fmt: skip
+    assert coarse == ["Coarse Club"]

@@ -39,8 +39,10 @@ ATTRIBUTE_FIELDS = [
     "id", "category", "tags", "address", "area", "schedule", "cost", "gender", "accessibility",
     "referral", "welcomes_convictions", "dbs_required", "involves_children", "capital", "source",
     "notes", "partnership_status", "referral_route", "referral_details", "welcomes_mentor",
-    "last_contact", "next_contact", "staff_notes",
+    "last_contact", "next_contact", "staff_notes", "geo_precision",
 ]  # fmt: skip
+# How precise a point is (geo_precision): a point placed only at district level stays coarse.
+PRECISIONS = ("given", "coordinates", "postcode", "sector", "district", "place", "council")
 LIST_FIELDS = ("tags", "capital")
 # The attribute on a contact that makes it the team's work contact (staff only).
 STAFF_CONTACT = "staff_contact"
@@ -283,6 +285,8 @@ def service_fields(service, *, categories: dict[str, str], terms: dict[str, str]
         fields["notes"] = _notes(s, public, amounts)
     for field, values in ours.items():
         fields[field] = ";".join(values) if field in LIST_FIELDS else values[0]
+    if fields.get("geo_precision") not in PRECISIONS or not fields["lat"]:
+        fields.pop("geo_precision", None)  # unknown, or no point: the point is as given
     if not fields.get("id"):
         fields["id"] = _text(s.get("id"))
     if "category" not in ours:
