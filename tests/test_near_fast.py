@@ -68,7 +68,8 @@ def brute_force(conn, q: Query):
     """Every asset in the catalogue, exact distances, the engine's own rules for each asset,
     sorted by the engine's key: what `near` must give."""
     f = q.filters
-    known, readings, free_text, _ = engine.goal_plan(conn, q.goals)
+    plan = engine.read_goals(conn, q.goals)
+    known, readings, free_text = plan.known, plan.readings, plan.free_text
     hits = {t: set(engine.fts_pks(conn, t)) for t in free_text}
     fresh_since = (q.today - dt.timedelta(days=ranking.STALE_AFTER_DAYS)).isoformat()
     kept, excluded = [], []

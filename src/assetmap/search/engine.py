@@ -46,12 +46,6 @@ class GoalPlan:
         return bool(self.known or self.readings or self.free_text)
 
 
-def goal_plan(conn, texts: list[str]) -> tuple[list, list, list[str], list[str]]:
-    """(vocabulary goals, readings, full-text searches, notes): read_goals, as a tuple."""
-    plan = read_goals(conn, texts)
-    return plan.known, plan.readings, plan.free_text, plan.notes
-
-
 def read_goals(conn, texts: list[str]) -> GoalPlan:
     """Split goal phrases into vocabulary goals, phrases read in the person's own words (the
     lexicon: search/understand.py) and, when neither reads them, full-text searches."""
