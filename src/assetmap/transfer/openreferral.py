@@ -78,9 +78,8 @@ def flatten(service: dict) -> dict[str, list[dict]]:
             add("phones", phone)
         for attribute in contact.get("attributes", []):
             add("attributes", attribute)
-    for table, key in (("schedules", "schedules"), ("cost_options", "cost_options"),
-                       ("languages", "languages"), ("attributes", "attributes")):  # fmt: skip
-        for row in service.get(key, []):
+    for table in ("schedules", "cost_options", "languages", "attributes"):
+        for row in service.get(table, []):
             add(table, row)
     return out
 
