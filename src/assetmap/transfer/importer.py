@@ -251,7 +251,7 @@ def import_package(cat, path: str, *, source: Source | None = None, skip_invalid
 
 def import_feed(cat, client, *, source: Source, skip_invalid=False, rejects_path=None,
                 dry_run=False, locate=None, default_category: str = "") -> ImportReport:  # fmt: skip
-    """Import an Open Referral UK API (openreferral_api.Client). The whole feed is read
+    """Import an Open Referral UK API (transfer.http.Client). The whole feed is read
     before the write transaction starts: a feed that fails part-way writes nothing."""
     from assetmap.catalogue import terms
     from assetmap.transfer.openreferral_api import read_feed

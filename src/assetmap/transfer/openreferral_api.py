@@ -12,7 +12,7 @@ from __future__ import annotations
 import urllib.parse
 
 from assetmap.errors import FeedError, InvalidValue, counted
-from assetmap.transfer.http import Client  # noqa: F401 (the client `import URL` uses)
+from assetmap.transfer.http import Client
 
 PAGE_SIZE = 50
 MAX_PAGES = 10_000  # a feed that never says it has ended is a fault, not a reason to loop

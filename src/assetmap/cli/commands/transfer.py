@@ -116,7 +116,9 @@ def import_(
         )  # fmt: skip
         into.allow_unplaced = allow_unplaced
         into.kind = "feed"
-        client = openreferral_api.Client(
+        from assetmap.transfer.http import Client
+
+        client = Client(
             file, timeout=timeout, retries=retries, min_interval=1 / rate,
             progress=None if state.quiet else lambda text: state.messages.info(f"feed: {text}"),
         )  # fmt: skip
