@@ -433,3 +433,14 @@ def test_openactive_reads_the_session_feeds_a_dataset_site_lists(cli, db_file, s
     server.fault["/openactive/dataset-site"] = "invalid"
     bad = cli(*db, "sources", "pull", "openactive", f"{server.url}/openactive/dataset-site", code=1)  # fmt: skip
     assert "is neither an RPDE feed nor an OpenActive dataset site" in bad.stderr
+
+
+def test_a_failed_pull_never_shows_a_key_in_its_error(cli, db_file, server):
+    """A feed URL that carries a key (`?api_key=...`) fails: the one line says which feed and
+    why, and never the key (it goes to stderr and a cron mail), as the recorded source never
+    holds it either."""
+    server.fault["/feeds/session-series"] = "500"
+    url = f"{server.url}/feeds/session-series?api_key=SECRET123&afterId=0"
+    out = cli("--db", str(db_file), "sources", "pull", "openactive", url, "--retries", "0", code=1)
+    assert "500" in out.stderr and "/feeds/session-series" in out.stderr, out.stderr
+    assert "SECRET123" not in out.stderr, out.stderr

@@ -56,7 +56,7 @@ class Client:
         try:
             return json.loads(body)
         except ValueError:
-            raise FeedError(f"{_shown(url)} did not answer with JSON; nothing was written") from None  # fmt: skip
+            raise FeedError(f"{safe_url(url)} did not answer with JSON; nothing was written") from None  # fmt: skip
 
     def fetch(self, url: str, *, data: dict | None = None, accept: str = "*/*") -> bytes:
         """The body of one answer, read whole. `data` is sent as a form (POST)."""
@@ -76,13 +76,13 @@ class Client:
                     return response.read()
             except urllib.error.HTTPError as exc:
                 if exc.code != 429 and exc.code < 500:
-                    raise FeedError(f"{_shown(url)} answered {exc.code} {exc.reason}; nothing was written") from None  # fmt: skip
+                    raise FeedError(f"{safe_url(url)} answered {exc.code} {exc.reason}; nothing was written") from None  # fmt: skip
                 problem = f"{exc.code} {exc.reason}"
                 asked = _retry_after(exc.headers.get("Retry-After", "") if exc.headers else "")
                 if asked is not None:
                     if asked > self.max_wait:
                         raise FeedError(
-                            f"{_shown(url)} answered {problem} and asks to wait {asked:.0f} s; "
+                            f"{safe_url(url)} answered {problem} and asks to wait {asked:.0f} s; "
                             "nothing was written (try again later)"
                         ) from None
                     delay = asked
@@ -94,7 +94,7 @@ class Client:
             if attempt < self.retries:
                 time.sleep(min(delay, self.max_wait))
         raise FeedError(
-            f"could not read {_shown(url)} ({problem}) after "
+            f"could not read {safe_url(url)} ({problem}) after "
             f"{counted(self.retries + 1, 'try', 'tries')}; nothing was written"
         )
 
@@ -113,7 +113,16 @@ def _retry_after(value: str) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _shown(url: str) -> str:
-    """A URL as messages show it: never a user or password."""
+# A query parameter whose name has one of these is a credential: never shown nor recorded.
+_SECRET = ("key", "token", "secret", "pass", "sig", "auth")
+
+
+def safe_url(url: str) -> str:
+    """A URL as messages show it and the catalogue records it: never a user or password, nor a
+    query parameter that looks like a key or token (a pull that needed one is given it again
+    by hand)."""
     parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+             if not any(s in k.lower() for s in _SECRET)]  # fmt: skip
+    return urllib.parse.urlunsplit(parts._replace(
+        netloc=parts.netloc.rpartition("@")[2], query=urllib.parse.urlencode(query)))  # fmt: skip

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assetmap.errors import FeedError, InvalidRecord, InvalidValue
+from assetmap.transfer.http import safe_url
 
 if TYPE_CHECKING:
     from assetmap.transfer.importer import ImportReport
@@ -179,21 +180,6 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
 def _query(mod, url: str, area: Area | None) -> str:
     where = area.describe() if area else "everywhere it covers"
     return f"{mod.NAME}: {where} ({safe_url(url)})"
-
-
-_SECRET = ("key", "token", "secret", "pass", "sig", "auth")
-
-
-def safe_url(url: str) -> str:
-    """The URL as the catalogue records it: never a user or password, nor a query parameter
-    that looks like a key or token (a pull that needed one is given it again by hand)."""
-    import urllib.parse
-
-    parts = urllib.parse.urlsplit(url)
-    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-             if not any(s in k.lower() for s in _SECRET)]  # fmt: skip
-    return urllib.parse.urlunsplit(parts._replace(
-        netloc=parts.netloc.rpartition("@")[2], query=urllib.parse.urlencode(query)))  # fmt: skip
 
 
 def _repaired(record, categories, report: PullReport):
