@@ -104,7 +104,7 @@ def brute_force(conn, q: Query):
 def assert_same(conn, q: Query):
     out = engine.near(conn, q)
     expected, excluded = brute_force(conn, q)
-    got = [(r.row["id"], r.distance_km, r.score, r.goals_met, r.why) for r in out.results]
+    got = [(r.row["id"], r.distance_km, r.score, r.goals_met, r.why()) for r in out.results]
     assert got == expected[: q.limit]
     if out.complete:
         assert out.total == len(expected)

@@ -67,3 +67,20 @@ def test_the_other_outputs_a_person_or_the_public_may_see_carry_none(cli, db, tm
     for text in outputs:
         for secret in SECRETS:
             assert secret not in text
+
+
+def test_a_route_whose_details_hold_a_semicolon_still_hides_the_contact(cli, db_file):
+    """The public `why` is built without the staff facts, not cut out of the staff one by
+    matching text: details such as "Tue 10-12; Thu 2-4" split that text, and the work contact's
+    name leaked into the public JSON."""
+    db = ["--db", str(db_file)]
+    cli(*db, "add", "--name", "Hulme Boxing Club", "--category", "sports club", "--postcode",
+        "M15 5RN", "--partnership-status", "partner", "--contact-name", "Jo Reyes",
+        "--referral-route", "phone", "--referral-details", "Tue 10-12; Thu 2-4")  # fmt: skip
+    for fmt in ("json", "csv", "table"):
+        out = cli(*db, "near", "M15 5RN", "--within", "0.5km", "--format", fmt).stdout
+        assert "Hulme Boxing Club" in out
+        assert "Jo Reyes" not in out, fmt
+        assert "referral by phone (Tue 10-12; Thu 2-4)" in out, fmt
+    staff = cli(*db, "near", "M15 5RN", "--within", "0.5km", "--format", "json", "--include-staff")
+    assert "partner, referral by phone to Jo Reyes (Tue 10-12; Thu 2-4)" in staff.stdout

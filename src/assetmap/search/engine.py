@@ -21,7 +21,6 @@ from assetmap.search import filters, goals, ranking
 from assetmap.search.budget import MAX_WORDS, search_words
 from assetmap.search.candidates import circle_terms, rings
 from assetmap.search.query import Outcome, Query, Result
-from assetmap.search.why import why
 
 
 class GoalPlan:
@@ -227,11 +226,12 @@ def near(conn, q: Query) -> Outcome:
         Result(
             row,
             d,
-            [m[0] for m in met],
+            met,
             ranking.score(
                 q, d, ranking.goal_points(met), fresh, ranking.partner(row), ranking.liked(q, row)
             ),
-            why(row, met, d, c, fresh),
+            c,
+            fresh,
         )  # fmt: skip
         for _key_, row, d, met, c, fresh in shortlist[:limit]
     ]
@@ -297,7 +297,4 @@ def text_search(
     else:
         rows = conn.execute(sql, (fts_query(text), limit)).fetchall()
     fresh_since = (today - dt.timedelta(days=ranking.STALE_AFTER_DAYS)).isoformat()
-    return [
-        Result(r, None, [], -r["rank"], why(r, [], None, [], r["verified_on"] >= fresh_since))
-        for r in rows
-    ]
+    return [Result(r, None, [], -r["rank"], [], r["verified_on"] >= fresh_since) for r in rows]

@@ -35,19 +35,31 @@ class Query:
 
 
 class Result:
-    """One asset found, with its distance, the goals it meets, its score and why."""
+    """One asset found, with its distance, the goals it meets (as (goal, strength, read as)),
+    its score, and what its `why` is worded from: the cautions and whether it is fresh."""
 
-    __slots__ = ("row", "distance_km", "goals_met", "score", "why")
+    __slots__ = ("row", "distance_km", "met", "score", "cautions", "fresh")
 
     def __init__(
-        self, row: sqlite3.Row, distance_km: float | None, goals_met: list[str], score: float,
-        why: str,
+        self, row: sqlite3.Row, distance_km: float | None, met: list[tuple[str, float, str]],
+        score: float, cautions: list[str], fresh: bool,
     ) -> None:  # fmt: skip
         self.row = row
         self.distance_km = distance_km
-        self.goals_met = goals_met
+        self.met = met
         self.score = score
-        self.why = why
+        self.cautions = cautions
+        self.fresh = fresh
+
+    @property
+    def goals_met(self) -> list[str]:
+        return [m[0] for m in self.met]
+
+    def why(self, staff: bool = True) -> str:
+        """The `why` column; without `staff`, worded from the public facts only."""
+        from assetmap.search.why import why
+
+        return why(self.row, self.met, self.distance_km, self.cautions, self.fresh, staff=staff)
 
     def to_json(self, include_staff: bool = True) -> dict:
         """The result's fields; without `include_staff`, only the public ones (no partnership
@@ -55,16 +67,15 @@ class Result:
         r = self.row
         if not include_staff:
             from assetmap.catalogue.vocab import STAFF_ONLY
-            from assetmap.search.why import public_why
 
             d = self.to_json()
-            d["why"] = public_why(self.why, r)
+            d["why"] = self.why(staff=False)
             return {k: v for k, v in d.items() if k not in STAFF_ONLY}
         return {
             "id": r["id"], "name": r["name"], "category": r["category"],
             "tags": [t for t in r["tags"].split(";") if t],
             "distance_km": None if self.distance_km is None else round(self.distance_km, 3),
-            "score": round(self.score, 4), "goals_met": self.goals_met, "why": self.why,
+            "score": round(self.score, 4), "goals_met": self.goals_met, "why": self.why(),
             "postcode": r["postcode"], "area": r["area"], "address": r["address"],
             "lat": r["lat"], "lon": r["lon"], "geo_precision": r["geo_precision"],
             "schedule": r["schedule"], "cost": r["cost"], "referral": r["referral"],

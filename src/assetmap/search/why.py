@@ -27,11 +27,13 @@ def _goal_words(met) -> list[str]:
     return out
 
 
-def why(row, goals_met, distance, cautions, fresh: bool) -> str:
+def why(row, goals_met, distance, cautions, fresh: bool, *, staff: bool = True) -> str:
+    """Without `staff`, only what is public: how to refer, not the partnership or the work
+    contact's name (a `why` in shared output, such as a web map made from --format geojson)."""
     parts = _goal_words(goals_met)
     if distance is not None:
         parts.append(f"{distance:.1f} km")
-    if relation := _relationship(row):
+    if relation := _relationship(row, staff):
         parts.append(relation)
     if row["welcomes_mentor"] == "yes":
         parts.append("a mentor can come along")
@@ -73,12 +75,3 @@ def _relationship(row, staff: bool = True) -> str:
             text += f" ({row['referral_details']})"
         parts.append(text)
     return ", ".join(parts)
-
-
-def public_why(text: str, row) -> str:
-    """A `why` without the staff-only facts it names (the partnership, the work contact)."""
-    staff, public = _relationship(row), _relationship(row, staff=False)
-    if staff == public:
-        return text
-    parts = text.split("; ")
-    return "; ".join(p if p != staff else public for p in parts if p != staff or public)
