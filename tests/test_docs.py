@@ -93,10 +93,8 @@ def test_readme_crontab_lines_really_work(tmp_path):
 # exclusion zone (a square around Old Trafford) to avoid.
 EXAMPLE_FILES = {
     "partners.csv": "name,category,postcode,phone\nCouncil Gym,gym,M1 1AD,0161 000 0000\n",
-    "zone.geojson": (
-        '{"type": "Polygon", "coordinates": [[[-2.30, 53.45], [-2.27, 53.45], '
-        "[-2.27, 53.47], [-2.30, 53.47], [-2.30, 53.45]]]}"
-    ),
+    # The README shows this file whole, so a reader can make it.
+    "zone.geojson": re.search(r"```json\n\s*(\{\"type\": \"Polygon\".*?)\n", README).group(1),
 }
 
 

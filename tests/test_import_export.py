@@ -58,18 +58,22 @@ def test_windows_1252_with_pound_sign_and_accent_is_detected(cli, db_file, tmp_p
 
 
 def test_semicolon_delimited_european_excel_with_aliases(cli, db_file, tmp_path):
+    """European Excel writes ';' between fields and a decimal comma in numbers ('53,5'). A
+    coordinate cannot have a thousands separator, so its one comma is the decimal point."""
     f = write(tmp_path / "semi.csv", "Name;Type;Interests;Post code;Latitude;Longitude;URL\n"
-              "Bolton Boxing;GYM;boxing;;53,5;;\n"
-              "Salford Walk;walking group;walking;;53.48;-2.29;salfordwalks.org.uk\n")  # fmt: skip
+              "Bolton Boxing;GYM;boxing;;53,5;-2,43;\n"
+              "Bolton Walk;walking group;walking;;53,5x;-2,43;\n")  # fmt: skip
     result = cli("--db", str(db_file), "import", str(f), code=1)
-    # Decimal commas are not numbers: named by row and column, nothing written.
-    assert "row 2, column lat: '53,5' is not a number" in result.stderr
+    # What is still not a number is named by row and column, with the fix; nothing written.
+    assert "row 3, column lat: '53,5x' is not a number; write it like 53.48" in result.stderr
     assert assets(cli, db_file) == []
     f = write(tmp_path / "semi2.csv", "Name;Type;Interests;Post code;Latitude;Longitude;URL\n"
+              "Bolton Boxing;GYM;boxing;;53,5;-2,43;\n"
               "Salford Walk;walking group;walking;;53.48;-2.29;salfordwalks.org.uk\n")  # fmt: skip
     cli("--db", str(db_file), "import", str(f))
-    [a] = assets(cli, db_file)
-    assert a["category"] == "walking group" and a["website"] == "https://salfordwalks.org.uk"
+    boxing, walk = sorted(assets(cli, db_file), key=lambda a: a["name"])
+    assert (boxing["lat"], boxing["lon"], boxing["category"]) == (53.5, -2.43, "gym")
+    assert walk["category"] == "walking group" and walk["website"] == "https://salfordwalks.org.uk"
 
 
 def test_every_problem_is_reported_with_row_column_and_fix_and_nothing_is_written(

@@ -259,10 +259,12 @@ def _enum_list(v: str, allowed: tuple[str, ...]) -> list[str]:
 def _coordinate(v: str, lo: float, hi: float) -> float | None:
     if not v:
         return None
+    # European Excel's decimal comma ('53,48'): a coordinate has no thousands to separate.
+    number = v.replace(",", ".", 1) if re.fullmatch(r"[-+]?\d{1,3},\d+", v) else v
     try:
-        x = float(v)
+        x = float(number)
     except ValueError:
-        raise InvalidValue(f"'{v}' is not a number") from None
+        raise InvalidValue(f"'{v}' is not a number; write it like 53.48") from None
     if not (lo <= x <= hi) or x != x:
         raise InvalidValue(f"{v} is outside {lo:g} to {hi:g}")
     return round(x, 6)
