@@ -119,3 +119,10 @@ def counted(n: int, noun: str, nouns: str = "") -> str:
     '1 assets' or '1 problems'. Here, at the bottom of the layers, so the library's own
     messages (casework, places, transfer) use it as the CLI's do."""
     return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
+
+
+def listed(items: list[str], most: int, sep: str = "; ") -> str:
+    """The first `most` items and how many are left: 'a; b; c and 4 more'. A message that
+    lists what it found says it with this, so every long list is cut the same way."""
+    more = f" and {len(items) - most:,} more" if len(items) > most else ""
+    return sep.join(items[:most]) + more

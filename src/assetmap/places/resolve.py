@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 
-from assetmap.errors import PlaceError, counted
+from assetmap.errors import PlaceError, counted, listed
 from assetmap.places import postcodes
 from assetmap.places.gazetteer import Gazetteer, name_key
 
@@ -274,9 +274,7 @@ def _the_council(query: str, name: str, council, others: list) -> Place:
 
 def _also(name: str, others: list[str], used: str) -> str:
     """The warning when a name shared with other places is read as one: which, and the rest."""
-    more = f" and {len(others) - 4} more" if len(others) > 4 else ""
-    listed = "; ".join(others[:4])
-    return f"'{name}' is also {counted(len(others), 'other place')} ({listed}{more}); using {used}"
+    return f"'{name}' is also {counted(len(others), 'other place')} ({listed(others, 4)}); using {used}"
 
 
 def councils_called(name: str, gaz: Gazetteer) -> list:
@@ -331,9 +329,7 @@ def _choice(c) -> str:
 
 
 def _choices(candidates: list, most: int = 8) -> str:
-    shown = "; ".join(f"'{_choice(c)}' ({c['country']})" for c in candidates[:most])
-    more = f" and {len(candidates) - most} more" if len(candidates) > most else ""
-    return shown + more
+    return listed([f"'{_choice(c)}' ({c['country']})" for c in candidates], most)
 
 
 def _unknown_message(query: str, gaz: Gazetteer) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from assetmap import tempfiles
 from assetmap.catalogue.vocab import COLUMNS
-from assetmap.errors import InvalidValue
+from assetmap.errors import InvalidValue, listed
 from assetmap.transfer import hsds, safecsv
 
 # The HSDS 3.0 tables written, with the official columns in order ("name:type", "!" required),
@@ -132,9 +132,8 @@ def export_package(cat, directory: str, *, public: bool = False, warn=None, **fi
     (target / "datapackage.json").write_text(json.dumps(_descriptor(), indent=2) + "\n", encoding="utf-8")  # fmt: skip
     for field, ids in missing.items():
         if warn is not None:
-            more = f" and {len(ids) - 3} more" if len(ids) > 3 else ""
             warn(f"{len(ids)} of {n} services have no {field}, which HSDS 3.0 requires "
-                 f"({', '.join(ids[:3])}{more}); fill the assets' area and postcode with assetmap edit")  # fmt: skip
+                 f"({listed(ids, 3, ', ')}); fill the assets' area and postcode with assetmap edit")  # fmt: skip
     return n
 
 

@@ -9,7 +9,7 @@ import typer
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
 from assetmap.cli.options import FormatOpt
 from assetmap.cli.output import emit_records
-from assetmap.errors import counted
+from assetmap.errors import counted, listed
 
 sources_app = typer.Typer(
     cls=AssetmapGroup,
@@ -270,10 +270,9 @@ def _pull_summary(state, report, *, always: bool) -> None:
         state.messages.info(f"left out of {line}")
     for p in r.problems[:50]:
         state.messages.info(f"left out {p}")
-    shown = report.closed[:20]
-    if shown:
-        more = f" and {len(report.closed) - 20} more" if len(report.closed) > 20 else ""
-        state.messages.info(f"closed (gone from {report.source}): {', '.join(shown)}{more}")
+    if report.closed:
+        closed = listed(report.closed, 20, ", ")
+        state.messages.info(f"closed (gone from {report.source}): {closed}")
     state.messages.info(
         f"sources pull: {report.summary()} (source {report.source}; {report.query}; "
         f"{counted(report.requests, 'request')})",
