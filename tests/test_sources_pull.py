@@ -444,3 +444,26 @@ def test_a_failed_pull_never_shows_a_key_in_its_error(cli, db_file, server):
     out = cli("--db", str(db_file), "sources", "pull", "openactive", url, "--retries", "0", code=1)
     assert "500" in out.stderr and "/feeds/session-series" in out.stderr, out.stderr
     assert "SECRET123" not in out.stderr, out.stderr
+
+
+def test_a_pulled_feature_the_catalogue_already_holds_from_another_source_is_not_added_twice(
+    cli, tmp_path, server
+):
+    """OpenStreetMap lists Plymouth Central Library, which the bundled UK libraries list
+    already holds 330 m away (its postcode's point): a practitioner must not see it twice.
+    The pull leaves it out and says which record holds it; the rest come in."""
+    db = ["--db", str(tmp_path / "new.db")]
+    cli(*db, "init")
+    out = cli(*db, "sources", "pull", "osm", "--around", "Plymouth@10km")
+    assert "sources pull: 14 added" in out.stderr
+    assert (
+        "1 already in the catalogue from another source, left out: Plymouth Central Library "
+        "(way/135790001, held as plymouth-central-library-pl1-1hz)" in out.stderr
+    )
+    found = _json(cli, *db, "search", "Plymouth Central Library")
+    assert [r["id"] for r in found if r["name"] == "Plymouth Central Library"] == [
+        "plymouth-central-library-pl1-1hz"
+    ]
+    # Pulled again, the same: never added, and nothing of the source's is closed for it.
+    again = cli(*db, "sources", "pull", "osm", "--around", "Plymouth@10km")
+    assert "0 added" in again.stderr and "0 closed" in again.stderr

@@ -270,6 +270,9 @@ def _pull_summary(state, report, *, always: bool) -> None:
         state.messages.info(f"left out of {line}")
     for p in r.problems[:50]:
         state.messages.info(f"left out {p}")
+    if report.held:
+        held = listed(report.held, 20)
+        state.messages.info(f"{len(report.held):,} already in the catalogue from another source, left out: {held}")  # fmt: skip
     if report.closed:
         closed = listed(report.closed, 20, ", ")
         state.messages.info(f"closed (gone from {report.source}): {closed}")

@@ -26,6 +26,9 @@ MAX_RADIUS_KM = 50.0
 MIN_AREA_KM = 5.0  # --area a postcode: the streets around it, not 200 m
 AREA_MARGIN = 1.5  # --area a town: its estimated extent leaves out its edges
 REQUIRED = {"name", "category", "lat", "lon", "postcode"}
+# A pulled feature with the name of another source's record this near is that record: a
+# postcode's point (the bundled lists) and a building's centre (OpenStreetMap) can be this far apart.
+SAME_PLACE_KM = 0.5
 
 
 def module(name: str):
@@ -86,6 +89,8 @@ class PullReport:
     closed: list[str] = field(default_factory=list)
     reopened: int = 0
     repaired: list[str] = field(default_factory=list)  # fields left out of a feature: invalid
+    # Features another source's record already holds: "Name (label, held as ID)".
+    held: list[str] = field(default_factory=list)
     import_report: ImportReport | None = None
 
     def changed(self) -> bool:
@@ -143,6 +148,10 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
     records = mod.read(client, url=url, area=area, categories=categories, progress=progress)
     report = PullReport(name, mod.NAME, query=_query(mod, url, area), requests=client.requests)
     records = [_repaired(rec, categories, report) for rec in records]
+    if mod.NAME != "oruk":
+        # Open data lists what a bundled list may hold already. A directory (a council's, the
+        # team's own served catalogue) is records a team subscribes to, by id: kept whole.
+        records = _not_held(cat, records, name, report)
     origin = public_url(url)
     into = importer.Source(name, forced=True, kind="pull", origin=origin, overwrite_local=overwrite_local)  # fmt: skip
     imported = importer.ImportReport(source=name, overwrite_local=overwrite_local)
@@ -199,6 +208,48 @@ def _repaired(record, categories, report: PullReport):
         fields = {**fields, **dict.fromkeys(bad, "")}
         report.repaired += [f"{label}: {p.column} {p.message}" for p in exc.problems]
     return label, raw, fields, problems
+
+
+def _name_key(name: str) -> str:
+    """A name as two sources may each write it: 'St. Mary's & St Boniface' and 'Saint Marys
+    and St Boniface' are one."""
+    from assetmap.catalogue.models import slug
+
+    words = slug(name.replace("&", " and ")).split("-")
+    return " ".join("st" if w == "saint" else w for w in words if w and w != "the")
+
+
+def _not_held(cat, records: list, source: str, report: PullReport) -> list:
+    """The records no other source's open record already holds (same name, within
+    SAME_PLACE_KM): a practitioner must not see one church twice, once from the bundled list
+    and once from OpenStreetMap. The record held stays; the pull says which it left out."""
+    from assetmap.places.distance import distance_km
+
+    named: dict[str, list] = {}
+    for r in cat.conn.execute(
+        "SELECT id, name, lat, lon FROM assets WHERE source != ? AND status != 'closed' "
+        "AND lat IS NOT NULL",
+        (source,),
+    ):
+        named.setdefault(_name_key(r["name"]), []).append(r)
+    kept = []
+    for record in records:
+        label, _raw, fields, problems = record
+        held = None
+        if fields is not None and not problems:
+            try:
+                lat, lon = float(fields.get("lat") or "nan"), float(fields.get("lon") or "nan")
+            except (TypeError, ValueError):
+                lat = lon = float("nan")
+            for r in named.get(_name_key(str(fields.get("name") or "")), ()):
+                if lat == lat and distance_km(lat, lon, r["lat"], r["lon"]) <= SAME_PLACE_KM:
+                    held = r
+                    break
+        if held is None:
+            kept.append(record)
+        else:
+            report.held.append(f"{fields['name']} ({label}, held as {held['id']})")
+    return kept
 
 
 def _placer(locate, gazetteer):
