@@ -20,6 +20,7 @@ how to apply) is kept in the notes.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import uuid
@@ -257,32 +258,43 @@ def service_fields(service, *, categories: dict[str, str], terms: dict[str, str]
     gives). Never raises on a malformed service: any shape is read as far as it goes."""
     s = _dict(service)
     ours, theirs = _service_attributes(s)
-    location = next((x for x in (_dict(sal.get("location")) for sal in _list(s.get("service_at_locations"))) if x), {})  # fmt: skip
+    locations = _locations(s)
+    location = locations[0] if locations else {}
     problems: list[FieldProblem] = []
     fields = {**_service_cells(s, location), **_address_fields(location)}
     public, staff, staff_ids = _contacts(s, _is_legacy(s))
-    fields["phone"] = _first_phone(s, location, public, staff_ids)
+    phones = _public_phones(s, location, public, staff_ids)
+    fields["phone"] = phones[0] if phones else ""
+    emails = [e for c in public if (e := _text(c.get("email")))]
     if not fields["email"]:
-        fields["email"] = next((_text(c.get("email")) for c in public if _text(c.get("email"))), "")
+        fields["email"] = next((e for e in emails if _EMAILISH.search(e)), "")
     if staff is not None:
         fields.update(staff)
-    fields["cost"], amounts, problem = _cost(_list(s.get("cost_options")))
+    fields["cost"], amounts, problem = _cost(_list(s.get("cost_options")), s.get("free") is True)
     if problem:
         problems.append(problem)
-    fields["accessibility"] = _sentences(
-        t for a in _list(location.get("accessibility"))
-        for t in (_text(a.get("description")), _text(a.get("details")))
-    )  # fmt: skip
-    names = [t for t in theirs if t]
-    if names:
-        fields["tags"] = "; ".join(dict.fromkeys(n.lower() for n in names))
+    fields["accessibility"] = _sentences(dict.fromkeys(
+        t for loc in locations for a in _accessibility(loc)
+        for t in (_text(a.get("description")) or _text(a.get("accessibility")) or _text(a.get("name")),
+                  _text(a.get("details")))
+    ))  # fmt: skip
+    names = [t for t in theirs if t] + _their_terms(s)
+    audiences = _audiences(s)
+    if names or audiences:
+        fields["tags"] = "; ".join(dict.fromkeys(n.lower() for n in names + audiences))
     if "id" in ours:
         # Our own export (it names the asset's id): the fields it carries as attributes come
         # from them alone (a field without one was blank), not from what HSDS approximates;
         # its notes too, whole.
         fields.update({f: "" for f in attribute_fields(include_staff=False) if f not in PARTNERSHIP_FIELDS})  # fmt: skip
     else:
-        fields["notes"] = _notes(s, public, amounts)
+        fields["description"] = _plain(fields["description"])
+        also = {
+            "phones": phones[1:], "emails": [e for e in dict.fromkeys(emails) if e != fields["email"]],
+            "places": [_place_text(loc) for loc in locations[1:]],
+            "links": [x for x in _links(s) if x != fields["website"]],
+        }  # fmt: skip
+        fields["notes"] = _notes(s, public, amounts, also)
     for field, values in ours.items():
         fields[field] = ";".join(values) if field in LIST_FIELDS else values[0]
     if fields.get("geo_precision") not in PRECISIONS or not fields["lat"]:
@@ -290,26 +302,34 @@ def service_fields(service, *, categories: dict[str, str], terms: dict[str, str]
     if not fields.get("id"):
         fields["id"] = _text(s.get("id"))
     if "category" not in ours:
-        fields["category"] = _category(names, categories, terms or {}) or default_category
+        fields["category"] = (
+            _category(names + audiences, categories, terms or {}) or default_category
+        )
         if not fields["category"]:
-            problems.append(_no_category(names))
+            problems.append(_no_category(names + audiences))
     return fields, problems
 
 
 def _service_cells(s: dict, location: dict) -> dict[str, str]:
     """The cells HSDS has a field for, as text (a bad value as written, for validation)."""
-    org = _dict(s.get("organization"))
+    # ORUK v1 feeds (Outpost) spell it organisation, give min_age/max_age and a GeoJSON point.
+    org = _dict(s.get("organization")) or _dict(s.get("organisation"))
+    lon_lat = _dict(location.get("geometry")).get("coordinates")
+    lon_lat = lon_lat if isinstance(lon_lat, list) and len(lon_lat) == 2 else [None, None]
     return {
         "id": _text(s.get("id")), "name": _text(s.get("name")) or _text(org.get("name")),
         "description": _text(s.get("description")),
-        "website": _text(s.get("url")) or _text(org.get("website")),
+        "website": _text(s.get("url")) or _text(org.get("website")) or _text(org.get("url")),
         "email": _text(s.get("email")) or _text(org.get("email")),
         "status": STATUS_IN.get(_text(s.get("status")).lower() or "active", _text(s.get("status"))),
-        "min_age": _number_text(s.get("minimum_age")), "max_age": _number_text(s.get("maximum_age")),
+        "min_age": _age(s.get("minimum_age", s.get("min_age"))),
+        "max_age": _age(s.get("maximum_age", s.get("max_age"))),
         "verified_on": _text(s.get("assured_date"))[:10],
-        "lat": _number_text(location.get("latitude")), "lon": _number_text(location.get("longitude")),
-        "schedule": _schedule_text(_list(s.get("schedules")) + [
-            x for sal in _list(s.get("service_at_locations")) for x in _list(sal.get("schedules"))]),
+        "lat": _number_text(location.get("latitude", lon_lat[1])),
+        "lon": _number_text(location.get("longitude", lon_lat[0])),
+        "schedule": _schedule_text(_list(s.get("schedules")) + _list(s.get("regular_schedules")) + [
+            x for sal in _list(s.get("service_at_locations"))
+            for x in _list(sal.get("schedules")) + _list(sal.get("regular_schedules"))]),
     }  # fmt: skip
 
 
@@ -386,12 +406,48 @@ def _category(names: list[str], categories: dict[str, str], terms: dict[str, str
     return ""
 
 
+def _locations(s: dict) -> list[dict]:
+    """The service's locations: nested in service_at_locations (HSDS 3.0, ORUK v1), or listed
+    on the service with the address inline (ORUK v1 as Outpost serves it)."""
+    nested = [x for x in (_dict(sal.get("location")) for sal in _list(s.get("service_at_locations"))) if x]  # fmt: skip
+    return nested + _list(s.get("locations"))
+
+
+def _addresses(location: dict) -> list[dict]:
+    """A location's addresses: HSDS 3.0's addresses, ORUK v1's physical_addresses, or the
+    location itself when it holds the address (Outpost)."""
+    found = _list(location.get("addresses")) or _list(location.get("physical_addresses"))
+    if not found and (_text(location.get("postal_code")) or _text(location.get("address_1"))):
+        found = [location]
+    return found
+
+
+def _accessibility(location: dict) -> list[dict]:
+    """HSDS 3.0's accessibility, ORUK v1's accessibility_for_disabilities, Outpost's
+    accessibilities (a name each)."""
+    return (_list(location.get("accessibility")) + _list(location.get("accessibility_for_disabilities"))
+            + _list(location.get("accessibilities")))  # fmt: skip
+
+
+def _place_text(location: dict) -> str:
+    """Another location of the service, as one line for the notes."""
+    address = _address_fields(location)
+    name = _text(location.get("name"))
+    return ", ".join(x for x in (name, address["address"], address["postcode"]) if x)
+
+
 def _address_fields(location: dict) -> dict[str, str]:
-    addresses = _list(location.get("addresses"))
+    addresses = _addresses(location)
     addr = next((a for a in addresses if _text(a.get("address_type")).lower() == "physical"),
                 addresses[0] if addresses else {})  # fmt: skip
     lines = [_text(addr.get(k)) for k in ("address_1", "address_2", "city")]
-    return {"postcode": _text(addr.get("postal_code")), "address": ", ".join(x for x in lines if x)}
+    postcode = _text(addr.get("postal_code"))
+    if _OUTWARD.match(postcode):
+        # Only the district (Outpost's mask_exact_address gives 'HP7' and a point rounded to
+        # it): the district is part of the address, and the point is at district level.
+        return {"postcode": "", "address": ", ".join(x for x in [*lines, postcode.upper()] if x),
+                "geo_precision": "district"}  # fmt: skip
+    return {"postcode": postcode, "address": ", ".join(x for x in lines if x)}
 
 
 def _contacts(s: dict, legacy: bool = False) -> tuple[list[dict], dict[str, str] | None, set[str]]:
@@ -432,28 +488,37 @@ def _clean_number(v) -> str:
     return _text(v).strip("\"'").strip()
 
 
-def _first_phone(s: dict, location: dict, public_contacts: list[dict], staff_ids: set[str]) -> str:
-    """The service's public phone: its own, its location's, else a public contact's; never
-    the work contact's (a table may link that phone to the service too)."""
+def _public_phones(s: dict, location: dict, public_contacts: list[dict], staff_ids: set[str]) -> list[str]:  # fmt: skip
+    """The service's public phones, first the one it is called on: its own, its location's,
+    then its public contacts' (as a list of phones, or one `phone` on the contact as ORUK v1
+    feeds give it); never the work contact's (a table may link that phone to the service too).
+    The same number written twice is one phone."""
     candidates = (
         _list(s.get("phones")) + _list(location.get("phones"))
         + [p for sal in _list(s.get("service_at_locations")) for p in _list(sal.get("phones"))]
-        + [p for c in public_contacts for p in _list(c.get("phones"))]
+        + [p for c in public_contacts
+           for p in _list(c.get("phones")) + [{"number": c.get("phone")}]]
     )  # fmt: skip
-    return next(
-        (n for p in candidates
-         if _text(p.get("contact_id")) not in staff_ids and (n := _clean_number(p.get("number")))),
-        "",
-    )  # fmt: skip
+    out: dict[str, str] = {}
+    for p in candidates:
+        number = _clean_number(p.get("number")).rstrip(".").strip()
+        key = re.sub(r"\D", "", number) or number
+        if number and _text(p.get("contact_id")) not in staff_ids and key not in out:
+            out[key] = number
+    return list(out.values())
 
 
 _AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+_OUTWARD = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$", re.I)  # a postcode district alone: 'HP7'
+_EMAILISH = re.compile(r"\S@\S+\.\S")  # a contact's e-mail, not its 'via website'
 
 
-def _cost(options: list[dict]) -> tuple[str, list[str], FieldProblem | None]:
-    """(free, paid or '', the amounts as text for the notes, a problem or None)."""
+def _cost(options: list[dict], free: bool = False) -> tuple[str, list[str], FieldProblem | None]:
+    """(free, paid or '', the amounts as text for the notes, a problem or None). `free` is
+    an ORUK v1 feed's own flag (Outpost's `free: true`), for a service with no amounts."""
     amounts: list[float] = []
     described: list[str] = []
+    zeros: list[str] = []
     for c in options:
         raw = c.get("amount")
         if raw in (None, ""):
@@ -474,17 +539,23 @@ def _cost(options: list[dict]) -> tuple[str, list[str], FieldProblem | None]:
         amounts.append(value)
         currency = _text(c.get("currency")).upper()
         money = f"£{value:.2f}" if currency in ("", "GBP") else f"{value:.2f} {currency}"
-        per, who = _text(c.get("amount_description")), _text(c.get("option"))
-        if value:
-            described.append(" ".join(x for x in (money, per, f"({who})" if who else "") if x))
+        # Outpost (ORUK v1) says what an amount is for in cost_type ("per session").
+        per = _text(c.get("amount_description")) or _text(c.get("cost_type"))
+        who = _text(c.get("option"))
+        text = " ".join(x for x in (money, per, f"({who})" if who else "") if x)
+        (described if value else zeros).append(text)
     if not amounts:
-        return "", [d for d in described if d], None
+        return ("free" if free else ""), [d for d in described if d], None
     cost = "free" if all(x == 0 for x in amounts) else "paid"
-    return cost, [d for d in described if d], None
+    # A zero among paid options is who goes free ("£0.00 (All Ukrainian Children)").
+    return cost, [d for d in described + (zeros if cost == "paid" else []) if d], None
 
 
-def _notes(s: dict, public_contacts: list[dict], costs: list[str]) -> str:
-    """What the service says that assetmap has no field for, one line each."""
+def _notes(s: dict, public_contacts: list[dict], costs: list[str], also: dict[str, list[str]] | None = None) -> str:  # fmt: skip
+    """What the service says that assetmap has no field for, one line each: costs, fees,
+    eligibility, how to apply, languages, who it is for, its areas, its named contacts, and
+    (`also`) the public phones, e-mails, places and links beyond the one each field holds."""
+    also = also or {}
     lines = []
     if costs:
         lines.append("Cost: " + "; ".join(costs))
@@ -493,20 +564,94 @@ def _notes(s: dict, public_contacts: list[dict], costs: list[str]) -> str:
                          ("interpretation_services", "Interpreting")):  # fmt: skip
         if text := _text(s.get(field)):
             lines.append(f"{label}: {text}")
-    languages = [_text(x.get("name")) or _text(x.get("code")) for x in _list(s.get("languages"))]
+    languages = [_text(x.get("name")) or _text(x.get("language")) or _text(x.get("code"))
+                 for x in _list(s.get("languages"))]  # fmt: skip
     if languages := [x for x in languages if x]:
         lines.append("Languages: " + ", ".join(dict.fromkeys(languages)))
+    for label, items in (("For", _audiences(s, send=False)), ("Special needs", _send_needs(s)),
+                         ("Areas", _areas(s))):  # fmt: skip
+        if items:
+            lines.append(f"{label}: " + ", ".join(dict.fromkeys(items)))
     for c in public_contacts:
         who = ", ".join(x for x in (_text(c.get("name")), _text(c.get("title"))) if x)
         if who and who != "Enquiries":
             lines.append(f"Contact: {who}")
+    for label, key in (("Also call", "phones"), ("Also e-mail", "emails"), ("Also at", "places"),
+                       ("Links", "links")):  # fmt: skip
+        if items := [x for x in also.get(key, []) if x]:
+            lines.append(f"{label}: " + "; ".join(dict.fromkeys(items)))
     return "\n".join(lines)
 
 
+def _their_terms(s: dict) -> list[str]:
+    """A publisher's taxonomy terms given on the service itself rather than as attributes:
+    ORUK v1's service_taxonomys (each with its taxonomy), Outpost's taxonomies, and
+    taxonomy_terms."""
+    terms = [_dict(x.get("taxonomy")) or x for x in _list(s.get("service_taxonomys"))]
+    terms += _list(s.get("taxonomies")) + _list(s.get("taxonomy_terms"))
+    return [n for t in terms if (n := _text(t.get("name")) or _text(t.get("term")))]
+
+
+def _send_needs(s: dict) -> list[str]:
+    return [n for x in _list(s.get("send_needs")) if (n := _text(x.get("name")))]
+
+
+def _audiences(s: dict, *, send: bool = True) -> list[str]:
+    """Who the service is for, as feeds say it beside HSDS: Placecube's pc_targetAudience,
+    Outpost's suitabilities (and its send_needs, with `send`)."""
+    out = [_text(x.get("audienceType")) or _text(x.get("name"))
+           for x in _list(s.get("pc_targetAudience")) + _list(s.get("suitabilities"))]  # fmt: skip
+    return [x for x in out if x] + (_send_needs(s) if send else [])
+
+
+def _areas(s: dict) -> list[str]:
+    return [n for x in _list(s.get("service_areas"))
+            if (n := _text(x.get("name")) or _text(x.get("service_area")))]  # fmt: skip
+
+
+def _links(s: dict) -> list[str]:
+    """The web addresses a feed gives beside the service's own: its organisation's, and
+    Outpost's links (a label and a URL each)."""
+    org = _dict(s.get("organization")) or _dict(s.get("organisation"))
+    out = [_text(org.get("website")) or _text(org.get("url"))]
+    out += [" ".join(x for x in (_text(link.get("label")), _text(link.get("url"))) if x)
+            for link in _list(s.get("links")) if _text(link.get("url"))]  # fmt: skip
+    return [x for x in dict.fromkeys(out) if x]
+
+
+_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|ul|ol|tr|table|blockquote)\s*>", re.I)
+_HTML = re.compile(r"</?(?:p|br|div|span|h[1-6]|a|ul|ol|li|strong|em|b|i|u|table|tr|td|blockquote)\b[^>]*>|&(?:nbsp|amp|lt|gt|quot|#\d+);", re.I)  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    """A description written in HTML (HSDS allows it; Placecube's feeds send it) as plain
+    text: paragraphs and headings become lines, links their text, entities characters.
+    Text without HTML is left exactly as it was."""
+    if not _HTML.search(text):
+        return text
+    out = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    out = _BLOCK_END.sub("\n\n", out)
+    out = re.sub(r"<li\b[^>]*>", "- ", out, flags=re.I)
+    out = html.unescape(re.sub(r"<[^>]+>", "", out)).replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _age(v) -> str:
+    """An age as text; a negative one is a feed's way of saying none (Placecube's -1)."""
+    text = _number_text(v)
+    try:
+        return "" if float(text) < 0 else text
+    except ValueError:
+        return text
+
+
 def _schedule_text(rows: Iterable[dict]) -> str:
+    """HSDS 3.0 schedules (byday) and ORUK v1 regular_schedules (weekday by name:
+    "Monday"), as assetmap's schedule text."""
     parts = []
     for r in rows:
-        byday = _text(r.get("byday"))
+        byday = _text(r.get("byday")) or _text(r.get("weekday"))[:2]
         days = [
             BYDAY.index(d.strip().upper()) for d in byday.split(",") if d.strip().upper() in BYDAY
         ]

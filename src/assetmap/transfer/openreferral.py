@@ -203,6 +203,8 @@ def _json_services(path: str) -> list[dict]:
         raise InvalidValue(f"{path} is not JSON ({str(exc)[:80]}); give the services as the Open Referral API serves them") from None  # fmt: skip
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         data = data["contents"]
+    elif isinstance(data, dict) and isinstance(data.get("content"), list):
+        data = data["content"]  # an ORUK v1 page (Outpost, Placecube's v2 API)
     elif isinstance(data, dict) and "name" in data:
         data = [data]
     if not isinstance(data, list) or not all(isinstance(s, dict) for s in data):

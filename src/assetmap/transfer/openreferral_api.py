@@ -52,11 +52,14 @@ def read_feed(client: Client, categories: dict[str, str], *, terms: dict[str, st
         data = client.get("/services", page=page, per_page=PAGE_SIZE)
         if not isinstance(data, dict):
             raise FeedError(f"{client.base}/services did not answer with a page of services; nothing was written")  # fmt: skip
-        contents = [s for s in data.get("contents") or [] if isinstance(s, dict)]
-        ids += [s.get("id") for s in contents if s.get("id")]
+        # HSDS 3.0 pages say contents, last_page, total_pages; ORUK v1 pages (Outpost,
+        # Placecube's v2 API) content, last, totalPages.
+        contents = [s for s in _first(data, "contents", "content") or [] if isinstance(s, dict)]
+        ids += [s.get("id") for s in contents if s.get("id") not in (None, "")]
         if client.progress:
             client.progress(f"{counted(len(ids), 'service')} listed")
-        if data.get("last_page") or not contents or page >= _int(data.get("total_pages"), page):
+        last = _first(data, "last_page", "last")
+        if last is True or not contents or page >= _int(_first(data, "total_pages", "totalPages"), page):  # fmt: skip
             break
     records = []
     for n, sid in enumerate(dict.fromkeys(ids), start=1):
@@ -65,6 +68,11 @@ def read_feed(client: Client, categories: dict[str, str], *, terms: dict[str, st
             client.progress(f"{n} of {len(ids)} services read")
         records.append(record(f"service {sid}", full, categories, terms, default_category))
     return records
+
+
+def _first(data: dict, *keys: str):
+    """The value of the first of `keys` the page has (HSDS 3.0's name, then ORUK v1's)."""
+    return next((data[k] for k in keys if data.get(k) is not None), None)
 
 
 def _int(v, default: int) -> int:
