@@ -16,11 +16,18 @@ from assetmap.cli.app import hoist_global_options
 NEAR = ["near", "ST4 7QB", "--goal", "get fit", "--goal", "meet people"]
 
 
-def _on_a_terminal(*args: str, columns: int = 80, stderr_too: bool = False) -> str:
+def _on_a_terminal(*args: str, columns: int = 80, stderr_too: bool = False, rows: int = 0) -> str:
     """Run assetmap with stdout (and with `stderr_too`, stderr) on a real pseudo-terminal
-    `columns` wide; return what it drew."""
+    `columns` wide (and, given `rows`, that tall); return what it drew."""
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "TERM": "xterm"}
+    if rows:
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        env.pop("LINES", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "assetmap", *args],
         stdout=follower, stderr=follower if stderr_too else subprocess.PIPE, env=env,
@@ -291,8 +298,7 @@ def test_quiet_prints_nothing_for_an_empty_csv_or_table_but_json_still_prints_a_
 
 NEAR_AT_80 = """\
 moss  Moss Side Striders (Alexandra Park Running Track) · running group   0.4 km
-    times not recorded; cost unknown; never verified
-    hello@moss-side-striders.example.org
+    times not recorded; cost unknown… · hello@moss-side-striders.example.org
 hulme  Hulme Walkers · walking group                                      0.6 km
     Sat 10:00-12:00; free; never verified · 0161 000 1234
 alexandra  Alexandra Park Library · library                               0.9 km
@@ -300,14 +306,14 @@ alexandra  Alexandra Park Library · library                               0.9 k
 """
 NEAR_AT_120 = """\
 
-  ref         name / why                                                 km    contact
- ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  moss        Moss Side Striders (Alexandra Park Running Track)          0.4   hello@moss-side-striders.example.org
-              0.4 km; times not recorded; cost unknown; never verified
-  hulme       Hulme Walkers                                              0.6   0161 000 1234
-              0.6 km; Sat 10:00-12:00; free; never verified
-  alexandra   Alexandra Park Library                                     0.9   manchester.gov.uk/…
-              0.9 km; times not recorded; cost unknown
+  ref         name / why                                          km    contact
+ ────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  moss        Moss Side Striders (Alexandra Park Running Track)   0.4   hello@moss-side-striders.example.org
+              times not recorded; cost unknown; never verified
+  hulme       Hulme Walkers                                       0.6   0161 000 1234
+              Sat 10:00-12:00; free; never verified
+  alexandra   Alexandra Park Library                              0.9   manchester.gov.uk/…
+              times not recorded; cost unknown
 
 """
 
@@ -315,8 +321,10 @@ NEAR_AT_120 = """\
 @pytest.mark.slow
 def test_near_at_80_columns_is_one_block_a_result_and_at_120_the_table(cli, db_file):
     # At 80 columns a table squeezed `why` to about 23 characters: one result took 13 lines.
-    # Under 100 columns each result is a block: ref, name, category and distance on one line,
-    # then why and the contact beneath (the distance is not said twice). Snapshots of both.
+    # Under 100 columns each result is two lines: ref, name, category and distance; then why
+    # and the contact, what does not fit left off with '…' (here 'never verified', the least
+    # telling). The distance is said once, at 80 columns and in the table at 120 (its km
+    # column; `why` said it again). Snapshots of both.
     db = ("--db", str(db_file))
     cli(*db, "add", "--name", "Hulme Walkers", "--category", "walking group", "--lat", "53.4650",
         "--lon", "-2.2500", "--phone", "0161 000 1234", "--schedule", "Sat 10:00-12:00",
@@ -361,6 +369,68 @@ def test_ten_results_at_80_columns_fit_one_screen_with_whole_refs_and_contacts(t
             assert any(line.strip().endswith(asset["phone"]) for line in lines), asset["phone"]
 
 
+# Searches from the README, each finding ten: a phrase read as several kinds, one short goal
+# with long emails for contacts, and the staff view.
+SCREENFULS = [
+    ("M13 9PL", "--goal", "walking, football, meet people"),
+    ("M13 9PL", "--goal", "food"),
+    ("M32 0TJ", "--goal", "get fit", "--include-staff"),
+]
+
+
+@pytest.mark.slow
+def test_ten_results_fit_an_80_by_24_screen_with_the_notes_and_the_prompt(tmp_path):
+    # At 80 columns ten results took 23 lines, 26 with the "Near ..." line and the copy hint:
+    # more than a standard 80x24 terminal holds with the command and the next prompt. Each
+    # result is two lines (ref, name, category, distance; then why and the contact, cut with
+    # '…', never wrapped to a third), what is said before them at most two.
+    db = str(tmp_path / "c.db")
+    run_process("--db", db, "init")
+    run_process("--db", db, "locate", "ST4 7QB")  # the gazetteer index, built off the terminal
+    for search in SCREENFULS:
+        args = ("--db", db, "near", *search)
+        found = json.loads(run_process(*args, "-f", "json").stdout)
+        assert len(found) == 10, search
+        drawn = _on_a_terminal(*args, columns=80, rows=24, stderr_too=True)
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).replace("\r\n", "\n").rstrip("\n").split("\n")
+        # the command line above, the prompt below: 22 lines are the screen's
+        assert len(lines) <= 22, "\n".join(lines)
+        assert all(len(line) <= 80 for line in lines), "\n".join(lines)
+        heads = [
+            i for i, line in enumerate(lines)
+            if (m := re.match(r"([a-z0-9-]+)  ", line)) and any(a["id"].startswith(m.group(1)) for a in found)
+        ]  # fmt: skip
+        assert len(heads) == 10, "\n".join(lines)
+        assert heads[0] <= 2, "\n".join(lines)  # at most two lines said before the results
+        assert heads == list(range(heads[0], heads[0] + 20, 2)), "\n".join(lines)
+        for asset, i in zip(found, heads, strict=True):
+            head, below = lines[i], lines[i + 1]
+            assert asset["id"].startswith(head.split()[0])
+            assert head.endswith(f"{asset['distance_km']:.1f} km"), head
+            assert below.startswith("    ") and below.strip(), below
+            assert f"{asset['distance_km']:.1f} km" not in below  # said once, on the first line
+            if asset["phone"]:
+                assert below.endswith(asset["phone"]), below  # whole, to dial or copy
+        # what near says before the results names the place and how many it shows
+        said = " ".join(lines[: heads[0]])
+        assert said.startswith("Near ") and "showing 10 of" in said, said
+        if "walking" in search[2]:
+            assert "read as" in said, said  # how the phrase was read is still said
+
+
+@pytest.mark.slow
+def test_the_table_from_100_columns_says_the_distance_once(tmp_path):
+    db = str(tmp_path / "c.db")
+    run_process("--db", db, "init")
+    run_process("--db", db, "locate", "ST4 7QB")
+    args = ("--db", db, "near", *SCREENFULS[0])
+    found = json.loads(run_process(*args, "-f", "json").stdout)
+    drawn = re.sub(r"\x1b\[[0-9;]*m", "", _on_a_terminal(*args, columns=120))
+    assert "name / why" in drawn and not re.search(r"\d km", drawn), drawn  # the km column has it
+    for asset in found:
+        assert f"{asset['distance_km']:.1f}" in drawn
+
+
 @pytest.mark.slow
 def test_near_says_at_most_two_lines_before_its_results_and_the_rest_with_verbose(tmp_path):
     # A search that names a neighbourhood, reads a phrase, filters by day and avoids a zone
@@ -397,12 +467,20 @@ def test_notes_on_a_terminal_wrap_between_words_in_two_lines(tmp_path):
     drawn = _on_a_terminal(*args, stderr_too=True).replace("\r\n", "\n")
     lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()
     assert all(len(line) <= 80 for line in lines), lines
-    notes = lines[lines.index(next(ln for ln in lines if ln.startswith("note: "))) :]
+    notes = lines[lines.index(next(ln for ln in lines if ln.startswith("Near "))) :]
     notes = notes[: next(i for i, ln in enumerate(notes) if re.search(r" \d+\.\d km$", ln))]
     assert len(notes) <= 2, notes
+    # In a log the "Near ..." line is a line of its own; on a terminal it leads the notes.
     logged = run_process(*args).stderr.decode().splitlines()
+    near = next(line for line in logged if line.startswith("Near "))
     note = next(line for line in logged if line.startswith("note: "))
-    assert " ".join(notes) == note  # the same words, broken only between them
+    said = " ".join(notes)
+    assert said.startswith(near + " · note: ")  # the same words, broken only between them
+    if "more: --verbose)" in said:  # room for fewer notes beside the "Near ..." line
+        shown = said.removeprefix(near + " · ").rsplit(" (+", 1)[0]
+        assert note.startswith(shown)
+    else:
+        assert said == f"{near} · {note}"
 
 
 @pytest.mark.slow

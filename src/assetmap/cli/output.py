@@ -30,23 +30,30 @@ def color_allowed(stream) -> bool:
 
 
 class Messages:
-    """Messages for people, on stderr. `quiet` keeps only errors."""
+    """Messages for people, on stderr. `quiet` keeps only errors. `lines` counts the lines
+    said (as a terminal shows them), so a command can tell what room is left on the screen."""
 
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
+        self.lines = 0
+
+    def _say(self, text: str) -> None:
+        text = _on_screen(text)
+        self.lines += text.count("\n") + 1
+        print(text, file=sys.stderr)
 
     def info(self, text: str, *, even_if_quiet: bool = False) -> None:
         if even_if_quiet or not self.quiet:
-            print(_on_screen(readable(text)), file=sys.stderr)
+            self._say(readable(text))
 
     def warn(self, text: str) -> None:
         if not self.quiet:
-            print(_on_screen(f"warning: {one_line(readable(text))}"), file=sys.stderr)
+            self._say(f"warning: {one_line(readable(text))}")
 
     def error(self, text: str, details: Sequence[str] = ()) -> None:
-        print(_on_screen(f"Error: {one_line(readable(text))}"), file=sys.stderr)
+        self._say(f"Error: {one_line(readable(text))}")
         for line in details:
-            print(_on_screen(one_line(readable(line))), file=sys.stderr)
+            self._say(one_line(readable(line)))
 
 
 def _on_screen(text: str) -> str:
@@ -92,7 +99,7 @@ def emit_records(
     tty_columns: Sequence[str] | None = None,
     blocks: Blocks | None = None,
     quiet: bool = False,
-) -> None:
+) -> int | None:
     """Print records: the one way commands print a list. JSON/NDJSON/GeoJSON carry every key,
     exact; CSV and tables show `columns` (`tty_columns`, when given, for a table on a terminal,
     where width is short; `blocks`, when given, on a terminal narrower than `blocks.below`).
@@ -102,9 +109,12 @@ def emit_records(
     Under --quiet (`quiet`), nothing found prints nothing in CSV or a table, not a bare header:
     cron mails whatever a job prints, so a weekly `stale -q --format csv` mails only when
     there is something to act on. JSON still prints `[]` (and GeoJSON an empty collection):
-    a program reading it needs a document."""
+    a program reading it needs a document.
+
+    Returns the number of lines drawn as blocks on a terminal (None otherwise), so a command
+    can tell whether a hint beneath them still fits the screen."""
     if quiet and not records and fmt in ("csv", "table"):
-        return
+        return None
     out = sys.stdout
     if fmt == "geojson":
         from assetmap.transfer.exporter import write_geojson
@@ -128,9 +138,9 @@ def emit_records(
         writer.writerows([r.get(c) for c in columns] for r in records)
     else:
         if blocks and stdout_is_tty() and blocks.fits(_console().width):
-            blocks.draw(records, _console())
-            return
+            return blocks.draw(records, _console())
         emit_table(records, table_columns or columns, title=title, tty_columns=tty_columns)
+    return None
 
 
 def _console():
@@ -140,17 +150,20 @@ def _console():
 
 
 class Blocks:
-    """Results as one compact block each, for a terminal narrower than `below` columns, where a
-    table squeezes `why` to a few words a line (13 lines a result at 80 columns):
+    """Results as two lines each, for a terminal narrower than `below` columns, where a table
+    squeezes `why` to a few words a line (13 lines a result at 80 columns), so that ten results
+    and what is said before them fit a standard 80x24 screen:
 
         nrg  Nrg Gym (Stretford Manchester) · gym                                0.2 km
-            fits "get fit"; times not recorded; paid; never verified
-            manchester1@nrggym.com
+            fits "get fit"; paid; never verified · manchester1@nrggym.com
 
     The ref, name and category on the first line, with `right` (the distance) at its end; then
-    `why` and the contact, wrapped beneath. A ref, a phone number and an email are never broken
-    across lines, so each can be copied whole; a web address is its site ('cardiff.gov.uk/…'),
-    as in the table. `extra` columns (such as near --with-outcomes') follow, named.
+    `why` and the contact. Nothing wraps to a third line: what does not fit is left off and
+    the line ends with '…' (`show REF` has it all). The least telling parts of `why` go first
+    (never verified, cost unknown, times not recorded), then the end of the line; a name is cut
+    before its category. A ref, a phone number and an email are whole, so each can be copied;
+    a web address is its site ('cardiff.gov.uk/…'), as in the table. `extra` columns (such as
+    near --with-outcomes') come first on the second line, named.
     """
 
     def __init__(self, *, right: str = "", unit: str = "", extra=(), below: int = 100):
@@ -160,55 +173,115 @@ class Blocks:
         return width < self.below
 
     def lines(
-        self, record: dict[str, Any], width: int, right_width: int = 0
+        self, record: dict[str, Any], width: int, right_width: int = 0, said_by_all: str = ""
     ) -> list[tuple[str, str]]:
-        """(ref, rest) per line: the ref only on the first, so it can be drawn bold."""
+        """(ref, rest) per line: the ref only on the first, so it can be drawn bold.
+        `said_by_all`: the part of `why` every result starts with, left off."""
         ref = _cell(record.get("ref")) or _cell(record.get("id"))
         right = _cell(record.get(self.right)) if self.right else ""
         right = f"{right}{self.unit}" if right else ""
         name, category = _cell(record.get("name")), _cell(record.get("category"))
         indent = "    "
-        room = max(width - len(ref) - 2 - (max(len(right), right_width) + 2 if right else 0), 20)
-        body = []
-        title = " · ".join(p for p in (name, category) if p)
-        if len(title) > room:
-            # No room for the category after the name: it starts the lines beneath instead.
-            title, body = name, [category] if category else []
-        heads = _wrap(title, room) or [""]
-        first = heads[0]
+        room = max(width - len(ref) - 2 - (max(len(right), right_width) + 2 if right else 0), 12)
+        first = _title(name, category, room)
         if right:
             first = first.ljust(room) + "  " + right.rjust(right_width)
         out = [(ref, "  " + first)]
-        if len(heads) > 1:
-            out += [("", indent + ln) for ln in _wrap(" ".join(heads[1:]), width - len(indent))]
-        why = _why_without(_cell(record.get("why")), right)
+        why = why_without(_cell(record.get("why")), right)
+        why = shorter_goals(why, record.get("goals_met") or [], said_by_all)
         extras = [
             f"{c.replace('_', ' ')} {_cell(record.get(c))}" for c in self.extra
             if _cell(record.get(c))
         ]  # fmt: skip
-        words = "; ".join(p for p in (why, *extras) if p)
-        below = _wrap(" · ".join(p for p in (*body, words) if p), width - len(indent))
+        parts = [*extras, *why.split("; ")] if why else extras
+        room = width - len(indent)
         contact = _terminal_cell("contact", record.get("contact"))
-        if contact:
-            # Whole, never broken: after the last line when it fits there, else on its own.
-            if below and len(indent + below[-1] + " · " + contact) <= width:
-                below[-1] += " · " + contact
-            else:
-                below.append(contact)
-        return out + [("", indent + ln) for ln in below]
+        if contact and contact != _cell(record.get("phone")):
+            # A long email or site gives way to what decides whether the person can go
+            # ('voucher needed'): `show` has it whole. A phone number is always whole.
+            needed = len("; ".join(p for p in parts if not p.startswith(_LEAST_TELLING)))
+            contact = _cut(contact, max(room - needed - 4, 24, room // 3))
+        tail = f" · {contact}" if contact else ""
+        words = _fitted(parts, room - len(tail))
+        below = (words + tail).removeprefix(" · ")
+        return out + ([("", indent + below)] if below else [])
 
-    def draw(self, records: Sequence[dict[str, Any]], console) -> None:
+    def draw(self, records: Sequence[dict[str, Any]], console) -> int:
+        """Draw the blocks; the number of lines drawn."""
         from rich.text import Text
 
         right_width = max(
             (len(_cell(r.get(self.right)) + self.unit) for r in records if _cell(r.get(self.right))),
             default=0,
         ) if self.right else 0  # fmt: skip
+        # 'fits "food"' on every line says nothing a search for food does not: left off
+        # when each result fits the one goal the same way ('loosely fits' is still said).
+        firsts = {_cell(r.get("why")).split("; ")[0] for r in records}
+        said_by_all = firsts.pop() if len(records) > 1 and len(firsts) == 1 else ""
+        if not (said_by_all.startswith('fits "') and said_by_all.endswith('"')):
+            said_by_all = ""
+        drawn = 0
         for record in records:
-            for ref, rest in self.lines(record, console.width, right_width):
+            for ref, rest in self.lines(record, console.width, right_width, said_by_all):
                 line = Text(ref, style="bold")
                 line.append(rest)
                 console.print(line, soft_wrap=True)
+                drawn += 1
+        return drawn
+
+
+# Parts of `why` a block leaves off first when its line is full: `show` still has them.
+_LEAST_TELLING = ("never verified", "not verified since ", "cost unknown", "times not recorded")
+
+
+def _fitted(parts: list[str], room: int) -> str:
+    """`parts` joined with '; ' in at most `room` characters: the least telling left off
+    first, then the line cut at a word; '…' says something was."""
+    parts = [p for p in parts if p]
+    text = "; ".join(parts)
+    if len(text) <= room:
+        return text
+    for least in _LEAST_TELLING:
+        parts = [p for p in parts if not p.startswith(least) or p == NO_TIMES_CAUTION]
+        if len("; ".join(parts)) + 1 <= room:
+            return "; ".join(parts) + "…"
+    return _cut("; ".join(parts), room)
+
+
+NO_TIMES_CAUTION = "times not recorded, check first"  # asked for times: a caution, kept
+
+
+def _cut(text: str, room: int) -> str:
+    """`text` in `room` characters, cut at a word with '…' when longer."""
+    if len(text) <= room:
+        return text
+    cut = text.rfind(" ", 0, room)
+    cut = cut if cut > room // 2 else room - 1
+    return text[:cut].rstrip(" ;,·") + "…"
+
+
+def _title(name: str, category: str, room: int) -> str:
+    """'Name · category' in `room` characters: the name whole when it fits (the category cut,
+    or left off), else cut, keeping its '[example]' mark."""
+    title = " · ".join(p for p in (name, category) if p)
+    if len(title) <= room:
+        return title
+    if len(name) <= room:
+        left = room - len(name) - 3
+        return f"{name} · {_cut(category, left)}" if category and left >= 6 else name
+    mark = " [example]" if name.endswith(" [example]") else ""
+    return _cut(name.removesuffix(mark), room - len(mark)) + mark
+
+
+def shorter_goals(why: str, goals: Sequence[str], said_by_all: str = "") -> str:
+    """`why` with 'fits "walking, football, meet people" -> meet people' said as 'fits meet
+    people' (how the phrase was read is in the note above the results), and without
+    `said_by_all`, the same 'fits "food"' every result's `why` starts with."""
+    if said_by_all and why.split("; ")[0] == said_by_all:
+        why = why[len(said_by_all) :].removeprefix("; ")
+    for goal in goals:
+        why = why.replace(f'"{goal}" -> ', "")
+    return why
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -219,7 +292,7 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, max(width, 20), break_long_words=False, break_on_hyphens=False)
 
 
-def _why_without(why: str, distance: str) -> str:
+def why_without(why: str, distance: str) -> str:
     """`why` without the distance the block's first line already gives ('0.2 km')."""
     if not distance:
         return why
@@ -325,21 +398,26 @@ class StepProgress:
             self._progress.stop()
 
 
-def fold_notes(notes: Sequence[str], *, verbose: bool = False, width: int = 0) -> list[str]:
-    """What a command says before its results, in at most two lines of the terminal: the
-    warnings first, then the notes, joined with ' · ' on one line, as many notes whole as fit in
-    two widths, then how many more `--verbose` shows. A warning is never folded away, even past
-    two lines. A search said four to six lines before its table. One line, never broken by
-    hand, so a note can still be found with grep; with `verbose`, every note on a line of its
-    own."""
+def fold_notes(
+    notes: Sequence[str], *, verbose: bool = False, width: int = 0, lead: str = ""
+) -> list[str]:
+    """What a command says before its results, in at most two lines of the terminal: `lead`
+    (near's "Near ... showing 10 of 47" on a terminal), the warnings, then the notes, joined
+    with ' · ' on one line, as many notes whole as fit in two widths, then how many more
+    `--verbose` shows. The lead and the warnings are never folded away, even past two lines.
+    A search said four to six lines before its table. One line, never broken by hand, so a
+    note can still be found with grep; with `verbose`, every note on a line of its own."""
     notes = [" ".join(n.split()) for n in notes if n.strip()]
     warnings = [n.removeprefix("warning: ") for n in notes if n.startswith("warning: ")]
     others = [n for n in notes if not n.startswith("warning: ")]
     if verbose or not notes:
-        return [f"warning: {w}" for w in warnings] + [f"note: {n}" for n in others]
+        return ([lead] if lead else []) + [f"warning: {w}" for w in warnings] + [
+            f"note: {n}" for n in others
+        ]  # fmt: skip
     room = 2 * (width or _stderr_width()) - 1
     said = "warning: " + " · ".join(warnings) if warnings else ""
-    for shown in range(len(others), -1 if warnings else 0, -1):  # down to warnings alone
+    said = " · ".join(p for p in (lead, said) if p)
+    for shown in range(len(others), -1 if said else 0, -1):  # down to the lead and warnings
         more = len(others) - shown
         parts = [said] if said else []
         if shown:
@@ -347,7 +425,7 @@ def fold_notes(notes: Sequence[str], *, verbose: bool = False, width: int = 0) -
         text = " · ".join(parts) + (f" (+{more} more: --verbose)" if more else "")
         if len(text) <= room and len(_wrap(text, room // 2)) <= 2:  # two lines between words
             return [text]
-    if warnings:  # too long even alone: every warning still whole
+    if said:  # too long even alone: the lead and every warning still whole
         return [f"{said} (+{len(others)} more: --verbose)" if others else said]
     # The first note alone is longer than two lines: cut at a word.
     text = "note: " + others[0]

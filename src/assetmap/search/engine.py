@@ -256,7 +256,14 @@ def goals_met(row, known_goals, readings, free_goals, fts_hits) -> list[tuple[st
     for reading in readings:
         strength, read_as, said = reading.meets(tags, row["category"])
         if strength > 0:
-            met.append((reading.text, strength, f"{read_as} ({said})"))
+            # 'meet people', not 'meet people (meet people)': the words only when they differ
+            met.append(
+                (
+                    reading.text,
+                    strength,
+                    read_as if said in ("", read_as) else f"{read_as} ({said})",
+                )
+            )
     return met + [(t, 1.0, "") for t in free_goals if row["pk"] in fts_hits[t]]
 
 

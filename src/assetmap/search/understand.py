@@ -85,7 +85,9 @@ class Sense:
         return ", ".join(self.words)
 
     def text(self) -> str:
-        return f"{self.name} ({self.said()})"
+        """'be outdoors (outside, nature)'; 'meet people' for the words 'meet people'."""
+        said = self.said()
+        return self.name if said in ("", self.name) else f"{self.name} ({said})"
 
 
 def _unwanted_terms(part: Part, by_name: dict[str, goals.Goal]) -> list[str]:

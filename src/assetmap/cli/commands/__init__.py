@@ -2,6 +2,7 @@
 when imported; `assetmap.cli.app.COMMAND_MODULES` says which module holds which command."""
 
 from assetmap.catalogue.vocab import STAFF_ONLY
+from assetmap.cli.output import shorter_goals, why_without
 
 # The CSV columns of a search result (`near` and `search`).
 RESULT_COLUMNS = [
@@ -30,6 +31,10 @@ def add_table_cells(records: list[dict], catalogue) -> None:
     for r in records:
         r["ref"] = refs[r["id"]]
         r["contact"] = r.get("phone") or r.get("email") or r.get("website") or ""
-        r["name / why"] = f"{r['name']}\n{r['why']}"
         d = r.get("distance_km")
         r["km"] = "" if d is None else f"{d:.1f}"
+        # The km column has the distance: `why` does not say it again ('0.4 km; ...'); how a
+        # phrase was read is said once, in the note above ('fits meet people').
+        why = why_without(r["why"], f"{r['km']} km") if r["km"] else r["why"]
+        why = shorter_goals(why, r.get("goals_met") or [])
+        r["name / why"] = f"{r['name']}\n{why}"

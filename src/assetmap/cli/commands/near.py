@@ -14,7 +14,7 @@ from assetmap.cli.commands import (
     add_table_cells,
 )
 from assetmap.cli.options import AvoidOpt, AvoidZoneOpt, IncludeStaffOpt, ResultFormatOpt
-from assetmap.cli.output import Blocks, emit_records, fold_notes
+from assetmap.cli.output import Blocks, emit_records, fold_notes, stderr_is_tty
 
 NEAR_TABLE_COLUMNS = ["ref", "name", "category", "distance_km", "contact", "why", "id"]
 Repeat = list[str] | None
@@ -25,6 +25,21 @@ REFS_HINT = (
     "copy a ref: `assetmap show REF ...` for every detail,\n"
     "`assetmap plan REF ... --from PLACE` for a plan to take home"
 )
+SHORT_REFS_HINT = "copy a ref: `assetmap show REF ...`, `assetmap plan REF ... --from PLACE`"
+
+
+def refs_hint(drawn: int | None, said: int) -> str:
+    """How to use a ref, under the results when the screen has room for it. Ten results
+    drawn as blocks (`drawn` lines), with the `said` lines before them, the command line and
+    the next prompt fill a 24-line terminal: the results come first."""
+    if drawn is None or not stderr_is_tty():
+        return REFS_HINT
+    import shutil
+
+    room = shutil.get_terminal_size((80, 24)).lines - drawn - said - 2
+    return REFS_HINT if room >= 2 else SHORT_REFS_HINT if room == 1 else ""
+
+
 NEAR_EXAMPLES = """\b
 Examples:
   assetmap near "ST4 7QB" --goal "get fit" --goal "meet people"
@@ -247,24 +262,34 @@ def near(
                 categories=category or [],
             )  # fmt: skip
         )
-    elif fmt == "table":
-        state.messages.info(
-            f"Near {found.label} ({found.precision}, {found.area or 'area unknown'}), within "
-            f"{within}: showing {request.shown_of(len(records), outcome)}"
+    lead = ""
+    if records and fmt == "table":
+        # 'postcode' is not said beside a postcode: the line is the first of the screen's two.
+        precision = "" if found.precision == "postcode" else found.precision
+        where = ", ".join(p for p in (precision, found.area or "area unknown") if p)
+        lead = (
+            f"Near {found.label} ({where}), within {within}: "
+            f"showing {request.shown_of(len(records), outcome)}"
         )
-    for line in fold_notes(said, verbose=verbose):
+        if not stderr_is_tty():  # a log: a line of its own, as before
+            state.messages.info(lead)
+            lead = ""
+    for line in fold_notes(said, verbose=verbose, lead=lead):
         state.messages.info(line)
     if show_excluded:
         for asset_id, name, reason in outcome.excluded:
             state.messages.info(f"left out: {name} ({asset_id}): {reason}")
     if fmt == "table" and records:
         add_table_cells(records, state.catalogue())
+    drawn = None
     if records or fmt != "table":
-        emit_records(
+        drawn = emit_records(
             records, fmt, columns=columns, table_columns=table_columns, tty_columns=tty_columns,
             blocks=Blocks(right="km", unit=" km", extra=extra), quiet=state.quiet,
         )  # fmt: skip
     if fmt == "table" and records:
-        state.messages.info(REFS_HINT)
+        hint = refs_hint(drawn, state.messages.lines)
+        if hint:
+            state.messages.info(hint)
     if fail_if_empty and not records:
         raise typer.Exit(1)
