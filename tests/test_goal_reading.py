@@ -78,13 +78,15 @@ def test_a_negated_cue_is_left_out(vocabulary):
 
 
 def test_the_word_table_reads_unknown_words_below_the_lexicon(vocabulary):
-    # "oak" is no cue; WordNet says an oak is a kind of tree, and "trees" is a cue
-    reading = read("oak", vocabulary)
+    # "grub" is no cue; WordNet says it means 'eat', and "eat" is a cue. (A kind of thing is not
+    # followed: "oak", a kind of tree, is not read; understand.HOPS says why.)
+    assert not read("oak", vocabulary).understood()
+    reading = read("grub", vocabulary)
     assert [p.source for p in reading.parts if p.source != "tag"][0].startswith(
         "word table (WordNet)"
     )
     assert 0 < reading.strength < understand.CLEAR
-    assert reading.note().startswith("'oak' read loosely as be outdoors")
+    assert reading.note().startswith("'grub' read loosely as food")
 
 
 def test_typos_are_read_only_for_unknown_words(vocabulary):
@@ -284,8 +286,7 @@ def test_a_phrase_that_says_two_things_is_said_to_be_read_as_both(cli, small):
         ("ex-forces, PTSD", "read as veterans (ex forces), mental health (ptsd)"),
         ("practising Muslim", "read as find faith (practising muslim)"),
         ("struggles with reading", "read as literacy and numeracy (struggles with reading)"),
-        ("has a toddler", "read loosely as family (toddler)"),
-        ("no money till payday", "read loosely as money (no money)"),
+        ("no money till payday", "read as money (no money, till payday)"),
         # a need said with "no" or "never" is still a need, not something said against
         ("no bank account", "read as money (bank account)"),
         ("never learned to read", "read as literacy and numeracy (learned to read)"),
@@ -330,15 +331,15 @@ def test_a_word_table_hop_never_crosses_into_an_unrelated_kind(vocabulary):
     reading = read("likes playing rugby", vocabulary)
     assert reading.note() == "'likes playing rugby' read as sports club (rugby)"
     assert "@creative" not in targets(reading)
-    # 'stay' is a kind of acting (WordNet: a stay of execution, a kind of 'acting'): beside a
-    # clear reading of recovery it is left out, and goals explain says so
-    reading = read("wants to quit drinking and stay dry", vocabulary)
-    assert "@creative" not in targets(reading)
+    # 'volume' means mass (WordNet; mass is faith) and books: beside a clear reading of work
+    # and debt it is left out, and goals explain says so
+    reading = read("lost his job, volume of debt", vocabulary)
+    assert "@find faith" not in targets(reading)
     left_out = [r for r in reading.explain() if r["reason"].startswith("left out")]
-    assert left_out and {r["words"] for r in left_out} == {"stay"}
+    assert left_out and {r["words"] for r in left_out} == {"volume"}
     assert all(r["weight"] == 0 for r in left_out)
     # with nothing clear beside it, a hop stays, and is said to be loose
-    assert read("oak", vocabulary).note().startswith("'oak' read loosely as")
+    assert read("grub", vocabulary).note().startswith("'grub' read loosely as")
 
 
 def test_words_that_mark_what_follows_are_never_read_as_kinds(vocabulary):
@@ -365,6 +366,11 @@ def test_situations_are_read_apart_from_kinds(vocabulary):
         "free": ["no money", "till payday"]
     }
     assert read("has a toddler", vocabulary).situations == {"family": ["toddler"]}
+    # a toddler is a situation, not a need: it names no kind of place (issue 24, second pass)
+    assert not read("has a toddler", vocabulary).understood()
+    assert read("struggling with the kids", vocabulary).note() == (
+        "'struggling with the kids' read as family (with the kids)"
+    )
     evenings = read("likes swimming in the evenings", vocabulary)
     assert evenings.situations == {"evening": ["in the evenings"]}
     assert (
@@ -380,6 +386,7 @@ NEEDS_ROWS = [
     {"id": "gym", "name": "Gym", "category": "gym", "tags": "gym;fitness", "lat": "53.001", "lon": "-2.2"},
     {"id": "rugby", "name": "Rugby Club", "category": "sports club", "tags": "rugby;sport", "lat": "53.01", "lon": "-2.2"},
     {"id": "arts", "name": "Drama Group", "category": "arts and culture", "tags": "drama;art", "lat": "53.0003", "lon": "-2.2"},
+    {"id": "food", "name": "Foodbank", "category": "foodbank", "tags": "food;foodbank", "lat": "53.0004", "lon": "-2.2"},
 ]  # fmt: skip
 
 
@@ -396,7 +403,7 @@ def _said(why: str) -> str:
 @pytest.mark.parametrize(
     "phrase",
     ["likes playing rugby", "sofa surfing and lonely", "ex-forces, PTSD, lost his mum",
-     "needs someone to talk to", "used to do drama and plays rugby", "oak"],
+     "needs someone to talk to", "used to do drama and plays rugby", "grub"],
 )  # fmt: skip
 def test_the_note_and_every_why_tell_one_reading_in_the_same_words(cli, needs_db, phrase):
     found, result = near(cli, needs_db, "--goal", phrase)
@@ -465,3 +472,23 @@ def test_accuracy_floor_on_needs_as_practitioners_record_them(tmp_path):
     assert top1 >= 0.78 and top3 >= 0.84, (top1, top3)
     _n, top1, top3 = figures["dev"]
     assert top1 >= 0.95 and top3 >= 0.97, (top1, top3)
+
+
+def test_a_second_held_out_set_with_the_source_of_its_wording(tmp_path):
+    """At least 100 phrases (tests/data/need_phrases_sourced.csv) written by another hand from
+    public descriptions of probation and social-prescribing practice, each naming where its
+    wording came from; never used for tuning before it was first measured (73.0% / 84.9%)."""
+    rows = list(bench_goals.phrases(bench_goals.SOURCED))
+    assert len(rows) >= 100
+    assert all(r["source"].split(" ")[0].startswith("http") or "http" in r["source"] for r in rows)
+    assert {r["split"] for r in rows} == {"held_out"}
+    assert {r["need"] for r in rows} >= {
+        "accommodation", "ete", "finance", "relationships", "lifestyle", "drugs", "alcohol",
+        "wellbeing", "thinking", "attitudes", "veterans", "esol", "literacy", "bereavement",
+    }  # fmt: skip
+    cat = bench_goals.build_catalogue(tmp_path / "partner.db")
+    found = bench_goals.evaluate(cat.conn, bench_goals.SOURCED)
+    cat.close()
+    _n, top1, top3 = bench_goals.figures(found)["held_out"]
+    assert top1 >= 0.78 and top3 >= 0.85, (top1, top3)
+    assert bench_goals.wrong_first(found)["held_out"] <= 0.15

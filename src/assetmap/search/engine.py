@@ -81,6 +81,10 @@ def read_goals(conn, texts: list[str]) -> GoalPlan:
             words, capped = search_words(text)
             if capped:
                 notes.append(f"a goal is searched for by its first {MAX_WORDS} words that say something: {' '.join(words)}")  # fmt: skip
+    if plan.situations and not plan.wants_kinds() and not plan.against:
+        # "has a toddler" alone: a situation, not a need; say that no kind was read
+        phrases = ", ".join(dict.fromkeys(f"'{p}'" for s in plan.situations.values() for p, _w in s))  # fmt: skip
+        notes.append(f"{phrases} names no kind of place: every kind is searched")
     return plan
 
 

@@ -1,13 +1,20 @@
 """Safeguarding signals in an asset's name and description, for when its source says nothing:
 "Kings Heath Boys School", "Trafford Juniors FC", "U12s training", "Youth Club", "Girls'
-Brigade", "Football Academy" are likely to involve children, and a Boys or Girls one is for
-one gender. Used by --no-children and --gender (search.filters) and the why column."""
+Brigade", "an after-school club" are likely to involve children, and a Boys or Girls one is
+for one gender. Used by --no-children and --gender (search.filters) and the why column.
+
+The words say who takes part, not where: "School" or "Academy" alone names a venue (a sports
+centre on a school site let to adult clubs in the evening, a boxing academy, a football
+academy for adults; half of Active Places' sites), so they are no signal on their own."""
 
 from __future__ import annotations
 
 _CHILDREN = frozenset(
-    ("junior", "juniors", "youth", "boys", "girls", "school", "schools", "academy", "academies")
-)
+    ("junior", "juniors", "youth", "boys", "girls", "kids", "children", "childrens", "toddlers",
+     "tots")
+)  # fmt: skip
+# Two words that say children together: "after-school club", "under-fives".
+_CHILDREN_PAIRS = {("after", "school"), ("under", "fives"), ("primary", "pupils")}
 _GENDER = {"boys": "men", "girls": "women"}
 
 
@@ -40,7 +47,12 @@ def children_word(text: str) -> str | None:
             if after.endswith("s") and after[:-1].isdigit() and len(after) <= 3:
                 return f"{word} {words[i + 1]}"
     at = _said(words, _CHILDREN)
-    return words[at] if at is not None else None
+    if at is not None:
+        return words[at]
+    for i in range(len(words) - 1):
+        if (words[i].lower(), words[i + 1].lower()) in _CHILDREN_PAIRS:
+            return f"{words[i]} {words[i + 1]}"
+    return None
 
 
 def children_signal(row) -> tuple[str, str] | None:
