@@ -396,8 +396,10 @@ def needs_db(tmp_path):
 
 
 def _said(why: str) -> str:
-    """'fits "x" -> housing (sofa surfing); 3.3 km; ...' -> 'housing (sofa surfing)'."""
-    return why.split(" -> ", 1)[1].split(";", 1)[0]
+    """'fits "x" -> housing (sofa surfing); 3.3 km; ...' (or, for a long phrase, 'fits housing
+    (sofa surfing); ...') -> 'housing (sofa surfing)'."""
+    first = why.split(";", 1)[0]
+    return first.split(" -> ", 1)[1] if " -> " in first else first.split("fits ", 1)[1]
 
 
 @pytest.mark.parametrize(
@@ -492,3 +494,17 @@ def test_a_second_held_out_set_with_the_source_of_its_wording(tmp_path):
     _n, top1, top3 = bench_goals.figures(found)["held_out"]
     assert top1 >= 0.78 and top3 >= 0.85, (top1, top3)
     assert bench_goals.wrong_first(found)["held_out"] <= 0.15
+
+
+def test_a_long_phrase_is_not_repeated_in_every_row(cli, needs_db):
+    """The person's words are in the note once; each row's why says what they were read as,
+    so a long phrase does not take a line of every result (at 80 columns, ten results must
+    fit one screen). A short phrase is still quoted: it reads as the practitioner typed it."""
+    phrase = "lonely since release, sofa surfing at his cousin's"
+    found, result = near(cli, needs_db, "--goal", phrase)
+    assert f"note: '{phrase}' read as" in result.stderr
+    housing = next(r for r in found if r["id"] == "housing")
+    assert housing["why"].startswith("fits housing (sofa surfing); ")
+    assert all(phrase not in r["why"] for r in found)
+    found, _ = near(cli, needs_db, "--goal", "sofa surfing since release")
+    assert found[0]["why"].startswith('fits "sofa surfing since release" -> housing (sofa surfing)')

@@ -12,12 +12,21 @@ ROUTE_WORDS = {"phone": "by phone", "email": "by email", "form": "by form",
                "drop-in": "at a drop-in", "other": ""}  # fmt: skip
 
 
+# A phrase longer than this is not repeated in each row: the note quotes it once, and each
+# row says what it was read as (ten results must fit one 80-column screen).
+QUOTED_WORDS = 4
+
+
 def _goal_words(met) -> list[str]:
-    """'fits "get fit" and "meet people"'; 'loosely fits "into boats" -> be outdoors (boats)'."""
+    """'fits "get fit" and "meet people"'; 'loosely fits "into boats" -> be outdoors (boats)';
+    'fits housing (sofa surfing)' for a long phrase."""
     clear: list[str] = []
     loose: list[str] = []
     for name, strength, read_as in met:
-        said = f'"{name}"' + (f" -> {read_as}" if read_as else "")
+        if read_as and len(name.split()) > QUOTED_WORDS:
+            said = read_as
+        else:
+            said = f'"{name}"' + (f" -> {read_as}" if read_as else "")
         (clear if strength >= CLEAR else loose).append(said)
     out = []
     if clear:
