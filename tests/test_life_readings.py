@@ -37,12 +37,7 @@ ROWS = [
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "life.db"
-    cat = open_catalogue(path, seed=False)
-    rows = [{"verified_on": "2026-10-01", "lon": "-2.2", **r, "lat": f"{r['lat']:.6f}"} for r in ROWS]  # fmt: skip
-    cat.write([Asset.from_row(r, categories=cat.categories()) for r in rows])
-    cat.close()
-    return path
+    return db_path(tmp_path / "life.db", ROWS)
 
 
 def near(cli, db, *args):
@@ -94,3 +89,24 @@ def test_school_or_academy_in_a_venue_name_does_not_say_children(cli, db):
     found, result = near(cli, db, "--goal", "football", "--gender", "women", "--show-excluded")
     assert "boys-school" not in {r["id"] for r in found}
     assert "left out: Kings Heath Boys School (boys-school): for men only (from its name: 'Boys')" in result.stderr  # fmt: skip
+
+
+def test_a_need_with_no_service_near_is_said_beside_the_others_found(cli, tmp_path):
+    # the bundled catalogue has no veterans' service near Stretford: "ex-forces, PTSD" showed
+    # mental health places and never said the veterans had nothing
+    path = db_path(tmp_path / "no-veterans.db", [r for r in ROWS if r["id"] != "veterans"])
+    found, result = near(cli, path, "--goal", "ex-forces, PTSD")
+    assert {r["id"] for r in found} == {"mind-0", "mind-1", "mind-2"}
+    said = " ".join(result.stderr.split())
+    assert "'ex-forces, PTSD' read as veterans (ex forces), mental health (ptsd); nothing near for veterans" in said  # fmt: skip
+    # where there is one, nothing is said
+    _found, result = near(cli, db_path(tmp_path / "all.db", ROWS), "--goal", "ex-forces, PTSD")
+    assert "nothing within" not in result.stderr
+
+
+def db_path(path, rows):
+    cat = open_catalogue(path, seed=False)
+    rows = [{"verified_on": "2026-10-01", "lon": "-2.2", **r, "lat": f"{r['lat']:.6f}"} for r in rows]  # fmt: skip
+    cat.write([Asset.from_row(r, categories=cat.categories()) for r in rows])
+    cat.close()
+    return path

@@ -239,6 +239,8 @@ def near(conn, q: Query) -> Outcome:
         )  # fmt: skip
         for _key_, row, d, met, c, fresh in shortlist[:limit]
     ]
+    if complete:
+        unmet_senses(readings, kept, notes)
     if q.place.precision in ("district", "place", "council") or q.place.radius_km >= 1:
         notes.append(
             f"distances are from the centre of {q.place.label} ({q.place.precision}); "
@@ -249,6 +251,29 @@ def near(conn, q: Query) -> Outcome:
         results, excluded, notes, total=len(kept), complete=complete,
         all_excluded=complete and not more_sql,
     )  # fmt: skip
+
+
+def unmet_senses(readings, kept, notes: list[str]) -> None:
+    """For a phrase that clearly says several things, the ones no place within the radius (the
+    lead names it) meets: "ex-forces, PTSD" where there is no veterans' service shows mental
+    health places and says so in the phrase's own note, rather than leave veterans unsaid."""
+    for reading in readings:
+        clear = reading.clear()
+        if len(clear) < 2:
+            continue
+        found: set[str] = set()
+        for _best, row, _met, _cautions, _fresh in kept:
+            found |= reading.senses_met([t for t in row["tags"].split(";") if t], row["category"])
+            if all(s.name in found for s in clear):
+                break
+        missing = [s.name for s in clear if s.name not in found]
+        if missing:
+            said = f"nothing near for {' or '.join(missing)}"  # the radius is in the lead
+            at = next((i for i, n in enumerate(notes) if n.startswith(f"'{reading.text}' ")), None)  # fmt: skip
+            if at is None:
+                notes.append(said)
+            else:
+                notes[at] += f"; {said}"
 
 
 def goals_met(row, known_goals, readings, free_goals, fts_hits) -> list[tuple[str, float, str]]:

@@ -250,6 +250,22 @@ class Reading:
                 best = (weight, hit[1].name, hit[1].said())
         return best
 
+    def senses_met(self, tags: list[str], category: str) -> set[str]:
+        """The names of every sense an asset's tags and category meet (meets() gives the
+        strongest only)."""
+        out = set()
+        own = _NEED_TERMS.get(_canon(category)) if category else None
+        for raw in (category, *tags):
+            key = _canon(raw)
+            if own is not None and key not in own:
+                continue
+            hit = self.exact.get(key)
+            if hit is None and " " in key:
+                hit = self.heads.get(key.split(" ", 1)[0])
+            if hit is not None:
+                out.add(hit[1].name)
+        return out
+
     def clear(self) -> list[Sense]:
         """The senses read clearly, strongest first (then as said)."""
         return sorted((s for s in self.senses if s.strength >= CLEAR), key=lambda s: -s.strength)
