@@ -514,3 +514,15 @@ def test_an_error_on_a_terminal_wraps_between_words_and_keeps_ids_whole(tmp_path
     assert len(error) == 1 and error[0].startswith("Error: 'stoke' is the start of several ids")
     assert " ".join(lines) == error[0]  # the same words, broken only between them
     assert any("stoke-clay-arts-workshop-example-st4-7lx" in line for line in lines), lines
+
+
+@pytest.mark.slow
+def test_help_on_a_terminal_lists_each_command_in_words_wrapped_to_the_screen():
+    """A command's summary in a help listing is its docstring's first paragraph, whose source
+    line breaks the rich help kept: `intro --help` broke 'with their case references (for the'
+    mid-line at 80 columns. Each summary is one paragraph, wrapped by the terminal's width."""
+    plain = re.compile(r"\x1b\[[0-9;]*m")
+    shown = plain.sub("", _on_a_terminal("intro", "--help", columns=80, stderr_too=True))
+    assert "references (for the practitioner or a cron job)" in shown
+    top = plain.sub("", _on_a_terminal("--help", columns=80, stderr_too=True))
+    assert "duplicates (those of one source: merge them with" in top

@@ -285,6 +285,23 @@ def load_commands(name: str | None = None) -> None:
     modules = [COMMAND_MODULES[name]] if name in COMMAND_MODULES else COMMAND_MODULES.values()
     for module in dict.fromkeys(modules):
         importlib.import_module(f"assetmap.cli.commands.{module}")
+    if app.rich_markup_mode == "rich":
+        _summaries(app)
+
+
+def _summaries(typer_app: typer.Typer) -> None:
+    """Give each command a one-paragraph summary for the rich help's listings, which keep the
+    docstring's source line breaks and so broke a summary mid-line on a terminal. (Plain help,
+    for pipes, cuts each summary to one line itself.)"""
+    import inspect
+
+    for info in typer_app.registered_commands:
+        if info.short_help is None and info.callback is not None:
+            first = (inspect.getdoc(info.callback) or "").split("\n\n", 1)[0]
+            info.short_help = " ".join(first.split()) or None
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _summaries(group.typer_instance)
 
 
 def invoked_command(args: list[str]) -> str | None:
