@@ -7,7 +7,11 @@ first run itself (an empty home) is marked `first_run` and gets no copy.
 
 Markers: `slow` for a test that starts a process (the real console script, cron, a browser) or
 measures time; `pytest -m "not slow"` is the quick loop, and CI runs everything. A test that
-starts a process without the mark fails, saying so."""
+starts a process without the mark fails, saying so.
+
+Property tests (Hypothesis) try a tenth of their examples in the quick loop (the profile
+`quick`; tests/hypothesis_budget.py) and all of them in the whole suite. HYPOTHESIS_PROFILE or
+--hypothesis-profile chooses another profile (`default`, or `ci` as Hypothesis loads on CI)."""
 
 from __future__ import annotations
 
@@ -18,11 +22,26 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from assetmap.cli.full_app import app
 
 SEED_COUNT_MIN = 300
+
+settings.register_profile("quick", max_examples=10)
+
+
+def pytest_configure(config):
+    """The quick loop (`-m "not slow"`) loads the Hypothesis profile `quick`, unless a profile
+    is chosen (--hypothesis-profile, which Hypothesis' plugin loads, or HYPOTHESIS_PROFILE)."""
+    if config.getoption("hypothesis_profile", None):
+        return
+    chosen = os.environ.get("HYPOTHESIS_PROFILE")
+    if chosen:
+        settings.load_profile(chosen)
+    elif " ".join(config.getoption("markexpr", "").split()) == "not slow":
+        settings.load_profile("quick")
 
 
 @pytest.fixture(scope="session")
@@ -55,20 +74,34 @@ def isolated_env(request, tmp_path, monkeypatch, shared_cache):
         home.mkdir()
         seeded = request.getfixturevalue("seeded_catalogue")
         shutil.copyfile(seeded, home / seeded.name)
-    monkeypatch.setenv("ASSETMAP_HOME", str(home))
-    monkeypatch.setenv("ASSETMAP_CACHE_DIR", str(shared_cache))
+    isolate(monkeypatch, tmp_path, shared_cache)
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setattr(subprocess.Popen, "__init__", _refuse_process(request.node.nodeid))
+    return home
+
+
+def isolate(mp: pytest.MonkeyPatch, folder: Path, shared_cache: Path) -> None:
+    """The environment every test runs in: ASSETMAP_HOME is folder/home, nothing of the real
+    user's. A module- or session-scoped fixture uses it with `pytest.MonkeyPatch.context()`."""
+    mp.setenv("ASSETMAP_HOME", str(folder / "home"))
+    mp.setenv("ASSETMAP_CACHE_DIR", str(shared_cache))
     # The casework key goes in the config directory: never the real one from a test.
-    monkeypatch.setenv("ASSETMAP_CONFIG_DIR", str(tmp_path / "config"))
+    mp.setenv("ASSETMAP_CONFIG_DIR", str(folder / "config"))
     for var in (
         "ASSETMAP_DB", "ASSETMAP_GEOCODER", "NO_COLOR", "ASSETMAP_CASEWORK",
         "ASSETMAP_CASEWORK_KEY", "ASSETMAP_FOLLOW_UPS", "ASSETMAP_CASEWORK_RETENTION",
     ):  # fmt: skip
-        monkeypatch.delenv(var, raising=False)
+        mp.delenv(var, raising=False)
     # Rich tables are only drawn on a terminal; keep any rich output wide and plain.
-    monkeypatch.setenv("COLUMNS", "200")
-    if request.node.get_closest_marker("slow") is None:
-        monkeypatch.setattr(subprocess.Popen, "__init__", _refuse_process(request.node.nodeid))
-    return home
+    mp.setenv("COLUMNS", "200")
+
+
+def seeded_copy(seeded_catalogue: Path, folder: Path) -> Path:
+    """A copy of the session's seeded catalogue in folder/home, for a fixture wider than one
+    test (tests' own homes get theirs from `isolated_env`)."""
+    home = folder / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(seeded_catalogue, home / seeded_catalogue.name))
 
 
 def _refuse_process(nodeid: str):

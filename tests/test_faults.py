@@ -667,6 +667,7 @@ def test_ctrl_c_while_waiting_for_another_writer_exits_130_at_once(tmp_path):
 # -- bounded search: capped words, a time budget, Ctrl-C inside a query -------------------------
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from hypothesis_budget import examples  # noqa: E402
 
 
 def test_a_goal_of_many_short_words_is_searched_by_a_few_words():
@@ -710,7 +711,7 @@ def test_no_goal_makes_near_or_search_run_away(tmp_path):
         # The first search of a process loads its modules and the lexicon: not counted.
         assert runner.invoke(app, ["--db", str(db), "-q", *args]).exit_code == 0
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
     @given(goal=REPETITIVE)
     def check(goal):
         # `--` before search's text: a goal may start with '-' ('-0'), as a typed one could.
@@ -784,7 +785,7 @@ NUMBERISH = st.one_of(
 NUMBER_COLUMNS = ["lat", "lon", "min_age", "max_age", "cost", "schedule", "verified_on", "phone"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(cells=st.fixed_dictionaries({c: NUMBERISH for c in NUMBER_COLUMNS}))
 def test_every_number_column_of_a_row_is_a_row_problem_never_a_crash(cells):
     """A CSV row (and every importer, which all end in Asset.from_row) with anything at all in
@@ -822,7 +823,7 @@ SERVICE = st.fixed_dictionaries(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(service=SERVICE | JSON)
 def test_the_open_referral_mapping_never_crashes_on_a_feed(service):
     """Fuzzing oruk's one Open Referral mapping (assetmap.transfer.hsds), which the API import
@@ -837,7 +838,7 @@ def test_the_open_referral_mapping_never_crashes_on_a_feed(service):
     assert all(p.column for p in problems), problems
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     cells=st.dictionaries(
         st.sampled_from(["latt_long", "closed", "network", "postcode", "email", "phone", "name"]),
@@ -899,7 +900,7 @@ def _row_or_problems(fields):
         assert all(p.column for p in exc.problems)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(element=OSM_ELEMENT)
 def test_an_overpass_element_of_any_shape_is_skipped_or_a_row_never_a_crash(element):
     from assetmap.transfer.pull import osm
@@ -907,7 +908,7 @@ def test_an_overpass_element_of_any_shape_is_skipped_or_a_row_never_a_crash(elem
     _row_or_problems(osm.to_fields(element))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=OPENACTIVE_DATA)
 def test_an_openactive_item_of_any_shape_is_skipped_or_a_row_never_a_crash(data):
     from assetmap.transfer.pull import openactive
@@ -915,7 +916,7 @@ def test_an_openactive_item_of_any_shape_is_skipped_or_a_row_never_a_crash(data)
     _row_or_problems(openactive.to_fields("item-1", data))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     item=st.dictionaries(
         st.sampled_from(

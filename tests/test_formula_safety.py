@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from assetmap.cli.full_app import app
 
@@ -56,7 +57,7 @@ formula = st.builds(
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example runs ~15 commands
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -7,6 +7,7 @@ import sqlite3
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from assetmap.errors import AssetmapError
 from assetmap.places.gazetteer import open_gazetteer
@@ -14,7 +15,9 @@ from assetmap.places.resolve import resolve
 from assetmap.places.zones import parse_distance, split_zone
 
 SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 cells = st.one_of(
@@ -66,7 +69,7 @@ def test_random_csv_never_crashes_and_is_all_or_nothing(cli, db_file, header, ro
         assert result.stderr.startswith("Error: ")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.one_of(st.text(max_size=40), st.from_regex(r"[A-Za-z]{1,2}[0-9]{1,2} ?[0-9]?[A-Z]{0,3}", fullmatch=True)))  # fmt: skip
 def test_place_parsing_only_ever_raises_our_error(shared_cache, text):
     import os
@@ -80,7 +83,7 @@ def test_place_parsing_only_ever_raises_our_error(shared_cache, text):
     assert place.precision in ("coordinates", "postcode", "sector", "district", "place", "council")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=st.text(max_size=20))
 def test_zone_and_distance_parsing_only_ever_raise_our_error(text):
     for fn in (parse_distance, split_zone):

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from assetmap.catalogue.models import Asset
 from assetmap.catalogue.vocab import STAFF_ONLY
@@ -235,7 +236,7 @@ _keys = st.sampled_from(["id", "name", "status", "minimum_age", "maximum_age", "
                          "phones", "languages", "organization", "url", "email", "assured_date"])  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dictionaries(_keys, _json, max_size=8) | _json)
 def test_any_json_is_read_without_a_traceback(service):
     asset, problems = service_to_asset(service, default_category="library")

@@ -8,6 +8,7 @@ import pytest
 from geopy.distance import geodesic
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from assetmap.catalogue.models import Asset
 from assetmap.catalogue.opening import open_catalogue
@@ -306,7 +307,7 @@ def test_goals_vocabulary_is_editable(cli, catalogue):
     cli(*db, "goals", "remove", "grow food", code=1)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     lat=st.floats(49.0, 61.0),
     lon=st.floats(-8.5, 2.0),

@@ -11,6 +11,7 @@ import math
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from assetmap.catalogue.opening import open_catalogue
 from assetmap.places.distance import distance_km
@@ -195,7 +196,7 @@ query = st.fixed_dictionaries({
 })  # fmt: skip
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(max_examples=examples(2000), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(
     q=query,
     assets=st.lists(asset, min_size=1, max_size=30),

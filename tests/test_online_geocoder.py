@@ -57,7 +57,8 @@ class FakeNominatim(BaseHTTPRequestHandler):
 @pytest.fixture
 def nominatim(monkeypatch):
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for serve_forever's next poll: 0.5 s by default, at every test's end.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     FakeNominatim.requests = []
     monkeypatch.setenv("ASSETMAP_GEOCODER", "nominatim")

@@ -8,14 +8,21 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import Cli, isolate, seeded_copy
 
 EXAMPLES = Path(__file__).parent / "data" / "openreferral_uk_examples" / "csv"
 
 
-@pytest.fixture
-def package(cli, tmp_path):
-    out = tmp_path / "oruk"
-    result = cli("export", "--format", "openreferral", str(out))
+@pytest.fixture(scope="module")
+def package(tmp_path_factory, seeded_catalogue, shared_cache):
+    """The bundled catalogue exported once for the tests that only read the package (each
+    export took 2-3 s), from a copy of the catalogue every test starts with."""
+    folder = tmp_path_factory.mktemp("oruk-package")
+    seeded_copy(seeded_catalogue, folder)
+    out = folder / "oruk"
+    with pytest.MonkeyPatch.context() as mp:
+        isolate(mp, folder, shared_cache)
+        result = Cli()("export", "--format", "openreferral", str(out))
     assert "services written" in result.stderr
     return out
 

@@ -1,0 +1,102 @@
+"""How long the test suite takes: the quick loop (`pytest -m "not slow"`) and the whole suite.
+
+    .venv/bin/python benchmarks/bench_suite.py [--quick-only] [--top 15] [-- extra pytest arguments]
+
+Runs pytest in a child process for each and prints its wall time, its CPU time (user + system,
+of pytest and every process it started) and the machine's load average before and after: on a
+shared machine the wall time follows the load, the CPU time much less, so quote both. With
+--top N it also lists the N tests (setup + call + teardown) that took the most wall time, with
+the CPU each used in pytest's own process; wall well above CPU is waiting (a sleep, a timeout,
+a server, a process it started). The targets: the quick loop under 60 s and the whole suite
+under 90 s wall on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _PerTest:
+    """A pytest plugin (loaded with -p bench_suite): wall and CPU time per test, all phases."""
+
+    def __init__(self, out: str):
+        self.out, self.rows = out, {}
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return (yield)
+        finally:
+            row = self.rows.setdefault(item.nodeid, [0.0, 0.0])
+            row[0] += time.perf_counter() - wall
+            row[1] += time.process_time() - cpu
+
+    def pytest_sessionfinish(self, session):
+        Path(self.out).write_text(json.dumps(self.rows))
+
+
+def pytest_configure(config):
+    out = os.environ.get("BENCH_SUITE_OUT")
+    if out:
+        config.pluginmanager.register(_PerTest(out), "bench_suite_per_test")
+
+
+def run(label: str, args: list[str], top: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "per_test.json")
+        env = {**os.environ, "BENCH_SUITE_OUT": out}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "benchmarks"), env.get("PYTHONPATH")]))  # fmt: skip
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "bench_suite", *args]  # fmt: skip
+        load_before = os.getloadavg()[0]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load_after = os.getloadavg()[0]
+        rows = json.loads(Path(out).read_text()) if Path(out).exists() else {}
+    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-300:]
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    print(f"{label}: {' '.join(cmd[3:])}")
+    print(f"  {summary}")
+    print(f"  wall {wall:.1f} s, CPU {user + system:.1f} s (user {user:.1f}, system {system:.1f}), "
+          f"load average {load_before:.1f} before, {load_after:.1f} after, {os.cpu_count()} cores")  # fmt: skip
+    if top and rows:
+        print(f"  the {top} longest tests (wall s / CPU s in pytest's process; -n workers not counted):")  # fmt: skip
+        for nodeid, (w, c) in sorted(rows.items(), key=lambda kv: -kv[1][0])[:top]:
+            print(f"    {w:6.2f} {c:6.2f}  {nodeid}")
+        waited = sum(max(w - c, 0) for w, c in rows.values())
+        print(f"  sum over tests: wall {sum(w for w, _ in rows.values()):.1f} s, "
+              f"CPU {sum(c for _, c in rows.values()):.1f} s, wall above CPU {waited:.1f} s")  # fmt: skip
+    if proc.returncode not in (0,):
+        print(f"  pytest exited {proc.returncode}", file=sys.stderr)
+    return {"wall": wall, "cpu": user + system, "code": proc.returncode}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick-only", action="store_true", help="run only the quick loop")
+    ap.add_argument("--top", type=int, default=0, help="list the N longest tests")
+    ap.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
+    opts = ap.parse_args()
+    codes = [run("quick loop", ["-m", "not slow", *opts.pytest_args], opts.top)["code"]]
+    if not opts.quick_only:
+        codes.append(run("whole suite", [*opts.pytest_args], opts.top)["code"])
+    return max(codes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
