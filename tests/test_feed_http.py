@@ -45,6 +45,8 @@ class Feed:
         self.fail_once: set[str] = set()  # paths answered 503 the first time
         self.always_fail: set[str] = set()  # paths answered 500 every time
         self.slow: set[str] = set()  # paths answered after 2 s
+        self.page_items = None  # service -> its item on a page (default: the example's summary)
+        self.max_per_page = 0  # a per_page above this is answered 400 (0: any is served)
 
 
 @pytest.fixture
@@ -70,6 +72,8 @@ def feed():
                 return self._send(503, {"error": "busy"})
             if url.path == "/services":
                 q = parse_qs(url.query)
+                if state.max_per_page and int(q.get("per_page", ["50"])[0]) > state.max_per_page:
+                    return self._send(400, {"error": "per_page is too large"})
                 page, size = int(q.get("page", ["1"])[0]), 3  # a small page: several pages
                 ids = list(state.services)
                 part = ids[(page - 1) * size : page * size]
@@ -77,7 +81,8 @@ def feed():
                 body = {**listing, "total_items": len(ids), "total_pages": pages,
                         "page_number": page, "size": size, "first_page": page == 1,
                         "last_page": page >= pages, "empty": not part,
-                        "contents": [{**listing["contents"][0], "id": i,
+                        "contents": [state.page_items(state.services[i]) if state.page_items else
+                                     {**listing["contents"][0], "id": i,
                                       "name": state.services[i]["name"]} for i in part]}  # fmt: skip
                 return self._send(200, body)
             if url.path.startswith("/services/"):
@@ -146,7 +151,7 @@ def test_a_nightly_feed_over_http_keeps_local_edits(cli, db_file, feed):
 
 
 def test_a_passing_failure_is_retried(cli, db_file, feed):
-    feed.fail_once = {"/services?page=2&per_page=50", "/services/svc-3"}
+    feed.fail_once = {"/services?page=2&per_page=500&full=true", "/services/svc-3"}
     out = cli("--db", str(db_file), "import", feed.url, *FAST)
     assert "7 added" in out.stderr
     assert feed.hits.count("/services/svc-3") == 2
@@ -214,3 +219,63 @@ def test_a_feeds_contacts_and_phones_are_kept_public_and_unquoted(cli, db_file, 
     assert shown["phone"] == "+44 1234 234567" and shown["contact_phone"] == ""
     assert "Contact: Ann Persona, Reception Manager" in shown["notes"]
     assert "per 1 hour session" in shown["notes"] and "induction loops" in shown["accessibility"]
+
+
+def _details(feed) -> list[str]:
+    return sorted(h for h in feed.hits if h.startswith("/services/"))
+
+
+def test_pages_that_carry_whole_services_are_read_without_a_request_each(cli, db_file, feed):
+    """A pull of another assetmap (7,612 services) made a /services/{id} request per service:
+    26 minutes at 5 a second. Pages asked with full=true that carry the whole service are read
+    as they are, after one service is checked against its own /services/{id}."""
+    db = ["--db", str(db_file)]
+    feed.page_items = copy.deepcopy
+    out = cli(*db, "import", feed.url, *FAST)
+    assert "7 added" in out.stderr
+    assert feed.hits.count("/services") == 3 and _details(feed) == ["/services/svc-0"]
+    shown = json.loads(cli(*db, "show", "svc-4", "--format", "json").stdout)
+    assert shown["schedule"] == "Thu,Fri 10:00-18:00" and shown["cost"] == "paid"
+    assert shown["postcode"] == "BS5 0AA" and "induction loops" in shown["accessibility"]
+
+
+def test_pages_that_carry_part_of_a_service_are_not_trusted(cli, db_file, feed):
+    """A publisher whose list items nest some records but not all (here no schedules): the
+    check against /services/{id} differs, so every service is read by id, as before."""
+    db = ["--db", str(db_file)]
+    feed.page_items = lambda s: {k: copy.deepcopy(v) for k, v in s.items() if k != "schedules"}
+    out = cli(*db, "import", feed.url, *FAST)
+    assert "7 added" in out.stderr
+    assert _details(feed) == [f"/services/svc-{i}" for i in range(7)]
+    assert json.loads(cli(*db, "show", "svc-4", "--format", "json").stdout)["schedule"] == "Thu,Fri 10:00-18:00"  # fmt: skip
+
+
+def test_a_publisher_that_refuses_a_large_page_is_asked_for_the_usual_one(cli, db_file, feed):
+    feed.max_per_page = 100
+    out = cli("--db", str(db_file), "import", feed.url, *FAST)
+    assert "7 added" in out.stderr
+    assert feed.hits.count("/services") == 4  # the refused page, then 3 of the usual 50
+    assert _details(feed) == [f"/services/svc-{i}" for i in range(7)]
+
+
+def test_a_category_of_the_publishers_own_assetmap_is_added_not_refused(cli, db_file, feed):
+    """Another assetmap's curator added 'men's group' (categories add) and served it: the
+    whole pull was refused ('1 of 7 rows is invalid; nothing was written ... not a known
+    category'). The category comes with the feed, named by its assetmap attribute."""
+    db = ["--db", str(db_file)]
+    feed.services["svc-1"]["attributes"][0]["value"] = "Men's  Group"
+    out = cli(*db, "import", feed.url, *FAST)
+    assert "7 added" in out.stderr and "added the category 'men's group'" in out.stderr
+    assert json.loads(cli(*db, "show", "svc-1", "--format", "json").stdout)["category"] == "men's group"  # fmt: skip
+    assert "men's group" in cli(*db, "categories").stdout
+    again = cli(*db, "import", feed.url, *FAST)
+    assert "7 unchanged" in again.stderr and "added the category" not in again.stderr
+
+
+def test_another_publishers_unknown_term_is_still_a_problem_not_a_category(cli, db_file, feed):
+    """Only an assetmap's own category attribute is taken as a category: a council's term
+    that maps to none is reported, as before (map it, or give --category)."""
+    feed.services["svc-6"]["attributes"][0]["taxonomy_term"]["name"] = "Widgets"
+    out = cli("--db", str(db_file), "import", feed.url, *FAST, code=1)
+    assert "service svc-6, column category" in out.stderr and "added the category" not in out.stderr
+    assert "widgets" not in cli("--db", str(db_file), "categories").stdout

@@ -151,6 +151,7 @@ def test_taxonomies_and_terms_filter_services(server):
         ("maximum_age=nan", "maximum_age: 'nan' is not a finite number"),
         ("start_time=25:99", "start_time: '25:99' is not a time"),
         ("page=1&page=2", "page: given 2 times"),
+        ("full=maybe", "full: 'maybe' is not true or false"),
     ],
 )
 def test_bad_parameters_are_a_400_with_a_json_error(server, query, says):
@@ -474,3 +475,120 @@ def test_sources_pull_oruk_subscribes_and_sources_update_refreshes_keeping_local
     shown = json.loads(assetmap("--db", str(mine), "show", walkers, "--format", "json", environ=environ).stdout)  # fmt: skip
     assert shown["description"] == "Gentle walks round Hanley Park, all welcome"
     assert shown["phone"] == "01782 999888"  # the practitioner's edit is kept
+
+
+def test_full_pages_carry_each_service_as_its_own_address_serves_it(server):
+    """`/services?full=true` (the UK profile's `full` parameter): each item is the whole
+    nested service, byte for byte what /services/{id} gives, so a pull needs no request per
+    service. Without it, an item has the list endpoint's one-to-one fields only."""
+    _, _, summaries = server.get("/services?per_page=4")
+    assert not any(isinstance(v, list) for s in summaries["contents"] for v in s.values())
+    status, _, full = server.get("/services?per_page=4&full=true")
+    assert status == 200 and full["total_items"] == 6 and full["size"] == 4
+    assert [s["id"] for s in full["contents"]] == [s["id"] for s in summaries["contents"]]
+    for item in full["contents"]:
+        assert item == server.get(f"/services/{item['id']}")[2]
+        assert item["service_at_locations"] and item["attributes"]
+    _, _, near = server.get("/services?postcode=ST4%207QB&proximity=300&full=1")
+    assert [s["name"] for s in near["contents"]] == ["Shelton Recovery Runners"]
+    assert near["contents"][0]["service_at_locations"]
+    for secret in STAFF_VALUES:
+        assert secret not in json.dumps(full), secret
+
+
+def test_a_service_at_location_carries_its_services_summary(server):
+    _, _, page = server.get("/service_at_locations?text=runners")
+    [item] = page["contents"]
+    assert item["service"]["name"] == "Shelton Recovery Runners"
+    assert item["service"]["id"] == item["service_id"]
+    assert not any(isinstance(v, list) for v in item["service"].values())
+
+
+def test_the_snapshot_of_the_bundled_catalogue_is_a_few_times_its_size(seeded_catalogue, tmp_path, shared_cache):  # fmt: skip
+    """The snapshot was 163.7 MB for the 6.6 MB bundled catalogue (12 KB of JSON per
+    service, and text ids linking every service to every term): each night's rsync to N
+    servers copied all of it. Services are now stored compressed, terms linked by number."""
+    import shutil
+
+    environ = env(tmp_path / "home", shared_cache)
+    db = tmp_path / "catalogue.db"
+    shutil.copy(seeded_catalogue, db)
+    done = assetmap("--db", str(db), "publish", str(tmp_path / "snapshot"), environ=environ)
+    manifest = json.loads((tmp_path / "snapshot" / "publish.json").read_text())
+    assert manifest["services"] > 7000, done.stderr
+    size = (tmp_path / "snapshot" / "catalogue.db").stat().st_size
+    assert size < 6 * db.stat().st_size, (size, db.stat().st_size)
+    served = Server("serve", str(tmp_path / "snapshot"), environ=environ)
+    try:
+        _, _, page = served.get("/services?text=library&per_page=3&full=true")
+        assert page["size"] == 3
+        for item in page["contents"]:
+            assert served.get(f"/services/{item['id']}")[2] == item
+    finally:
+        served.stop()
+
+
+def test_serve_refuses_a_snapshot_published_by_an_older_assetmap(team, tmp_path):
+    import shutil
+
+    copy = tmp_path / "old"
+    shutil.copytree(team["dir"], copy)
+    manifest = json.loads((copy / "publish.json").read_text())
+    del manifest["format"]
+    (copy / "publish.json").write_text(json.dumps(manifest))
+    done = assetmap("serve", str(copy), "--port", "0", environ=team["env"], check=False, timeout=60)  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "published by an older assetmap" in done.stderr and "publish it again" in done.stderr
+
+
+MENS_GROUP = """\
+name,category,tags,description,postcode,phone,schedule,verified_on,partnership_status,contact_name
+Fenton Men's Shed,men's group,woodwork;men,Woodwork and a brew,ST4 2RS,01782 444555,Thu 10:00-14:00,2026-11-01,partner,SECRET Pat
+"""
+
+
+def test_a_curators_own_category_is_pulled_and_a_nightly_update_keeps_a_local_edit(tmp_path, shared_cache):  # fmt: skip
+    """The curator adds a category of their own (`categories add "men's group"`), a partner
+    uses it, the team's catalogue is published and served. A practitioner's pull into a
+    catalogue made with `init --empty` was refused whole ('1 of 7 rows is invalid; nothing
+    was written ... not a known category'); now it brings the category in, with identical
+    public fields, in two requests (a page of full services and one check), and the nightly
+    `sources update` keeps the practitioner's own edit."""
+    environ = env(tmp_path / "home", shared_cache)
+    team_db = team_catalogue(tmp_path, environ)
+    assetmap("--db", str(team_db), "categories", "add", "men's group", environ=environ)
+    partner = tmp_path / "shed.csv"
+    partner.write_text(MENS_GROUP, encoding="utf-8")
+    assetmap("--db", str(team_db), "import", str(partner), "--source", "team", environ=environ)
+    assetmap("--db", str(team_db), "publish", str(tmp_path / "snapshot"), environ=environ)
+    mine = tmp_path / "mine.db"
+    assetmap("--db", str(mine), "init", "--empty", environ=environ)
+    served = Server("serve", str(tmp_path / "snapshot"), environ=environ)
+    try:
+        pulled = assetmap("--db", str(mine), "sources", "pull", "oruk", served.url, environ=environ)  # fmt: skip
+        said = pulled.stdout + pulled.stderr
+        assert "7 added" in said and "added the category 'men's group'" in said, said
+        assert "2 requests" in said, said
+
+        def public(db):
+            out = assetmap("--db", str(db), "export", "--public", "--format", "json", environ=environ).stdout  # fmt: skip
+            rows = {r["name"]: r for r in json.loads(out)}
+            for r in rows.values():
+                r.pop("source", None)  # the team's file there, the API's host here
+            return rows
+
+        mine_rows, team_rows = public(mine), public(team_db)
+        assert sorted(mine_rows) == sorted(team_rows)
+        for name, row in team_rows.items():
+            assert mine_rows[name] == row, name
+        assert mine_rows["Fenton Men's Shed"]["category"] == "men's group"
+        shed = mine_rows["Fenton Men's Shed"]["id"]
+        assetmap("--db", str(mine), "edit", shed, "--phone", "01782 999888", environ=environ)
+        updated = assetmap("--db", str(mine), "sources", "update", environ=environ)
+        assert "Error" not in updated.stderr and "added the category" not in updated.stderr
+    finally:
+        served.stop()
+    shown = json.loads(assetmap("--db", str(mine), "show", shed, "--format", "json", environ=environ).stdout)  # fmt: skip
+    assert shown["phone"] == "01782 999888" and shown["category"] == "men's group"
+    cats = assetmap("--db", str(mine), "categories", environ=environ).stdout
+    assert "men's group" in cats

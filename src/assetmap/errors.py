@@ -48,6 +48,8 @@ class EmptyResult(AssetmapError):
 class FeedError(AssetmapError):
     """An online feed could not be read in full (nothing of it was written)."""
 
+    status: int | None = None  # the HTTP status that refused it, if one did
+
 
 class PartialImport(AssetmapError):
     """Some rows were skipped; the rest were written."""

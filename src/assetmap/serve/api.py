@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from assetmap.errors import AssetmapError, InvalidValue
+from assetmap.serve.snapshot import decompress
 
 PER_PAGE = 50
 MAX_PER_PAGE = 1000
@@ -152,6 +153,12 @@ class Api:
         self.path = Path(path)
         self.conn = connect(self.path)
         self._catalogue = None
+        row = self.conn.execute("SELECT zdict FROM hsds_dictionary WHERE id = 1").fetchone()
+        self.zdict = bytes(row[0]) if row else b""
+
+    def full(self, blob) -> str:
+        """A service's whole JSON, as publish stored it (compressed)."""
+        return decompress(blob, self.zdict)
 
     def catalogue(self):
         """The snapshot as a Catalogue, for the near search (opened on first use)."""
@@ -177,13 +184,23 @@ class Api:
 
     # -- /services and /service_at_locations
     def services(self, pairs) -> tuple[int, str]:
-        return 200, self._listing(Params(pairs), "s.summary", "s.id")
+        """A page of services: each as the list endpoint's one-to-one fields, or with
+        `full=true` (the UK profile's parameter) whole, as /services/{id} gives it, so a
+        pull reads a catalogue in a few pages rather than a request per service."""
+        params = Params(pairs)
+        if _flag(params, "full"):
+            return 200, self._listing(params, "s.full", "s.id", decode=self.full)
+        return 200, self._listing(params, "s.summary", "s.id")
 
     def service_at_locations(self, pairs) -> tuple[int, str]:
-        return 200, self._listing(Params(pairs), "l.json", "l.id", join_locations=True)
+        # The item is stored without its service, whose summary is beside it: joined here.
+        column = """substr(l.json, 1, length(l.json) - 1) || ',"service":' || s.summary || '}'"""
+        return 200, self._listing(Params(pairs), column, "l.id", join_locations=True)
 
-    def _listing(self, params: Params, column: str, key: str, *, join_locations=False) -> str:
+    def _listing(self, params: Params, column: str, key: str, *, join_locations=False,
+                 decode=None) -> str:  # fmt: skip
         page = Page(params)
+        text = decode or (lambda item: item)
         where, args = self._filters(params)
         place, proximity_km = self._place(params)
         joins = "hsds_services s JOIN assets a ON a.pk = s.asset_pk"
@@ -197,7 +214,7 @@ class Api:
                 "LIMIT ? OFFSET ?",
                 [*args, page.per_page, page.offset],
             ).fetchall()
-            return page.json(total, [r[0] for r in rows])
+            return page.json(total, [text(r[0]) for r in rows])
         from assetmap.places.distance import bbox, distance_km
 
         lat, lon = place.lat, place.lon
@@ -219,7 +236,7 @@ class Api:
                 found.append((d, ident, item))
         found.sort(key=lambda f: (f[0], f[1]))
         chosen = found[page.offset : page.offset + page.per_page]
-        return page.json(len(found), [f[2] for f in chosen])
+        return page.json(len(found), [text(f[2]) for f in chosen])
 
     def _filters(self, params: Params) -> tuple[list[str], list]:
         where: list[str] = []
@@ -233,11 +250,13 @@ class Api:
                 else:
                     where.append("a.pk IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)")
                     args.append(" ".join(f'"{w}"' for w in words))
-        for name, column in (("taxonomy_id", "taxonomy_id"), ("taxonomy_term_id", "taxonomy_term_id")):  # fmt: skip
+        for name, column, table in (("taxonomy_id", "taxonomy", "hsds_taxonomies"),
+                                    ("taxonomy_term_id", "term", "hsds_taxonomy_terms")):  # fmt: skip
             value = params.text(name)
             if value:
                 where.append(
-                    f"s.id IN (SELECT service_id FROM hsds_service_terms WHERE {column} = ?)"
+                    f"a.pk IN (SELECT asset_pk FROM hsds_service_terms WHERE {column} = "
+                    f"(SELECT pk FROM {table} WHERE id = ?))"
                 )
                 args.append(value)
         lo, hi = params.number("minimum_age"), params.number("maximum_age")
@@ -302,7 +321,7 @@ class Api:
         row = self.conn.execute("SELECT full FROM hsds_services WHERE id = ?", (service_id,)).fetchone()  # fmt: skip
         if row is None:
             raise Missing(f"no service with id '{service_id}'; /services lists them")
-        return 200, row[0]
+        return 200, self.full(row[0])
 
     def service_at_location(self, sal_id: str) -> tuple[int, str]:
         row = self.conn.execute(
@@ -312,7 +331,7 @@ class Api:
         ).fetchone()
         if row is None:
             raise Missing(f"no service_at_location with id '{sal_id}'; /service_at_locations lists them")  # fmt: skip
-        return 200, row[0]
+        return 200, self.full(row[0])
 
     # -- /taxonomies and /taxonomy_terms
     def taxonomies(self, pairs) -> tuple[int, str]:

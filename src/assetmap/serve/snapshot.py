@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import sqlite3
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,34 +32,46 @@ DB_NAME = "catalogue"
 DB_FILE = f"{DB_NAME}.db"
 METADATA_FILE = "metadata.json"
 MANIFEST_FILE = "publish.json"
-# Tables a browsing user of Datasette need not see (they are indexes or internal).
-HIDDEN_TABLES = ("geocode_cache", "sessions", "goals", "published")
+# Tables a browsing user of Datasette need not see (they are indexes or internal; the API
+# serves the hsds_ ones, compressed here).
+HIDDEN_TABLES = ("geocode_cache", "sessions", "goals", "published", "hsds_services",
+                 "hsds_service_terms", "hsds_dictionary")  # fmt: skip
 
 # Who else besides the asset's own source last set a field: internal bookkeeping, not public.
 _INTERNAL = ("local_edits",)
 
+# The snapshot's layout. 2: each service's JSON compressed (zlib, with a dictionary of the
+# parts all services share), terms linked by integer keys. serve refuses any other.
+FORMAT = 2
 SERVICE_TABLES = """
 CREATE TABLE hsds_services (
     id TEXT PRIMARY KEY, asset_pk INTEGER NOT NULL, asset_id TEXT NOT NULL, name TEXT NOT NULL,
-    status TEXT NOT NULL, summary TEXT NOT NULL, full TEXT NOT NULL
+    status TEXT NOT NULL, summary TEXT NOT NULL, full BLOB NOT NULL
 );
 CREATE INDEX hsds_services_asset ON hsds_services(asset_pk);
 CREATE INDEX hsds_services_name ON hsds_services(name COLLATE NOCASE, id);
 CREATE TABLE hsds_service_terms (
-    service_id TEXT NOT NULL, taxonomy_term_id TEXT NOT NULL, taxonomy_id TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX hsds_service_terms_term ON hsds_service_terms(taxonomy_term_id, service_id);
-CREATE INDEX hsds_service_terms_taxonomy ON hsds_service_terms(taxonomy_id, service_id);
+    term INTEGER NOT NULL, taxonomy INTEGER NOT NULL, asset_pk INTEGER NOT NULL,
+    PRIMARY KEY (term, asset_pk)
+) WITHOUT ROWID;
+CREATE INDEX hsds_service_terms_taxonomy ON hsds_service_terms(taxonomy, asset_pk);
 CREATE TABLE hsds_service_at_locations (
     id TEXT PRIMARY KEY, service_id TEXT NOT NULL, asset_pk INTEGER NOT NULL, json TEXT NOT NULL
 );
 CREATE INDEX hsds_sal_service ON hsds_service_at_locations(service_id);
 CREATE TABLE hsds_taxonomy_terms (
-    id TEXT PRIMARY KEY, taxonomy_id TEXT NOT NULL DEFAULT '', name TEXT NOT NULL, json TEXT NOT NULL
+    pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, taxonomy_id TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL, json TEXT NOT NULL
 );
-CREATE TABLE hsds_taxonomies (id TEXT PRIMARY KEY, name TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE hsds_taxonomies (
+    pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, json TEXT NOT NULL
+);
+CREATE TABLE hsds_dictionary (id INTEGER PRIMARY KEY, zdict BLOB NOT NULL);
 CREATE TABLE published (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# Services whose JSON makes the compression dictionary (zlib keeps the last 32 KB of it).
+DICTIONARY_SAMPLES = 8
+ZDICT_BYTES = 32 * 1024
 
 
 class Published:
@@ -99,6 +112,7 @@ def publish(
             "published_at": now.isoformat().replace("+00:00", "Z"),
             "assetmap_version": __version__,
             "file": DB_FILE,
+            "format": FORMAT,
             "sha256": digest,
             "bytes": db_path.stat().st_size,
             **counts,
@@ -167,7 +181,13 @@ def _make_public(db_path: Path, to_service, *, now: dt.datetime) -> dict:
         services = terms = locations = 0
         taxonomies: dict[str, dict] = {}
         all_terms: dict[str, dict] = {}
-        for row in conn.execute("SELECT * FROM assets ORDER BY pk").fetchall():
+        term_pks: dict[str, int] = {}  # a term's id -> its pk (in order of first use)
+        taxonomy_pks: dict[str, int] = {}
+        rows = conn.execute("SELECT * FROM assets ORDER BY pk").fetchall()
+        step = max(1, len(rows) // DICTIONARY_SAMPLES)
+        zdict = dictionary([to_service(asset_from_db(r)) for r in rows[::step][:DICTIONARY_SAMPLES]])  # fmt: skip
+        conn.execute("INSERT INTO hsds_dictionary VALUES (1, ?)", (zdict,))
+        for row in rows:
             asset = asset_from_db(row)
             service = to_service(asset)
             _refuse_staff_values(service, asset)
@@ -175,7 +195,8 @@ def _make_public(db_path: Path, to_service, *, now: dt.datetime) -> dict:
             conn.execute(
                 "INSERT INTO hsds_services VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (sid, row["pk"], asset.id, service.get("name") or asset.name,
-                 str(service.get("status") or ""), _dumps(summary(service)), _dumps(service)),
+                 str(service.get("status") or ""), _dumps(summary(service)),
+                 compress(_dumps(service), zdict)),
             )  # fmt: skip
             services += 1
             seen = set()
@@ -186,15 +207,18 @@ def _make_public(db_path: Path, to_service, *, now: dt.datetime) -> dict:
                 detail = term.get("taxonomy_detail")
                 if taxonomy_id and taxonomy_id not in taxonomies:
                     taxonomies[taxonomy_id] = _taxonomy(taxonomy_id, term, detail)
+                    taxonomy_pks[taxonomy_id] = len(taxonomy_pks) + 1
                 if tid not in seen:
                     seen.add(tid)
                     conn.execute(
-                        "INSERT INTO hsds_service_terms VALUES (?, ?, ?)", (sid, tid, taxonomy_id)
-                    )
+                        "INSERT INTO hsds_service_terms VALUES (?, ?, ?)",
+                        (term_pks.setdefault(tid, len(term_pks) + 1),
+                         taxonomy_pks.get(taxonomy_id, 0), row["pk"]),
+                    )  # fmt: skip
                     terms += 1
             for sal in service.get("service_at_locations") or []:
+                # Served with "service" (the service's summary) added last: api.py joins it.
                 item = {**summary(sal), "service_id": sal.get("service_id") or sid}
-                item["service"] = summary(service)
                 conn.execute(
                     "INSERT OR IGNORE INTO hsds_service_at_locations VALUES (?, ?, ?, ?)",
                     (str(sal["id"]), sid, row["pk"], _dumps(item)),
@@ -202,14 +226,14 @@ def _make_public(db_path: Path, to_service, *, now: dt.datetime) -> dict:
                 locations += 1
         for tid, term in all_terms.items():
             conn.execute(
-                "INSERT INTO hsds_taxonomy_terms VALUES (?, ?, ?, ?)",
-                (tid, str(term.get("taxonomy_id") or ""), str(term.get("name") or ""), _dumps(term)),
+                "INSERT INTO hsds_taxonomy_terms VALUES (?, ?, ?, ?, ?)",
+                (term_pks[tid], tid, str(term.get("taxonomy_id") or ""), str(term.get("name") or ""), _dumps(term)),
             )  # fmt: skip
         for taxonomy_id, taxonomy in taxonomies.items():
             conn.execute(
-                "INSERT INTO hsds_taxonomies VALUES (?, ?, ?)",
-                (taxonomy_id, str(taxonomy.get("name") or ""), _dumps(taxonomy)),
-            )
+                "INSERT INTO hsds_taxonomies VALUES (?, ?, ?, ?)",
+                (taxonomy_pks[taxonomy_id], taxonomy_id, str(taxonomy.get("name") or ""), _dumps(taxonomy)),
+            )  # fmt: skip
         counts = {
             "assets": conn.execute("SELECT count(*) FROM assets").fetchone()[0],
             "services": services,
@@ -241,6 +265,23 @@ def _refuse_staff_values(service: dict, asset) -> None:
     for field in STAFF_ONLY:
         if f'"{field}"' in text:
             raise AssertionError(f"the Open Referral service of {asset.id} names {field}")
+
+
+def dictionary(services: list[dict]) -> bytes:
+    """A zlib dictionary of what the services share (the taxonomy terms nested in every
+    attribute, the keys): a few services' JSON, spread through the catalogue (at most the 32 KB
+    zlib can use)."""
+    return "".join(_dumps(s) for s in services).encode("utf-8")[-ZDICT_BYTES:]
+
+
+def compress(text: str, zdict: bytes) -> bytes:
+    packer = zlib.compressobj(9, zdict=zdict) if zdict else zlib.compressobj(9)
+    return packer.compress(text.encode("utf-8")) + packer.flush()
+
+
+def decompress(blob: bytes, zdict: bytes) -> str:
+    unpacker = zlib.decompressobj(zdict=zdict) if zdict else zlib.decompressobj()
+    return (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")
 
 
 def _dumps(value) -> str:
@@ -348,6 +389,11 @@ def read_manifest(folder: Path) -> dict:
     db = folder / DB_FILE
     if not db.is_file():
         raise InvalidValue(f"{folder} has no {DB_FILE}; publish again")
+    if manifest.get("format") != FORMAT:
+        raise InvalidValue(
+            f"{folder} was published by an older assetmap (its layout is not the one this serve "
+            "reads); publish it again with this assetmap"
+        )
     if manifest.get("sha256") and _sha256(db) != manifest["sha256"]:
         raise InvalidValue(
             f"{db} is not the file that was published (its SHA-256 differs from "

@@ -391,6 +391,11 @@ def _service_attributes(s: dict) -> tuple[dict[str, list[str]], list[str]]:
     return ours, theirs
 
 
+def category_attributes(service) -> list[str]:
+    """The categories a service's `assetmap` attributes name: another assetmap's own."""
+    return _service_attributes(_dict(service))[0].get("category", [])
+
+
 def _is_ours(term: dict) -> bool:
     taxonomy = _text(term.get("taxonomy")) or _text(_dict(term.get("taxonomy_detail")).get("name"))
     return taxonomy == TAXONOMY or _text(term.get("taxonomy_id")) in (TAXONOMY, TAXONOMY_ID)

@@ -76,7 +76,9 @@ class Client:
                     return response.read()
             except urllib.error.HTTPError as exc:
                 if exc.code != 429 and exc.code < 500:
-                    raise FeedError(f"{safe_url(url)} answered {exc.code} {exc.reason}; nothing was written") from None  # fmt: skip
+                    refused = FeedError(f"{safe_url(url)} answered {exc.code} {exc.reason}; nothing was written")  # fmt: skip
+                    refused.status = exc.code
+                    raise refused from None
                 problem = f"{exc.code} {exc.reason}"
                 asked = _retry_after(exc.headers.get("Retry-After", "") if exc.headers else "")
                 if asked is not None:

@@ -78,6 +78,7 @@ class ImportReport:
     overwrite_local: bool = False  # --overwrite-local: the file wins over local changes
     kept: list = field(default_factory=list)  # ownership.Kept: local changes left in place
     seen: set = field(default_factory=set)  # the ids this import wrote or found unchanged
+    categories_added: list[str] = field(default_factory=list)  # a feed's own (new_categories)
 
     def summary(self) -> str:
         verb = "would be " if self.dry_run else ""
@@ -86,9 +87,16 @@ class ImportReport:
             text += f", {self.skipped} skipped (invalid)"
         if self.kept:
             text += f"; kept {counted(len(self.kept), 'local change')} (--overwrite-local lets the file win)"
+        if self.categories_added:
+            text += f"; {added_categories(self.categories_added)}"
         if self.index_rebuild_s is not None and not self.dry_run:
             text += f"; search indexes rebuilt in {self.index_rebuild_s:.1f} s"
         return text
+
+
+def added_categories(names: list[str]) -> str:
+    quoted = ", ".join(f"'{n}'" for n in names)
+    return f"added the {'category' if len(names) == 1 else 'categories'} {quoted} (the feed's own)"
 
 
 def map_header(
@@ -264,7 +272,7 @@ def import_feed(cat, client, *, source: Source, skip_invalid=False, rejects_path
     rejects = Rejects(rejects_path, COLUMNS, csv.excel)
     return run_import(
         cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
-        locate=locate,
+        locate=locate, new_categories=records.new_categories,
     )  # fmt: skip
 
 
@@ -294,16 +302,22 @@ def run_import(
     skip_invalid,
     locate,
     finish=None,
+    new_categories=(),
 ) -> ImportReport:
     """Validate and write records (label, raw row, canonical fields or None, problems) in one
     transaction; roll it all back for a dry run or, unless skip_invalid, any invalid record.
     `finish(cat, report)` runs last inside the same transaction (a pull closes what its
-    source no longer lists)."""
+    source no longer lists). `new_categories` are added to the vocabulary first, in the same
+    transaction: the categories another assetmap's feed uses (openreferral_api.Feed)."""
     import contextlib
 
     try:
         with contextlib.suppress(_Abort), cat.transaction():
             # Everything an import reads to decide what to write is read under the write lock.
+            for name in new_categories:
+                if name.lower() not in cat.categories():
+                    cat.conn.execute("INSERT INTO categories(name) VALUES (?)", (name,))
+                    report.categories_added.append(name)
             categories = cat.categories()
             # Into an empty catalogue, build the search indexes once at the end.
             empty = cat.count() == 0

@@ -106,6 +106,10 @@ class PullReport:
             text += f", {r.skipped} left out (invalid)"
         if r.kept:
             text += f"; kept {len(r.kept)} local changes"
+        if r.categories_added:
+            from assetmap.transfer.importer import added_categories
+
+            text += f"; {added_categories(r.categories_added)}"
         return text
 
 
@@ -146,8 +150,11 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
     )  # fmt: skip
     categories = cat.categories()
     records = mod.read(client, url=url, area=area, categories=categories, progress=progress)
+    # Another assetmap's own categories (a curator's `categories add`), added by the import.
+    new_categories = getattr(records, "new_categories", ())
     report = PullReport(name, mod.NAME, query=_query(mod, url, area), requests=client.requests)
-    records = [_repaired(rec, categories, report) for rec in records]
+    known = {**categories, **{c.lower(): c for c in new_categories}}
+    records = [_repaired(rec, known, report) for rec in records]
     if mod.NAME != "oruk":
         # Open data lists what a bundled list may hold already. A directory (a council's, the
         # team's own served catalogue) is records a team subscribes to, by id: kept whole.
@@ -182,6 +189,7 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
     report.import_report = importer.run_import(
         cat, records, imported, source=into, rejects=importer.Rejects(None, [], None),
         skip_invalid=True, locate=_placer(locate, gazetteer), finish=finish,
+        new_categories=new_categories,
     )  # fmt: skip
     return report
 

@@ -4,7 +4,7 @@ Referral mapping, transfer.hsds), and recorded so `sources update` refreshes it.
 
 from __future__ import annotations
 
-from assetmap.transfer.openreferral_api import read_feed
+from assetmap.transfer.openreferral_api import Feed, read_feed
 
 NAME = "oruk"
 TITLE = "Open Referral UK directory (API)"
@@ -21,7 +21,9 @@ def read(client, *, url: str, area, categories, progress=None):
     records = read_feed(client, categories)
     if area is None:
         return records
-    return [r for r in records if r[2] is None or _inside(area, r[2])]
+    inside = Feed(r for r in records if r[2] is None or _inside(area, r[2]))
+    inside.new_categories = records.new_categories
+    return inside
 
 
 def _inside(area, fields) -> bool:
