@@ -71,11 +71,19 @@ def test_an_older_catalogue_is_migrated_and_then_found_by_sqlite_utils(cli, tmp_
     assert {r["name"] for r in before} <= names
 
 
+def _datasette_metadata(readme: str) -> dict:
+    """The README's Datasette metadata: its JSON block that names databases (another JSON
+    block, an exclusion zone, comes earlier)."""
+    import re
+
+    [block] = [b for b in re.findall(r"```json\n(.*?)```", readme, re.S) if '"databases"' in b]
+    return json.loads(block)
+
+
 def test_the_readmes_datasette_metadata_hides_the_index_tables(cli, db_file):
     """The metadata block in the README names every R*Tree and full-text shadow table."""
     readme = (Path(__file__).parents[1] / "README.md").read_text()
-    block = readme.split("```json\n", 1)[1].split("```", 1)[0]
-    hidden = {t for t, v in json.loads(block)["databases"]["catalogue"]["tables"].items() if v.get("hidden")}  # fmt: skip
+    hidden = {t for t, v in _datasette_metadata(readme)["databases"]["catalogue"]["tables"].items() if v.get("hidden")}  # fmt: skip
     conn = sqlite3.connect(db_file)
     shadows = {r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'assets_rtree%' OR name LIKE 'assets_fts%')")}  # fmt: skip
@@ -98,7 +106,7 @@ def test_datasette_searches_facets_and_hides_with_the_readmes_metadata(cli, tmp_
     f.write_text("name,category,postcode,tags\nMeir Boxing Gym,gym,ST3 5HS,boxing;fitness\nCanal Walkers,walking group,M1 1AD,walking\n")  # fmt: skip
     cli(*db, "import", str(f))
     readme = (Path(__file__).parents[1] / "README.md").read_text()
-    metadata = json.loads(readme.split("```json\n", 1)[1].split("```", 1)[0])
+    metadata = _datasette_metadata(readme)
     ds = datasette_app.Datasette([str(path)], metadata=metadata)
 
     async def get(url):
