@@ -257,7 +257,8 @@ def test_goals_explain_on_a_terminal_does_not_repeat_the_phrase_on_every_row(tmp
     drawn = _on_a_terminal("--db", db, "goals", "explain", phrase)
     lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn).splitlines()
     assert all(len(line) <= 80 for line in lines), drawn
-    header = next(line for line in lines if "read_as" in line)
+    header = next(line for line in lines if "reason" in line)  # headers in words: 'read as'
+    assert "read_as" not in drawn
     assert "phrase" not in header and "words" in header and "reason" in header
     rows = json.loads(
         run_process("--db", db, "goals", "explain", phrase, "--format", "json").stdout
@@ -526,3 +527,25 @@ def test_help_on_a_terminal_lists_each_command_in_words_wrapped_to_the_screen():
     assert "references (for the practitioner or a cron job)" in shown
     top = plain.sub("", _on_a_terminal("--help", columns=80, stderr_too=True))
     assert "duplicates (those of one source: merge them with" in top
+
+
+@pytest.mark.slow
+def test_the_partners_due_table_at_80_columns_keeps_dates_whole_and_prints_refs(tmp_path):
+    """`partners due` at 80 columns folded its dates ('2026-1' over '2-01'), its headers
+    ('next_c' over 'ontact') and squeezed names to make room for a 32-character id. On a
+    terminal it prints the short ref (which show and edit accept), headers in words, and
+    never folds a date or a count."""
+    db = ["--db", str(tmp_path / "c.db"), "--create"]
+    run_process(*db, "edit", "the-forum-leisure-centre-ls2-7pd", "--partnership-status",
+                "approached", "--next-contact", "2026-12-01", "--contact-name", "Sam Jones",
+                "--contact-phone", "07700 900123")  # fmt: skip
+    for command in (("partners", "due", "--as-of", "2026-12-06"), ("partners",)):
+        shown = re.sub(r"\x1b\[[0-9;]*m", "", _on_a_terminal(*db, *command, columns=80))
+        assert "2026-12-01" in shown, shown
+        assert "next_c" not in shown and "contact phon\r" not in shown, shown
+        row = next(line for line in shown.splitlines() if "2026-12-01" in line)
+        ref = row.split()[0]
+        assert "the-forum-leisure-centre-ls2-7pd".startswith(ref) and len(ref) < 20, row
+        assert "The Forum" in row, shown
+        assert "07700 900123" in shown or command == ("partners",), shown
+    assert run_process(*db, "show", ref, "-f", "json").returncode == 0

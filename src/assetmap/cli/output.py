@@ -303,7 +303,7 @@ def why_without(why: str, distance: str) -> str:
 
 
 # Cells a person copies into another command or a phone: never folded across lines.
-NO_WRAP_COLUMNS = frozenset({"ref", "id", "phone", "source"})
+NO_WRAP_COLUMNS = frozenset({"ref", "id", "phone", "contact_phone", "source"})
 # Words a person reads keep room to be read when the table is squeezed; a phone number fits
 # its contact column whole (an email may fold).
 MIN_WIDTHS = {"name": 14, "why": 16, "name / why": 20, "contact": 13}
@@ -330,8 +330,15 @@ def emit_table(
         # No vertical rules: at 80 columns every character goes to the data.
         table = Table(title=title, show_lines=False, header_style="bold", box=box.SIMPLE_HEAD)
         for c in columns:
+            # Headers in words, so a squeezed one wraps between them ('next contact', not
+            # 'next_c' over 'ontact'); a column of short single words (dates, counts,
+            # statuses) is never folded, and its header, like any unfolded column's, takes a
+            # line a word.
+            token = all(len(v) <= 12 and " " not in v for v in (_cell(r.get(c)) for r in records))
+            whole = c in NO_WRAP_COLUMNS or token
+            header = c.replace("_", "\n" if whole else " ")
             table.add_column(
-                c, overflow="fold", no_wrap=c in NO_WRAP_COLUMNS,
+                header, overflow="fold", no_wrap=whole,
                 min_width=MIN_WIDTHS.get(c), ratio=RATIOS.get(c),
             )  # fmt: skip
         for r in records:

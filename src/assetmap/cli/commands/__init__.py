@@ -23,13 +23,20 @@ RESULT_FORMATS = ("table", "json", "csv", "ndjson", "geojson")
 RESULT_TTY_COLUMNS = ["ref", "name / why", "km", "contact"]
 
 
+def add_refs(records: list[dict], catalogue) -> None:
+    """`ref` for each record: a short unique start of its id, which every command taking an id
+    accepts (for a terminal's table, where a whole id takes a third of 80 columns)."""
+    refs = catalogue.short_refs([r["id"] for r in records])
+    for r in records:
+        r["ref"] = refs[r["id"]]
+
+
 def add_table_cells(records: list[dict], catalogue) -> None:
     """The cells only tables show: `ref`, a short unique start of the id (which `show` and
     `plan` accept), `contact` (phone, else email, else website), `km` (1 decimal) and
     `name / why` for a terminal."""
-    refs = catalogue.short_refs([r["id"] for r in records])
+    add_refs(records, catalogue)
     for r in records:
-        r["ref"] = refs[r["id"]]
         r["contact"] = r.get("phone") or r.get("email") or r.get("website") or ""
         d = r.get("distance_km")
         r["km"] = "" if d is None else f"{d:.1f}"

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
+from assetmap.cli.commands import add_refs
 from assetmap.cli.options import FormatOpt, IdArg
 from assetmap.cli.output import emit_records
 from assetmap.errors import counted
@@ -17,6 +18,14 @@ partners_app = typer.Typer(
 app.add_typer(partners_app, name="partners")
 
 TABLE_COLUMNS = ["id", "name", "partnership_status", "next_contact", "contact_name", "area"]
+DUE_TABLE_COLUMNS = ["id", "name", "next_contact", "days_overdue", "contact_name", "contact_phone"]
+
+
+def _on_a_terminal(columns: list[str]) -> list[str]:
+    """A terminal's table: the short ref a person copies into show or edit, not the whole id."""
+    return ["ref" if c == "id" else c for c in columns]
+
+
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -63,11 +72,14 @@ def partners_list(
     area = cat.area_named(area) if area is not None else None
     rows = partners.listing(cat, status=partners.statuses(status or []), area=area)
     if rows or fmt != "table":
+        if fmt == "table":
+            add_refs(rows, cat)
         emit_records(
             rows,
             fmt,
             columns=partners.LIST_COLUMNS,
             table_columns=TABLE_COLUMNS,
+            tty_columns=_on_a_terminal(TABLE_COLUMNS),
             quiet=get_state(ctx).quiet,
         )
     state.messages.info(f"partners: {counted(len(rows), 'asset')} with a partnership status")
@@ -95,12 +107,14 @@ def partners_due(
     fmt = check_format(fmt)
     state = get_state(ctx)
     days = partners.parse_window(within)
-    rows = partners.due(state.catalogue(), today=_today(as_of), within_days=days)
+    cat = state.catalogue()
+    rows = partners.due(cat, today=_today(as_of), within_days=days)
     if rows or fmt != "table":
+        if fmt == "table":
+            add_refs(rows, cat)
         emit_records(
-            rows, fmt, columns=partners.DUE_COLUMNS,
-            table_columns=["id", "name", "next_contact", "days_overdue", "contact_name", "contact_phone"],
-            quiet=get_state(ctx).quiet,
+            rows, fmt, columns=partners.DUE_COLUMNS, table_columns=DUE_TABLE_COLUMNS,
+            tty_columns=_on_a_terminal(DUE_TABLE_COLUMNS), quiet=get_state(ctx).quiet,
         )  # fmt: skip
     overdue = sum(r["days_overdue"] > 0 for r in rows)
     state.messages.info(f"partners due: {len(rows)} within {within} ({overdue} overdue)")
