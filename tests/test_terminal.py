@@ -297,6 +297,36 @@ def test_quiet_prints_nothing_for_an_empty_csv_or_table_but_json_still_prints_a_
     assert "Old Walkers" in proc.stdout.decode()
 
 
+@pytest.mark.slow
+def test_quiet_export_with_nothing_to_export_prints_nothing_like_every_csv_listing(
+    db_file, tmp_path
+):
+    # `export -q` with nothing to export printed a bare CSV header, where every other listing
+    # under --quiet prints nothing (a cron mail only when there is something to act on).
+    db = ("--db", str(db_file))
+    listings = (["export"], ["export", "--category", "gym"], ["near", "M13 9PL"],
+                ["intro", "due"], ["intro", "report"], ["sources"], ["search", "zumba"])  # fmt: skip
+    for command in listings:
+        proc = run_process(*db, "-q", *command, "--format", "csv")
+        assert proc.returncode == 0, (command, proc.stderr)
+        assert (proc.stdout, proc.stderr) == (b"", b""), command
+        assert json.loads(run_process(*db, "-q", *command, "--format", "json").stdout) == []
+    assert run_process(*db, "-q", "export", "--format", "ndjson").stdout == b""
+    collection = json.loads(run_process(*db, "-q", "export", "--format", "geojson").stdout)
+    assert collection["features"] == []
+    # Without --quiet the header still says what the columns would be; a file asked for is
+    # written, header and all, so an import or a spreadsheet reading it finds its columns.
+    assert run_process(*db, "export").stdout.decode().startswith("id,name,")
+    out = tmp_path / "none.csv"
+    assert run_process(*db, "-q", "export", str(out)).returncode == 0
+    assert out.read_text().startswith("id,name,")
+    # With something to export, -q prints it.
+    Cli()(*db, "add", "--name", "Old Walkers", "--category", "walking group",
+          "--lat", "53.45", "--lon", "-2.24")  # fmt: skip
+    rows = run_process(*db, "-q", "export").stdout.decode().splitlines()
+    assert rows[0].startswith("id,name,") and "Old Walkers" in rows[1]
+
+
 NEAR_AT_80 = """\
 moss  Moss Side Striders (Alexandra Park Running Track) · running group   0.4 km
     times not recorded; cost unknown… · hello@moss-side-striders.example.org

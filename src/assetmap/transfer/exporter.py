@@ -65,11 +65,14 @@ def write_atomically(
     return result
 
 
-def write(cat, out: TextIO, fmt: str, *, public: bool = False, **filters) -> int:
-    """Write the assets; `public` leaves out the staff-only fields (STAFF_ONLY)."""
+def write(
+    cat, out: TextIO, fmt: str, *, public: bool = False, header_if_empty: bool = True, **filters
+) -> int:
+    """Write the assets; `public` leaves out the staff-only fields (STAFF_ONLY). Without
+    `header_if_empty`, a CSV with no assets is nothing at all (`export -q` to stdout)."""
     if fmt == "csv":
         names = columns(public)
-        return _csv(cat.iter_columns(names, **filters), out, names)
+        return _csv(cat.iter_columns(names, **filters), out, names, header_if_empty)
     if fmt == OPENREFERRAL_JSON:
         return _openreferral_json(cat.iter_assets(**filters), out, public=public)
     writer = {"json": _json, "ndjson": _ndjson, "geojson": _geojson}[fmt]
@@ -88,10 +91,20 @@ def _public_json(asset) -> dict:
     return d
 
 
-def _csv(rows: Iterable[tuple], out, names: list[str] = COLUMNS) -> int:
+def _csv(
+    rows: Iterable[tuple], out, names: list[str] = COLUMNS, header_if_empty: bool = True
+) -> int:
     """Straight from the stored values (already normalised text), through the one CSV writer,
     which formats numbers as Asset.to_row does and makes formula-like cells inert, so import
     reads back exactly what was exported."""
+    if not header_if_empty:
+        import itertools
+
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
+            return 0
+        rows = itertools.chain([first], rows)
     writer = safecsv.writer(out, lineterminator="\r\n")
     writer.writerow(names)
     n = 0

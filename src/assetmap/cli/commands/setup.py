@@ -94,7 +94,10 @@ def categories_terms(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     from assetmap.catalogue import terms
 
     fmt = check_format(fmt)
-    emit_records(terms.listing(get_state(ctx).catalogue().conn), fmt, columns=["term", "category"])
+    emit_records(
+        terms.listing(get_state(ctx).catalogue().conn), fmt, columns=["term", "category"],
+        quiet=get_state(ctx).quiet,
+    )  # fmt: skip
 
 
 @categories_app.command("map")

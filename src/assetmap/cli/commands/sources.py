@@ -61,7 +61,7 @@ def sources_list(
         for w in place.warnings:
             state.messages.warn(w)
         rows = coverage.coverage(cat, place)
-        emit_records(rows, fmt, columns=COVERAGE_COLUMNS)
+        emit_records(rows, fmt, columns=COVERAGE_COLUMNS, quiet=state.quiet)
         area = shlex.quote(place.label)
         state.messages.info(
             f"active assets meeting each goal around {place.label} ({place.precision}); add: "

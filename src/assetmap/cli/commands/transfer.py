@@ -297,7 +297,11 @@ def export(
             sys.stdout.buffer, encoding=encoding, newline="", write_through=False
         )
         try:
-            n = exporter.write(cat, out, fmt, public=public, **filters)
+            # Under --quiet nothing to export prints nothing, not a bare header, as every
+            # listing does (cron mails what a job prints); a file asked for is still written.
+            n = exporter.write(
+                cat, out, fmt, public=public, header_if_empty=not state.quiet, **filters
+            )
             out.flush()
         finally:
             out.detach()
