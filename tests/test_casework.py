@@ -303,10 +303,14 @@ def test_due_lists_overdue_then_due_in_every_format_with_case_references(desk):
     assert [
         (r["case"], r["asset"], r["follow_up"], r["status"], r["days_overdue"]) for r in rows
     ] == [
-        (REF, "gym-a", "4w", "overdue", 2),
-        ("Y999", "walk-b", "4w", "due", 0),
+        (REF, "gym-a", "4w", "2 days overdue", 2),
+        ("Y999", "walk-b", "4w", "due in 3 days", -3),  # it said 'due', 0 days overdue
     ]
     assert len(desk.json("intro", "due", "--within", "3w")) == 3
+    # Days to go are negative, as in `partners due`; the status says it in words.
+    assert [(r["status"], r["days_overdue"]) for r in desk.json("intro", "due", "--within", "3w")][
+        2
+    ] == ("due in 18 days", -18)
     assert desk.json("intro", "due", "--within", "0d")[0]["case"] == REF
     csv_lines = desk("intro", "due", "--format", "csv").stdout.splitlines()
     assert csv_lines[0].startswith("case,asset,name,") and csv_lines[1].startswith(REF + ",")
@@ -315,6 +319,12 @@ def test_due_lists_overdue_then_due_in_every_format_with_case_references(desk):
     assert REF in desk("intro", "due").stdout
     desk("intro", "follow-up", REF, "gym-a", "--outcome", "stopped", "--reason", "did-not-suit")
     assert [r["case"] for r in desk.json("intro", "due")] == ["Y999"]
+    desk("intro", "add", "gym-a", "--case", "W111", "--on", ago(28))  # 4w due today
+    today = [r for r in desk.json("intro", "due") if r["case"] == "W111"]
+    assert [(r["status"], r["days_overdue"]) for r in today] == [("due today", 0)]
+    desk("intro", "add", "walk-b", "--case", "V222", "--on", ago(29))  # 4w, 1 day overdue
+    late = [r for r in desk.json("intro", "due") if r["case"] == "V222"]
+    assert [(r["status"], r["days_overdue"]) for r in late] == [("1 day overdue", 1)]
 
 
 def test_due_with_no_casework_yet_is_empty_and_creates_nothing(desk):

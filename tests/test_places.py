@@ -375,7 +375,7 @@ def test_a_councils_own_name_is_the_council_not_a_ward_or_area_sharing_it(gaz, n
 def test_a_ward_sharing_a_councils_name_is_reached_with_a_qualifier(gaz):
     # Bare, each is what it was before the ward names: a town, or a locality in the council
     # (so that --avoid Highland is the whole council).
-    assert resolve("Bromley", gaz).label == "Bromley, Bromley"
+    assert resolve("Bromley", gaz).label == "Bromley"  # not 'Bromley, Bromley'
     assert resolve("Highland", gaz).area == "Highland"
     assert resolve("Bromley, Tower Hamlets", gaz).source == "offline: ONS ward names (May 2025)"
 
@@ -425,3 +425,19 @@ def test_an_index_build_sweeps_the_temp_files_of_builds_that_were_killed(tmp_pat
     assert gazetteer.index_path().exists()
     assert not killed.exists() and not legacy.exists()
     assert live.exists()  # this process is still running: another build, still writing
+
+
+@pytest.mark.parametrize("name", ["Leeds", "York", "Lancaster", "Bromley"])
+def test_a_place_and_its_council_sharing_a_name_is_said_once(gaz, name):
+    # near said "Near Leeds, Leeds (place, Leeds)" and "the centre of Leeds, Leeds": a bare
+    # name that finds one place is labelled with that name (the council is the area).
+    place = resolve(name, gaz)
+    assert (place.label, place.area) == (name, name)
+    assert resolve(place.label, gaz).label == name  # the label still finds the same place
+
+
+def test_a_doubled_qualifier_asked_for_is_kept_where_the_bare_name_is_ambiguous(gaz):
+    # 'Newport' alone is seven places: 'Newport, Newport' is how the Welsh one is said.
+    place = resolve("Newport, Newport", gaz)
+    assert place.label == "Newport, Newport"
+    assert (resolve(place.label, gaz).lat, resolve(place.label, gaz).lon) == (place.lat, place.lon)

@@ -166,11 +166,21 @@ def due(cw, key, cat, today: dt.date, within_days: int) -> list[dict]:
                 **_row(key, names, blob, asset_id, on, went_with),
                 "follow_up": f"{week}w",
                 "due_on": due_on,
-                "days_overdue": max(late, 0),
-                "status": "overdue" if late > 0 else "due",
+                "days_overdue": late,  # negative: days to go, as in `partners due`
+                "status": due_words(late),
             }
         )
     return records
+
+
+def due_words(late: int) -> str:
+    """'3 days overdue', 'due today', 'due in 18 days' (it said 'due' and 0 days overdue for
+    a follow-up still weeks away)."""
+    from assetmap.errors import counted
+
+    if late > 0:
+        return f"{counted(late, 'day')} overdue"
+    return "due today" if late == 0 else f"due in {counted(-late, 'day')}"
 
 
 def older_than(cw, cutoff: str) -> int:

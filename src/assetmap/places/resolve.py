@@ -230,6 +230,8 @@ def _named_place(query: str, gaz: Gazetteer) -> Place | None:
     if len(chosen) == 1:
         c = chosen[0]
         label = _choice(c) if c["council_name"] else c["name"]
+        if not qualifier and label == f"{c['name']}, {c['name']}":
+            label = c["name"]  # 'Leeds', not 'Leeds, Leeds': the bare name found it
         return Place(
             query, c["lat"], c["lon"], "place", c["radius_km"], c["council_name"],
             SOURCES.get(c["kind"], "offline: GeoNames"), label, warnings, others,

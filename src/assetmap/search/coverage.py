@@ -129,15 +129,18 @@ def pull_hint(kinds: list[str], place_label: str) -> str:
 
 def why_empty(cat, place, within_km: float, within_text: str, *, goals=(), tags=(),
               categories=(), outcome=None) -> str:  # fmt: skip
-    """One line: why a search found nothing, from what the catalogue holds near the place.
-    Suggests a wider radius only when it would find something, naming the radius that does."""
+    """One line: why a search found nothing, from what the catalogue holds near the place
+    (within 25 km, or the radius searched when wider: 'no foodbanks within 50 km' after
+    --within 50km, never 25). Suggests a wider radius only when it would find something,
+    naming the radius that does."""
     asked = wants(cat.conn, goals, tags, categories)
-    nearby = list(_nearby(cat.conn, place.lat, place.lon))
+    looked = max(COVERAGE_KM, within_km)
+    nearby = list(_nearby(cat.conn, place.lat, place.lon, looked))
     where = place.label
     if not nearby:
         hint = pull_hint(["community centre"], where)
         return (
-            f"the catalogue has no assets within {COVERAGE_KM:g} km of {where}: pull open data "
+            f"the catalogue has no assets within {looked:g} km of {where}: pull open data "
             f"for the area ({hint}; also givefood and openactive), import your partners' list "
             "(assetmap import FILE), or see what it covers with `assetmap sources`"
         )
@@ -154,14 +157,14 @@ def why_empty(cat, place, within_km: float, within_text: str, *, goals=(), tags=
         what = _either(kinds)
         if len(missing) < len(asked):
             what += f" (for {', '.join(repr(w.label) for w in missing)})"
-        return f"no {what} within {COVERAGE_KM:g} km of {where} in this catalogue{add}"
+        return f"no {what} within {looked:g} km of {where} in this catalogue{add}"
     fitting = sorted(
         d for d, t, c in nearby
         if (not goal_wants or any(w.fits(t, c) for w in goal_wants)) and all(w.fits(t, c) for w in musts)
     )  # fmt: skip
     if not fitting:  # each want is met somewhere, but never all by one asset
         return (
-            f"nothing within {COVERAGE_KM:g} km of {where} meets all of "
+            f"nothing within {looked:g} km of {where} meets all of "
             f"{', '.join(repr(w.label) for w in asked)} at once: ask for fewer"
         )
     nearest = fitting[0]
