@@ -601,6 +601,7 @@ def test_the_plan_says_who_went_along_but_never_the_case_reference(desk):
     text = desk(*plan, "--case", REF.lower()).stdout
     sections = text.split("\n## ")
     assert "Went along: a peer mentor (3 Nov 2026)." in sections[1]
+    assert "the first time" not in sections[1]  # they have been: 'again', not 'the first time'
     assert "Went along: nobody: you went on your own (4 Nov 2026)." in sections[2]
     assert "Went along" not in sections[3]  # no introduction to the choir
     assert REF not in text and REF.lower() not in text

@@ -323,3 +323,19 @@ def test_a_card_with_no_times_and_no_contact_says_so_in_one_sentence(cli):
         assert "No contact details recorded" not in text, fmt
         assert "Times not recorded: get in touch first." in cards[1], fmt  # one unknown only
         assert "01782 000111" in cards[1], fmt
+
+
+def test_who_can_go_along_is_something_the_person_can_act_on(cli):
+    # A card with no contact recorded said "Ask them whether someone can come with you the
+    # first time": there was no one to ask. After "Went along: a peer mentor" it still spoke
+    # of "the first time".
+    bare = cli("add", "--name", "Fenton Park Bowls", "--category", "sports club",
+               "--postcode", "ST4 2RR", "--schedule", "Tue 10:00-12:00").stdout.strip()  # fmt: skip
+    phoned = cli("add", "--name", "Fenton Walkers", "--category", "walking group",
+                 "--postcode", "ST4 2RR", "--phone", "01782 000111").stdout.strip()  # fmt: skip
+    for fmt in ("html", "md"):
+        text = cli("plan", bare, phoned, "--from", FROM, "--format", fmt).stdout
+        cards = re.split(r'<li class="item">|\n## ', text)[1:3]
+        assert "Ask them" not in cards[0], fmt
+        assert "your worker can find out before you go" in cards[0], fmt
+        assert "Ask them whether someone can come with you the first time." in cards[1], fmt

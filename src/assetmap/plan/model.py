@@ -52,6 +52,13 @@ MENTOR_WORDS = {
     "no": "They ask that you come on your own.",
     "unknown": "Ask them whether someone can come with you the first time.",
 }
+# Unknown, and no contact recorded to ask: someone the person can ask.
+MENTOR_NO_CONTACT = "Not known: your worker can find out before you go."
+# Once they have been (`plan --case`): 'the first time' is past.
+MENTOR_AGAIN = {
+    "yes": "Yes: a peer mentor or worker can come with you.",
+    "unknown": "Ask them whether someone can come with you again.",
+}
 
 
 # Who went along to the introduction (from the casework file, with `plan --case`).
@@ -89,9 +96,12 @@ class PlanItem:
         self.referral = REFERRAL_WORDS.get(asset.referral, "")
         if asset.referral_details:
             self.referral = f"{self.referral} {asset.referral_details}".strip()
-        self.going_along = MENTOR_WORDS[asset.welcomes_mentor or "unknown"]
-        self.went_along = ""
         self.contact = [c for c in (asset.phone, asset.email, asset.website) if c]
+        mentor = asset.welcomes_mentor or "unknown"
+        self.going_along = MENTOR_WORDS[mentor]
+        if mentor == "unknown" and not self.contact:
+            self.going_along = MENTOR_NO_CONTACT
+        self.went_along = ""
         self.status_note = (
             "Temporarily closed when last checked: get in touch before going."
             if asset.status == "temporarily-closed"
@@ -139,6 +149,9 @@ def build(assets, origin: tuple[float, float], area: PersonArea, from_words: str
             role, on = went[item.asset.id]
             day = dt.date.fromisoformat(on)
             item.went_along = f"Went along: {WENT_WORDS[role]} ({day.day} {day:%b %Y})."
+            mentor = item.asset.welcomes_mentor or "unknown"
+            if mentor in MENTOR_AGAIN and item.going_along != MENTOR_NO_CONTACT:
+                item.going_along = MENTOR_AGAIN[mentor]
     return Plan(items, area, from_words, made_on, by.strip())
 
 
