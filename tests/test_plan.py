@@ -339,3 +339,32 @@ def test_who_can_go_along_is_something_the_person_can_act_on(cli):
         assert "Ask them" not in cards[0], fmt
         assert "your worker can find out before you go" in cards[0], fmt
         assert "Ask them whether someone can come with you the first time." in cards[1], fmt
+
+
+def test_a_plan_of_one_or_two_places_uses_the_page(cli):
+    # With one or two places the bottom of the A4 page was blank under a map at its largest
+    # (120 mm). The page now goes to a larger map with the surroundings' names, fuller cards
+    # (more dates, which way to set off, how to plan a bus, who it is for, what to bring) and
+    # a box for the person's own notes. Four places are as before (tests/test_plan_chromium.py
+    # prints them on one page).
+    gym = cli("add", "--name", "Fenton Gym", "--category", "gym", "--postcode", "ST4 2RR",
+              "--cost", "paid", "--referral", "membership", "--min-age", "16",
+              "--schedule", "Mon 09:00-21:00", "--accessibility", "Step-free entrance; lift",
+              "--phone", "01782 000222").stdout.strip()  # fmt: skip
+    one = cli("plan", gym, "--from", FROM).stdout
+    height = float(re.search(r'viewBox="0 0 720 (\d+)"', one).group(1))
+    assert height * 186 / 720 > 120  # mm: larger than the old largest map
+    assert re.search(r"km in a straight line to the (north|south|east|west)", one)
+    assert one.count("Mon ") == 5  # five dates, not three
+    assert "Who it is for:</span> 16 and over" in one
+    assert "Access:</span> Step-free entrance; lift" in one
+    assert "What to bring:</span> Your membership card and money for the fee" in one
+    assert 'class="notes box"' in one and one.count("My notes") == 1  # one box, not per card
+    far = cli("plan", gym, "burslem", "--from", FROM).stdout  # Burslem: beyond a walk
+    assert far.count("traveline.info") == 1  # said for the far place only
+    four = cli("plan", *CHOSEN, gym, "--from", FROM).stdout
+    assert 'class="notes box"' not in four and "Who it is for" not in four
+    assert "traveline" not in four and four.count("Mon ") <= 3 * 4
+    # The case-notes copy has no page to fit: every detail.
+    md = cli("plan", *CHOSEN, gym, "--from", FROM, "--format", "md").stdout
+    assert "**What to bring:** Your membership card" in md and "traveline.info" in md

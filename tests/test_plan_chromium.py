@@ -245,3 +245,44 @@ def test_four_full_places_fit_one_a4_page_with_a_labelled_map_no_line_crossing_a
     shot = artefacts / "plan4.png"
     browser.screenshot(chromium, page, shot)
     assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+FOOTER_CHECK = """
+<script>
+const foot = document.querySelector('footer').getBoundingClientRect();
+const map = document.querySelector('svg.map').getBoundingClientRect();
+document.body.setAttribute('data-page', JSON.stringify({bottom: foot.bottom, map: map.height}));
+</script>
+"""
+PAGE_PX = 277 / 25.4 * 96  # A4 less its 10 mm margins, at 96 px to the inch
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("places", ["one-full", "two-full", "one-sparse", "two-sparse"])
+def test_one_or_two_places_use_the_a4_page_and_stay_on_it(
+    chromium, cli, tmp_path, artefacts, places
+):
+    # Issue 28: "Use the page". With one or two places the bottom of the page was blank
+    # under a map at its largest. Filled now (a larger map, fuller cards, a notes box), on one
+    # page whether the places have every detail (FULL) or few (the bundled examples).
+    count = 1 if places.startswith("one") else 2
+    if places.endswith("full"):
+        args = [x for kv in FULL.items() for x in kv]
+        ids = [cli("add", "--name", n, "--postcode", pc, *args).stdout.strip() for n, pc in PLACES[:count]]  # fmt: skip
+    else:
+        ids = ["hanley-park", "etruria"][:count]
+    page = tmp_path / f"plan-{places}.html"
+    cli("plan", *ids, "--from", FROM, "--by", "Sam Jones, Probation Service, 01782 000000",
+        "--out", str(page))  # fmt: skip
+    pdf_path = artefacts / f"plan-{places}.pdf"
+    assert _pdf_pages(browser.print_pdf(chromium, page, pdf_path), pdf_path) == 1
+    checked = page.with_name(f"plan-{places}-checked.html")
+    checked.write_text(page.read_text().replace("</body>", FOOTER_CHECK + "</body>"))
+    import html
+
+    dom = browser.dump_dom(chromium, checked)
+    measured = json.loads(html.unescape(re.search(r'data-page="([^"]*)"', dom).group(1)))
+    # The small print ends in the last tenth of the page, not half way down it.
+    assert 0.9 * PAGE_PX <= measured["bottom"] <= PAGE_PX, (measured, PAGE_PX)
+    assert measured["map"] > 120 / 25.4 * 96 * 0.95 or count == 2, measured
+    browser.screenshot(chromium, page, artefacts / f"plan-{places}.png")

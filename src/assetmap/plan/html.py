@@ -52,7 +52,11 @@ body.tight footer { font-size: 6.5pt; }
 PAGE_MM = 277 - 16.5 - 18 - 7 - 3  # A4 less margins, header, small print, caption; spare
 LINE_MM, HEAD_MM, CARD_MM, NOTES_MM, GAP_MM = 3.65, 5.4, 5.0, 7.8, 0.3
 FULL_CHARS, HALF_CHARS, HEAD_CHARS, SHORT_WHAT = 100, 48, 70, 100
-MIN_MAP_MM, MAX_MAP_MM = 44, 120
+MIN_MAP_MM, MAX_MAP_MM = 44, 150
+# The fuller cards (more dates, the journey planner, who it is for, access, what to bring)
+# only when the map still gets this much; what is left below a map at its largest is a box
+# for the person's own notes (the bus number, who they met), when it is worth a box.
+FULL_MIN_MAP_MM, MIN_BOX_MM, BOX_GAP_MM = 100, 12, 2
 BASE_PT, TIGHT_PT = 8.6, 8.0
 MM_PER_UNIT = 186 / svgmap.WIDTH  # the map is the page's width, 186 mm
 
@@ -61,11 +65,11 @@ def _lines(text: str, chars: int) -> int:
     return max(1, -(-len(text) // chars))
 
 
-def _card_mm(item, what: str, notes: bool) -> float:
+def _card_mm(item, what: str, notes: bool, full: bool = False) -> float:
     mm = CARD_MM + HEAD_MM * _lines(f"{item.asset.name} {item.asset.category}", HEAD_CHARS)
     rows = _lines(what, FULL_CHARS) if what else 0
     half = None
-    for label, text, wide in facts(item):
+    for label, text, wide in facts(item, full):
         words = f"{label}: {text}"
         if wide:
             rows += _lines(words, FULL_CHARS) + (_lines(half, HALF_CHARS) if half else 0)
@@ -79,10 +83,26 @@ def _card_mm(item, what: str, notes: bool) -> float:
     return mm + rows * (LINE_MM + GAP_MM) + (NOTES_MM if notes else 0)
 
 
-def fit(plan) -> tuple[int, int]:
-    """(how much the cards give way: 0 none, 1 one-line descriptions, 2 no note lines on the
-    cards, one notes box at the end, 3 no notes box and 8 pt type; the map's height in map
-    units)."""
+class Fit:
+    """How the page is shared: `level` (how much the cards give way: -1 they are fuller, 0
+    none, 1 one-line descriptions, 2 no note lines on the cards, one notes box at the end, 3
+    no notes box and 8 pt type), the map's height in map units, and the height in mm of a
+    notes box filling what is left under the map at its largest (0: none)."""
+
+    def __init__(self, level: int, height: int, box_mm: float = 0) -> None:
+        self.level, self.height, self.box_mm = level, height, box_mm
+
+
+def fit(plan) -> Fit:
+    """The page's use: with one or two places the bottom of the page was blank under a map
+    at its largest, so the cards grow fuller while the map keeps FULL_MIN_MAP_MM, and a notes
+    box takes what is still left."""
+    # The notes box at the end replaces the cards' own note lines.
+    full = sum(_card_mm(i, i.full_what, False, full=True) for i in plan.items)
+    room = PAGE_MM - full - BOX_GAP_MM
+    if room >= FULL_MIN_MAP_MM + MIN_BOX_MM:
+        mm = min(room - MIN_BOX_MM, MAX_MAP_MM)
+        return Fit(-1, round(mm / MM_PER_UNIT), room - mm)
     for level in (0, 1, 2, 3):
         cards = sum(
             _card_mm(i, clamp(i.what, SHORT_WHAT) if level else i.what, level < 2)
@@ -93,12 +113,13 @@ def fit(plan) -> tuple[int, int]:
         room = PAGE_MM - cards - (NOTES_MM + 2 if level == 2 else 0)
         if room >= MIN_MAP_MM or level == 3:
             mm = min(max(room, MIN_MAP_MM), MAX_MAP_MM)
-            return level, round(mm / MM_PER_UNIT)
+            return Fit(level, round(mm / MM_PER_UNIT))
     raise AssertionError("unreachable")
 
 
 def render(plan) -> str:
-    level, height = fit(plan)
+    fitted = fit(plan)
+    level, height = fitted.level, fitted.height
     svg = svgmap.draw(plan, height)
     map_words = (
         MAP_PRIVACY
@@ -125,10 +146,16 @@ def render(plan) -> str:
         ]
     out.append('<ol class="items">')
     for item in plan.items:
-        out.append(_item(item, clamp(item.what, SHORT_WHAT) if level else item.what, level < 2))
+        what = item.full_what if level < 0 else clamp(item.what, SHORT_WHAT) if level else item.what
+        out.append(_item(item, what, 0 <= level < 2, full=level < 0))
     out.append("</ol>")
     if level == 2:
         out.append('<div class="notes"><span>My notes:</span></div>')
+    if fitted.box_mm:
+        out.append(
+            f'<div class="notes box" style="height: {fitted.box_mm:.0f}mm"><span>My notes '
+            "(the bus or the way you went, who you met, what to ask next time):</span></div>"
+        )
     out += [
         f"<footer><p>{escape(walking.SOURCES)}</p><p>{escape(PRIVACY)} {escape(map_words)} "
         f"{escape(ATTRIBUTION)}</p></footer>",
@@ -137,7 +164,7 @@ def render(plan) -> str:
     return "\n".join(out) + "\n"
 
 
-def _item(item, what: str, notes: bool = True) -> str:
+def _item(item, what: str, notes: bool = True, full: bool = False) -> str:
     a = item.asset
     head = (
         f'<h2><span class="num">{item.number}</span>{escape(a.name)} '
@@ -145,7 +172,7 @@ def _item(item, what: str, notes: bool = True) -> str:
     )
     what = f'<p class="what">{escape(what)}</p>' if what else ""
     cells = []
-    for label, text, wide in facts(item):
+    for label, text, wide in facts(item, full):
         cls = "fact wide" if wide else "fact"
         cells.append(
             f'<div class="{cls}"><span class="label">{escape(label)}:</span> {escape(text)}</div>'

@@ -12,9 +12,10 @@ def render(plan) -> str:
     for item in plan.items:
         a = item.asset
         lines += [f"## {item.number}. {_md(a.name)} ({_md(a.category)})", ""]
-        if item.what:
-            lines += [_md(item.what), ""]
-        lines += [f"- **{label}:** {_md(text)}" for label, text, _ in facts(item)]
+        if item.full_what:
+            lines += [_md(item.full_what), ""]
+        # Case notes have no page to fit: every detail, as a page with room shows it.
+        lines += [f"- **{label}:** {_md(text)}" for label, text, _ in facts(item, full=True)]
         lines += ["- **My notes:**", ""]
     if caveats := plan.caveats():
         # Case notes are the practitioner's copy: what to check before handing the plan over.

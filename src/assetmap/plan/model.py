@@ -15,8 +15,10 @@ from assetmap.plan import walking
 from assetmap.plan.area import PersonArea
 
 NEXT_DATES = 3
+MORE_DATES = 5  # when the page has room (one or two places)
 WHAT_CHARS = 200  # a long description would push the plan onto a second page
-LOOK_AHEAD_DAYS = 21
+FULL_WHAT_CHARS = 500  # ... unless the page has room for it
+LOOK_AHEAD_DAYS = 35  # five weeks: MORE_DATES of a weekly session
 
 # What the person reads under "Good to know".
 FLAG_WORDS = {
@@ -75,19 +77,23 @@ class PlanItem:
 
     __slots__ = ("number", "asset", "distance_km", "walk", "next_dates", "when_note", "flags", "caveats",
                  "cost", "referral", "going_along", "contact", "status_note", "what",
-                 "went_along")  # fmt: skip
+                 "went_along", "bearing", "more_dates", "full_what")  # fmt: skip
 
     def __init__(self, number: int, asset, origin: tuple[float, float], today: dt.date) -> None:
         self.number = number
         self.asset = asset
         self.what = clamp(asset.description, WHAT_CHARS)
+        self.full_what = clamp(asset.description, FULL_WHAT_CHARS)
+        self.bearing = ""
         if asset.lat is None:
             self.distance_km = None
             self.walk = "distance not known (no position recorded)"
         else:
             self.distance_km = distance_km(origin[0], origin[1], asset.lat, asset.lon)
             self.walk = walking.describe(self.distance_km)
-        self.next_dates = next_dates(asset.sessions, today)
+            self.bearing = compass(origin, (asset.lat, asset.lon))
+        self.more_dates = next_dates(asset.sessions, today, MORE_DATES)
+        self.next_dates = self.more_dates[:NEXT_DATES]
         self.when_note = "" if self.next_dates else "Times not recorded: get in touch first."
         values = {f: getattr(asset, f) or "unknown" for f in FLAG_WORDS}
         self.flags = [FLAG_WORDS[f][v] for f, v in values.items() if v in FLAG_WORDS[f]]
@@ -112,7 +118,37 @@ class PlanItem:
     def distance_text(self) -> str:
         if self.distance_km is None:
             return ""
+        if self.bearing and self.distance_km >= 0.1:
+            return f"{self.distance_km:.1f} km in a straight line to the {self.bearing}"
         return f"{self.distance_km:.1f} km in a straight line"
+
+    def to_bring(self) -> list[str]:
+        """What the record says to bring: a voucher or referral, a membership, money."""
+        a = self.asset
+        out = []
+        if a.referral == "referral-needed":
+            out.append("your voucher" if a.category == "foodbank" else "your referral")
+        if a.referral == "membership":
+            out.append("your membership card")
+        if a.cost in ("low", "paid"):
+            out.append("money for the fee (ask how much first)")
+        return out
+
+
+# Eight points of the compass, from north, clockwise.
+COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
+
+
+def compass(origin: tuple[float, float], to: tuple[float, float]) -> str:
+    """Which way `to` lies from `origin` (lat, lon), to the nearest of eight points: the way
+    to set off, on a plan whose map shows north up."""
+    import math
+
+    (lat0, lon0), (lat1, lon1) = origin, to
+    east = (lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2))
+    north = lat1 - lat0
+    degrees = math.degrees(math.atan2(east, north)) % 360
+    return COMPASS[round(degrees / 45) % 8]
 
 
 class Plan:

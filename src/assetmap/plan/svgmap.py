@@ -22,6 +22,7 @@ WIDTH, PAD = 720, 26
 # holds: the room the cards leave on one A4 page goes to the map.
 HEIGHTS = {1: 470, 2: 400, 3: 330, 4: 250}
 LOW_HEIGHT = 210
+ROOMY_HEIGHT, ROOMY_MARGIN = 400, 0.25  # map units (about 103 mm); a quarter of the span
 KM_PER_DEGREE = 111.32
 MIN_SPAN_KM = 1.5
 ATTRIBUTION = "Boundaries: ONS, OS (OGL v3), Martin Chorley (CC BY 4.0)"
@@ -157,6 +158,13 @@ def draw(plan, height: int | None = None) -> str:
     r_lon = r_lat / math.cos(math.radians(area.lat))
     lons = [i.asset.lon for i in placed] + [area.lon - r_lon, area.lon + r_lon]
     lats = [i.asset.lat for i in placed] + [area.lat - r_lat, area.lat + r_lat]
+    if height >= ROOMY_HEIGHT:
+        # A large map (one or two places) shows the streets' surroundings, with their names
+        # to go by, rather than zooming in on the circle: a margin round what must be shown.
+        kx = math.cos(math.radians(area.lat))
+        span = max((max(lons) - min(lons)) * kx, max(lats) - min(lats)) * ROOMY_MARGIN
+        lons += [min(lons) - span / kx, max(lons) + span / kx]
+        lats += [min(lats) - span, max(lats) + span]
     frame = _Frame(lons, lats, height)
     room = _Room(height)
     councils, council_labels = _councils(frame, room)

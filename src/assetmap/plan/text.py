@@ -17,10 +17,17 @@ ATTRIBUTION = (
 )
 
 
-def facts(item) -> list[tuple[str, str, bool]]:
-    """(label, text, spans both columns) for one place, in the order the plan shows them."""
+# Where to plan a journey by bus or train anywhere in Great Britain (Traveline, the public
+# transport operators' own journey planner), said for a place beyond a comfortable walk.
+JOURNEY_PLANNER = "By bus or train: plan the journey at traveline.info."
+
+
+def facts(item, full: bool = False) -> list[tuple[str, str, bool]]:
+    """(label, text, spans both columns) for one place, in the order the plan shows them.
+    `full` (a page with room, and the case-notes copy): more dates, how to get there by bus
+    when it is beyond a walk, who it is for, access and what to bring, where recorded."""
     a = item.asset
-    when = "; ".join(item.next_dates) or item.when_note
+    when = "; ".join(item.more_dates if full else item.next_dates) or item.when_note
     unreachable = not item.next_dates and not item.contact
     if unreachable:
         when = ASK_THERE
@@ -43,7 +50,35 @@ def facts(item) -> list[tuple[str, str, bool]]:
         ),
         ("Good to know", " ".join(item.flags), True),
     ]
+    if full:
+        far = item.distance_km is not None and "comfortable" in item.walk
+        rows[3:3] = [("Getting there", JOURNEY_PLANNER, True)] if far else []
+        rows += [
+            ("Who it is for", who_for(a), False),
+            ("Access", " ".join(a.accessibility.split()), False),
+            ("What to bring", _sentence(item.to_bring()), True),
+        ]
     return [fact for fact in rows if fact[1]]  # nothing to say: no line
+
+
+def who_for(a) -> str:
+    """'Women, 18 and over'; '' for anyone."""
+    lo, hi = a.min_age, a.max_age
+    ages = (
+        f"{lo} to {hi}" if lo is not None and hi is not None
+        else f"{lo} and over" if lo is not None
+        else f"up to {hi}" if hi is not None
+        else ""
+    )  # fmt: skip
+    who = {"women": "Women", "men": "Men"}.get(a.gender or "", "")
+    return ", ".join(p for p in (who, ages) if p)
+
+
+def _sentence(items: list[str]) -> str:
+    if not items:
+        return ""
+    text = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return text[0].upper() + text[1:] + "."
 
 
 COUNTRIES = frozenset({"england", "scotland", "wales", "united kingdom", "uk", "great britain"})
