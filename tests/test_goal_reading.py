@@ -508,3 +508,13 @@ def test_a_long_phrase_is_not_repeated_in_every_row(cli, needs_db):
     assert all(phrase not in r["why"] for r in found)
     found, _ = near(cli, needs_db, "--goal", "sofa surfing since release")
     assert found[0]["why"].startswith('fits "sofa surfing since release" -> housing (sofa surfing)')
+
+
+def test_a_comma_ends_a_phrase_so_walking_comma_football_is_two_goals(cli, db_file):
+    """'walking, football, meet people' (the README's own search) was read as 'walking
+    football': a phrase of several words was matched across the comma, and walking was lost.
+    A comma, like a full stop, ends a phrase; 'walking football' written together is one."""
+    listed = json.loads(cli("--db", str(db_file), "goals", "explain", "walking, football", "-f", "json").stdout)  # fmt: skip
+    assert {r["words"] for r in listed} == {"walking", "football"}
+    together = json.loads(cli("--db", str(db_file), "goals", "explain", "walking football", "-f", "json").stdout)  # fmt: skip
+    assert {r["words"] for r in together} == {"walking football"}

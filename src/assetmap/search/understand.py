@@ -408,6 +408,10 @@ class _Words:
         return " ".join(self.words[i : i + length])
 
     def free(self, i: int, length: int) -> bool:
+        """Whether words i.. are unread and one clause: a comma ends a phrase ("walking,
+        football" is two goals, not walking football)."""
+        if any(j in self.breaks for j in range(i + 1, i + length)):
+            return False
         return not any(self.taken[i : i + length])
 
     def take(self, i: int, length: int, part: Part, need: bool = False) -> None:
@@ -640,9 +644,9 @@ def _literal(w: _Words) -> None:
     for i, word in enumerate(w.words):
         if not w.stop[i] and not w.negated[i] and len(word) > 2 and word not in inside:
             named(i, word)
-    for span in sorted(
-        {x for x in pieces if " " in x} | ({" ".join(w.words)} if w.n > 1 else set())
-    ):
+    # The whole phrase too, when it is one clause ("walking, football" names no such tag).
+    whole = {" ".join(w.words)} if w.n > 1 and not w.breaks else set()
+    for span in sorted({x for x in pieces if " " in x} | whole):
         named(w.n, span)
 
 
