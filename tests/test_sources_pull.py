@@ -14,6 +14,13 @@ from pull_server import DATA, PullServer
 from test_feed_http import feed  # noqa: F401 (the Open Referral UK loopback feed)
 
 
+@pytest.fixture(autouse=True)
+def unspaced(monkeypatch):
+    """The loopback servers need no spacing between requests: ASSETMAP_PULL_INTERVAL=0, as for
+    a server of your own (each source's own spacing: test_requests_to_a_source_are_spaced)."""
+    monkeypatch.setenv("ASSETMAP_PULL_INTERVAL", "0")
+
+
 @pytest.fixture
 def server(monkeypatch):
     s = PullServer().start()
@@ -471,3 +478,32 @@ def test_a_pulled_feature_the_catalogue_already_holds_from_another_source_is_not
     # Pulled again, the same: never added, and nothing of the source's is closed for it.
     again = cli(*db, "sources", "pull", "osm", "--around", "Plymouth@10km")
     assert "0 added" in again.stderr and "0 closed" in again.stderr
+
+
+@pytest.mark.slow
+def test_requests_to_a_source_are_spaced_by_its_own_interval_or_the_setting(cli, db_file, server, monkeypatch):  # fmt: skip
+    """Give Food asks for two pages (food banks, locations): 1 s apart by default, as its own
+    spacing says, and 1.5 s apart with ASSETMAP_PULL_INTERVAL=1.5."""
+    db = ["--db", str(db_file)]
+    for setting, least in ((None, 1.0), ("1.5", 1.5)):
+        if setting is None:
+            monkeypatch.delenv("ASSETMAP_PULL_INTERVAL")
+        else:
+            monkeypatch.setenv("ASSETMAP_PULL_INTERVAL", setting)
+        server.hits.clear()
+        start = time.monotonic()
+        cli(*db, "sources", "pull", "givefood", "--area", "Plymouth")
+        assert time.monotonic() - start >= least, setting
+        assert len(server.hits) == 2
+
+
+@pytest.mark.parametrize("setting", ["soon", "-1", "nan", "inf"])
+def test_a_pull_interval_that_is_not_seconds_is_a_one_line_error(cli, db_file, server, monkeypatch, setting):  # fmt: skip
+    monkeypatch.setenv("ASSETMAP_PULL_INTERVAL", setting)
+    before = _digest(db_file)
+    out = cli("--db", str(db_file), "sources", "pull", "givefood", "--area", "Plymouth", code=1)
+    assert out.stderr.strip() == (
+        f"Error: ASSETMAP_PULL_INTERVAL: '{setting}' is not a setting it takes; give seconds "
+        "between requests, e.g. 1.0"
+    )
+    assert server.hits == [] and _digest(db_file) == before

@@ -11,6 +11,7 @@ again from cron, and its source carries its licence, attribution and retrieval d
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from assetmap.transfer.importer import ImportReport
 
 PULLERS = ("osm", "givefood", "openactive", "oruk")
+# Seconds between two requests to a source, in place of the source's own spacing (1 s for
+# Overpass and Give Food, 0.2 s for feeds): for a server of your own, such as your own Overpass.
+INTERVAL_ENV = "ASSETMAP_PULL_INTERVAL"
 MAX_RADIUS_KM = 50.0
 MIN_AREA_KM = 5.0  # --area a postcode: the streets around it, not 200 m
 AREA_MARGIN = 1.5  # --area a town: its estimated extent leaves out its edges
@@ -127,6 +131,20 @@ def source_name(puller: str, url: str | None) -> str:
     return puller
 
 
+def interval(default: float) -> float:
+    """The spacing between requests: ASSETMAP_PULL_INTERVAL where it is set, else the source's."""
+    text = os.environ.get(INTERVAL_ENV, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise InvalidValue(f"{INTERVAL_ENV}: '{text}' is not a setting it takes; give seconds between requests, e.g. 1.0")  # fmt: skip
+    return value
+
+
 def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
          timeout: float = 60.0, retries: int = 3, overwrite_local: bool = False,
          locate=None, gazetteer=None, progress=None, backoff: float = 1.0) -> PullReport:  # fmt: skip
@@ -145,8 +163,8 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
         raise InvalidValue(f"{puller} needs an area: add --area PLACE or --around PLACE@RADIUS (e.g. --around 'LS1 4DY@5km')")  # fmt: skip
     name = source_name(mod.NAME, url)
     client = Client(
-        timeout=timeout, retries=retries, min_interval=mod.MIN_INTERVAL, backoff=backoff,
-        progress=progress,
+        timeout=timeout, retries=retries, min_interval=interval(mod.MIN_INTERVAL),
+        backoff=backoff, progress=progress,
     )  # fmt: skip
     categories = cat.categories()
     records = mod.read(client, url=url, area=area, categories=categories, progress=progress)
