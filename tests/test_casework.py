@@ -622,3 +622,43 @@ def test_a_bad_case_reference_in_follow_up_names_the_argument_it_came_from(desk)
     assert "--case" not in err
     added = one_line_error(desk("intro", "add", "gym-a", "--case", "xx", code=1), "--case")
     assert "not a case reference" in added
+
+
+def test_merging_duplicates_moves_their_introductions_to_the_kept_record(desk):
+    """check --merge-duplicates deleted the record merged away and left its introductions
+    pointing at an id that no longer exists (no name, no report row, follow-ups stranded)."""
+    for ident, name in (("hall-1", "St Mark's Hall"), ("hall-2", "St Marks Hall Two")):
+        desk("add", "--id", ident, "--name", name, "--category", "foodbank", "--postcode",
+             "M1 1AD", "--source", "council feed")  # fmt: skip
+    # One source listing the place twice (imports no longer make such a pair; old catalogues have them).
+    with sqlite3.connect(desk.db) as conn:
+        conn.execute(
+            "UPDATE assets SET name = 'St Mark''s Hall', match_key = "
+            "(SELECT match_key FROM assets WHERE id = 'hall-1') WHERE id = 'hall-2'"
+        )
+    conn.close()
+    desk("verify", "hall-1")  # the record a person verified is the one kept
+    desk("intro", "add", "hall-2", "--case", REF, "--on", ago(40))
+    desk("intro", "follow-up", REF, "hall-2", "--outcome", "attended", "--on", ago(10))
+    # The same person introduced to both records on one day: one introduction after the merge.
+    desk("intro", "add", "hall-1", "--case", "Y777", "--on", ago(35))
+    desk("intro", "add", "hall-2", "--case", "Y777", "--on", ago(35))
+    desk("intro", "follow-up", "Y777", "hall-2", "--outcome", "attended", "--on", ago(5))
+
+    merged = desk.json("check", "--merge-duplicates")
+    assert [(m["kept"], m["merged"]) for m in merged] == [("hall-1", "hall-2")]
+
+    [row] = desk.json("intro", "list", "--case", REF)
+    assert (row["asset"], row["name"]) == ("hall-1", "St Mark's Hall")
+    assert row["follow_ups"][0]["outcome"] == "attended"
+    [both] = desk.json("intro", "list", "--case", "Y777")
+    assert both["asset"] == "hall-1" and both["follow_ups"][0]["outcome"] == "attended"
+    with sqlite3.connect(desk.casework) as conn:
+        left = conn.execute(
+            "SELECT count(*) FROM introductions WHERE asset_id = 'hall-2'"
+        ).fetchone()
+        orphans = conn.execute(
+            "SELECT count(*) FROM follow_ups WHERE intro_pk NOT IN (SELECT pk FROM introductions)"
+        ).fetchone()
+    conn.close()
+    assert left == (0,) and orphans == (0,)

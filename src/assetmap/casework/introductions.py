@@ -183,6 +183,43 @@ def due_words(late: int) -> str:
     return "due today" if late == 0 else f"due in {counted(-late, 'day')}"
 
 
+def rename_assets(cw, renames: dict[str, str]) -> int:
+    """Point the introductions to records merged away at the records kept (`check
+    --merge-duplicates`): {merged id: kept id}. The same case introduced to both on the same
+    day is one introduction: the kept one takes the other's recorded outcomes for the weeks it
+    has none for, and the other goes. One transaction; needs no key (ids are not personal).
+    Returns the number of introductions moved or joined."""
+    moved = 0
+    with cw.transaction() as conn:
+        for old, new in renames.items():
+            rows = conn.execute(
+                "SELECT pk, case_lookup, introduced_on FROM introductions WHERE asset_id = ?",
+                (old,),
+            ).fetchall()
+            for pk, lookup, on in rows:
+                twin = conn.execute(
+                    "SELECT pk FROM introductions WHERE case_lookup = ? AND asset_id = ? "
+                    "AND introduced_on = ?",
+                    (lookup, new, on),
+                ).fetchone()
+                if twin is None:
+                    conn.execute("UPDATE introductions SET asset_id = ? WHERE pk = ?", (new, pk))
+                else:
+                    conn.execute(
+                        "INSERT INTO follow_ups (intro_pk, week, due_on, outcome, reason, recorded_on) "
+                        "SELECT ?, week, due_on, outcome, reason, recorded_on FROM follow_ups "
+                        "WHERE intro_pk = ? AND outcome IS NOT NULL AND true "
+                        "ON CONFLICT (intro_pk, week) DO UPDATE SET outcome = excluded.outcome, "
+                        "reason = excluded.reason, recorded_on = excluded.recorded_on "
+                        "WHERE follow_ups.outcome IS NULL",
+                        (twin[0], pk),
+                    )
+                    conn.execute("DELETE FROM follow_ups WHERE intro_pk = ?", (pk,))
+                    conn.execute("DELETE FROM introductions WHERE pk = ?", (pk,))
+                moved += 1
+    return moved
+
+
 def older_than(cw, cutoff: str) -> int:
     """How many introductions were made before `cutoff` (ISO date)."""
     sql = "SELECT count(*) FROM introductions WHERE introduced_on < ?"

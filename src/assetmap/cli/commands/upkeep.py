@@ -133,7 +133,14 @@ def _merge_duplicates(ctx: typer.Context, fmt: str, dry_run: bool) -> None:
     from assetmap.catalogue import duplicates
 
     state = get_state(ctx)
+    if not dry_run:
+        # The casework file first: introductions to a record about to be merged away point at
+        # the record kept (which exists before and after), so a merge that then fails leaves
+        # no introduction pointing at nothing.
+        _follow_merges(ctx, duplicates.merge(state.catalogue(), dry_run=True))
     merged = duplicates.merge(state.catalogue(), dry_run=dry_run)
+    if not dry_run:
+        _follow_merges(ctx, merged)  # the same pairs, unless the catalogue changed meanwhile
     if merged or fmt != "table":
         emit_records(
             merged, fmt, columns=["kept", "merged", "name", "source", "detail"], quiet=state.quiet
@@ -146,6 +153,26 @@ def _merge_duplicates(ctx: typer.Context, fmt: str, dry_run: bool) -> None:
         state.messages.info(
             f"check --merge-duplicates: {verb} {counted(len(merged), 'record')} into {counted(into, 'kept record')}"
             + (" (dry run: nothing changed)" if dry_run else "")
+        )
+
+
+def _follow_merges(ctx: typer.Context, merged: list[dict]) -> None:
+    """Point the casework file's introductions at the records kept, if there is a file."""
+    from assetmap.casework import introductions
+    from assetmap.casework.store import open_for
+
+    if not merged:
+        return
+    cw = open_for(get_state(ctx).db, create=False)
+    if cw is None:
+        return
+    try:
+        moved = introductions.rename_assets(cw, {m["merged"]: m["kept"] for m in merged})
+    finally:
+        cw.close()
+    if moved:
+        get_state(ctx).messages.info(
+            f"check --merge-duplicates: {counted(moved, 'introduction')} moved to the records kept"
         )
 
 
