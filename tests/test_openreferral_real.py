@@ -261,3 +261,19 @@ def test_the_v1_and_vendor_shapes_never_crash_the_mapping(service):
     asset, problems = hsds.service_to_asset({"name": "Fuzz", "postcode": "x", **service})
     assert (asset is None) == bool(problems)
     assert all(p.column for p in problems), problems
+
+
+def test_a_council_feed_pulled_as_a_source_uses_the_term_table(cli, db_file, feeds):
+    """`sources pull oruk URL` read the feed without the catalogue's term table, so a
+    council's own terms mapped with `categories map` gave no category and every service of
+    Buckinghamshire's feed was skipped."""
+    db = ["--db", str(db_file)]
+    _map_bucks_terms(cli, db)
+    cli(*db, "categories", "map", "Staying active", "walking group")
+    cli(*db, "categories", "map", "Things to do", "community centre")
+    cli(*db, "categories", "map", "Advice and support", "peer support")
+    out = cli(*db, "sources", "pull", "oruk", feeds["bucks"], code=None)
+    assert "Traceback" not in out.stderr
+    assert _shown(cli, db, 9097)["category"] == "sports club"  # Sports and fitness, mapped
+    assert _shown(cli, db, 6378)["category"] == "walking group"  # Staying active, mapped
+    assert _count(db_file) == 12  # every located service; the two with no place are reported

@@ -594,6 +594,11 @@ def _their_terms(s: dict) -> list[str]:
     taxonomy_terms."""
     terms = [_dict(x.get("taxonomy")) or x for x in _list(s.get("service_taxonomys"))]
     terms += _list(s.get("taxonomies")) + _list(s.get("taxonomy_terms"))
+    # The most specific first: a term another of the service's terms names as its parent
+    # ('Things to do', parent of 'Sports and fitness') comes after its children, so the
+    # category is the child's when both are mapped.
+    parents = {_text(t.get("parent_id")) or _text(t.get("parent")) for t in terms} - {""}
+    terms.sort(key=lambda t: _text(t.get("id")) in parents)
     return [n for t in terms if (n := _text(t.get("name")) or _text(t.get("term")))]
 
 

@@ -167,7 +167,10 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
         backoff=backoff, progress=progress,
     )  # fmt: skip
     categories = cat.categories()
-    records = mod.read(client, url=url, area=area, categories=categories, progress=progress)
+    # A directory's own taxonomy terms give categories through the catalogue's term table
+    # (`categories map`), as `import URL` reads them.
+    extra = {"terms": _term_table(cat)} if mod.NAME == "oruk" else {}
+    records = mod.read(client, url=url, area=area, categories=categories, progress=progress, **extra)  # fmt: skip
     # Another assetmap's own categories (a curator's `categories add`), added by the import.
     new_categories = getattr(records, "new_categories", ())
     report = PullReport(name, mod.NAME, query=_query(mod, url, area), requests=client.requests)
@@ -210,6 +213,12 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
         new_categories=new_categories,
     )  # fmt: skip
     return report
+
+
+def _term_table(cat) -> dict[str, str]:
+    from assetmap.catalogue import terms
+
+    return terms.mapping(cat.conn)
 
 
 def _query(mod, url: str, area: Area | None) -> str:

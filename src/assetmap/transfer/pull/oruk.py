@@ -16,9 +16,9 @@ NEEDS_AREA = False
 MIN_INTERVAL = 0.2
 
 
-def read(client, *, url: str, area, categories, progress=None):
+def read(client, *, url: str, area, categories, progress=None, terms=None):
     client.base = url.rstrip("/")
-    records = read_feed(client, categories)
+    records = read_feed(client, categories, terms=terms)
     if area is None:
         return records
     inside = Feed(r for r in records if r[2] is None or _inside(area, r[2]))
