@@ -121,6 +121,8 @@ PROCESS_GOALS = {
     "an interest ('used to go fly fishing with his dad')": "used to go fly fishing with his dad",
     "a need ('sofa surfing since release')": "sofa surfing since release",
     "a need ('Polish, very little English')": "Polish, very little English",
+    "a need and a situation ('no money till payday')": "no money till payday",
+    "two needs, one met nowhere near ('ex-forces, PTSD')": "ex-forces, PTSD",
     "a long note (three needs and a situation)": (
         "ex-forces, PTSD, sofa surfing since his release and no money till payday; "
         "can't manage his universal credit claim"
