@@ -110,3 +110,12 @@ def db_path(path, rows):
     cat.write([Asset.from_row(r, categories=cat.categories()) for r in rows])
     cat.close()
     return path
+
+
+def test_a_situation_said_against_is_not_applied(cli, db):
+    # "doesn't have kids" ranked places for families first; "no kids" read a family need
+    for phrase in ("doesn't have kids", "no kids"):
+        _found, result = near(cli, db, "--goal", phrase)
+        said = " ".join(result.stderr.split())
+        assert "places for families first" not in said, said
+        assert "read as family" not in said, said

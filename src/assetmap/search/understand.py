@@ -388,6 +388,7 @@ class _Words:
         self.n = n = len(self.words)
         self.taken = [False] * n
         self.negated = [False] * n
+        self.negator = [0] * n  # the negation word that marked each negated word
         self.needed = [False] * n
         self.parts: list[tuple[int, Part]] = []  # (position, piece), sorted at the end
         self.avoided: list[tuple[int, Part]] = []
@@ -417,7 +418,12 @@ class _Words:
     def take(self, i: int, length: int, part: Part, need: bool = False) -> None:
         for j in range(i, i + length):
             self.taken[j] = True
+        # A negation a cue holds ("no money", "doesn't know anyone") negates nothing after it:
+        # "no money till payday" says nothing against payday.
+        negated = self.negated[i] and not self.taken[self.negator[i]]
         situations = [(t, w) for t, w in part.targets if t.startswith("!")]
+        if situations and negated:
+            situations = []  # "doesn't have kids", "not in the evenings": no situation said
         for target, _w in situations:
             self.situations.setdefault(target[1:], []).append(part.words)
         part.targets = [(t, w) for t, w in part.targets if not t.startswith("!")]
@@ -426,7 +432,7 @@ class _Words:
         # "not into sport": said against. A cue may itself hold "doesn't" ("doesn't know
         # anyone"), and a need is a need however it is said ("never learned to read", "no
         # bank account").
-        if self.negated[i] and not need and _head(part.targets) not in NEED_GOALS:
+        if negated and not need and _head(part.targets) not in NEED_GOALS:
             if part.source.startswith(TABLE) or part.strength() < CLEAR:
                 # only a clear reading is said against: "no settled address" says nothing
                 # against fitness ('settled', loosely)
@@ -445,6 +451,8 @@ def _mark(w: _Words) -> None:
                 for j in range(i + 1, min(w.n, i + 1 + MARK_WINDOW)):
                     if j in w.breaks:
                         break
+                    if marks is w.negated and not marks[j]:
+                        w.negator[j] = i
                     marks[j] = True
 
 
