@@ -110,7 +110,7 @@ def main() -> None:
         env = {**os.environ, "ASSETMAP_HOME": str(Path(tmp) / "home")}
         env.pop("ASSETMAP_DB", None)
         db, snapshot = Path(tmp) / "catalogue.db", Path(tmp) / "snapshot"
-        subprocess.run([*cli(), "--db", str(db), "stats"], env=env, check=True, capture_output=True)  # fmt: skip
+        subprocess.run([*cli(), "--db", str(db), "init"], env=env, check=True, capture_output=True)  # fmt: skip
         subprocess.run([*cli(), "--db", str(db), "publish", str(snapshot)], env=env, check=True, capture_output=True)  # fmt: skip
         server = subprocess.Popen(
             [*cli(), "serve", str(snapshot), "--port", "0"],

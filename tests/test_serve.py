@@ -592,3 +592,61 @@ def test_a_curators_own_category_is_pulled_and_a_nightly_update_keeps_a_local_ed
     assert shown["phone"] == "01782 999888" and shown["category"] == "men's group"
     cats = assetmap("--db", str(mine), "categories", environ=environ).stdout
     assert "men's group" in cats
+
+
+def test_the_readmes_practitioner_cron_line_brings_the_teams_changes_in(tmp_path, shared_cache):
+    """The README's practitioner crontab, run as cron runs it (sh, the crontab's variables,
+    a bare PATH), after the subscription it describes: the curator's next snapshot comes in,
+    the practitioner's edit is kept, and the line says what changed (cron mails it)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Sharing the catalogue", 1)[1].split("\n## ", 1)[0]
+    [block] = re.findall(r"```cron\n(.*?)```", section, re.S)
+    lines = block.splitlines()
+    [job] = [ln for ln in lines if ln[:1].isdigit()]
+    variables = dict(ln.split("=", 1) for ln in lines if re.match(r"^[A-Z_]+=", ln))
+    subscribe = re.search(r"`(assetmap sources pull oruk \S+)`", section).group(1)
+    team = env(tmp_path / "team", shared_cache)
+    environ = env(tmp_path / "laptop", shared_cache)  # the practitioner's default catalogue
+    team_db = team_catalogue(tmp_path, team)
+    assetmap("--db", str(team_db), "publish", str(tmp_path / "monday"), environ=team)
+    served = Server("serve", str(tmp_path / "monday"), environ=team)
+    try:
+        words = shlex.split(subscribe)
+        assert words[:4] == ["assetmap", "sources", "pull", "oruk"]
+        assetmap("init", "--empty", environ=environ)
+        pulled = assetmap(*words[1:4], served.url, environ=environ)
+        assert "6 added" in pulled.stderr, pulled.stderr
+        listed = json.loads(assetmap("list", "--format", "json", environ=environ).stdout)
+        walkers = next(a["id"] for a in listed if a["name"] == "Hanley Park Walkers")
+        assetmap("edit", walkers, "--phone", "01782 999888", environ=environ)
+    finally:
+        served.stop()
+    port = int(served.url.rsplit(":", 1)[1].strip("/"))
+    [team_walkers] = [
+        a["id"]
+        for a in json.loads(assetmap("--db", str(team_db), "list", "--format", "json", environ=team).stdout)  # fmt: skip
+        if a["name"] == "Hanley Park Walkers"
+    ]
+    assetmap("--db", str(team_db), "edit", team_walkers, "--description", "Walks round Hanley Park, all welcome", environ=team)  # fmt: skip
+    assetmap("--db", str(team_db), "publish", str(tmp_path / "tuesday"), environ=team)
+    served = Server("serve", str(tmp_path / "tuesday"), environ=team, port=port)
+    try:
+        command = " ".join(job.split()[5:])
+        program = re.match(r"(\S+/assetmap) ", command).group(1)
+        command = command.replace(program, f"'{sys.executable}' -m assetmap")
+        cron = {k: environ[k] for k in ("HOME", "ASSETMAP_HOME", "ASSETMAP_CACHE_DIR")}
+        cron |= {"PATH": "/usr/bin:/bin", "SHELL": "/bin/sh", **variables}
+        ran = subprocess.run(["sh", "-c", command], env=cron, capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert ran.returncode == 0, ran.stderr
+        assert "1 updated" in ran.stderr and ran.stdout == "", ran.stderr
+        quiet = subprocess.run(["sh", "-c", command], env=cron, capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert quiet.returncode == 0 and quiet.stdout == quiet.stderr == "", quiet.stderr
+    finally:
+        served.stop()
+    shown = json.loads(assetmap("show", walkers, "--format", "json", environ=environ).stdout)
+    assert shown["description"] == "Walks round Hanley Park, all welcome"
+    assert shown["phone"] == "01782 999888"
