@@ -47,6 +47,8 @@ class Feed:
         self.slow: set[str] = set()  # paths answered after 2 s
         self.page_items = None  # service -> its item on a page (default: the example's summary)
         self.max_per_page = 0  # a per_page above this is answered 400 (0: any is served)
+        self.gzip = False  # answer gzipped to a client that asks for it
+        self.accepted: list[str] = []  # each request's Accept-Encoding
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def feed():
         def do_GET(self):
             url = urlsplit(self.path)
             state.hits.append(url.path)
+            state.accepted.append(self.headers.get("Accept-Encoding") or "")
             key = url.path + ("?" + url.query if url.query else "")
             if url.path in state.slow:
                 time.sleep(2)
@@ -94,6 +97,11 @@ def feed():
         def _send(self, code, body):
             data = json.dumps(body).encode()
             self.send_response(code)
+            if state.gzip and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+                import gzip
+
+                data = gzip.compress(data)
+                self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -279,3 +287,14 @@ def test_another_publishers_unknown_term_is_still_a_problem_not_a_category(cli, 
     out = cli("--db", str(db_file), "import", feed.url, *FAST, code=1)
     assert "service svc-6, column category" in out.stderr and "added the category" not in out.stderr
     assert "widgets" not in cli("--db", str(db_file), "categories").stdout
+
+
+def test_a_feed_answered_gzipped_is_read(cli, db_file, feed):
+    """The pull asks for gzip (a page of 500 whole services is megabytes) and reads it."""
+    feed.gzip = True
+    feed.page_items = copy.deepcopy
+    out = cli("--db", str(db_file), "import", feed.url, *FAST)
+    assert "7 added" in out.stderr
+    assert all("gzip" in a for a in feed.accepted)
+    shown = json.loads(cli("--db", str(db_file), "show", "svc-4", "--format", "json").stdout)
+    assert shown["schedule"] == "Thu,Fri 10:00-18:00"

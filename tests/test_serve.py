@@ -628,7 +628,9 @@ def test_the_readmes_practitioner_cron_line_brings_the_teams_changes_in(tmp_path
     port = int(served.url.rsplit(":", 1)[1].strip("/"))
     [team_walkers] = [
         a["id"]
-        for a in json.loads(assetmap("--db", str(team_db), "list", "--format", "json", environ=team).stdout)  # fmt: skip
+        for a in json.loads(
+            assetmap("--db", str(team_db), "list", "--format", "json", environ=team).stdout
+        )  # fmt: skip
         if a["name"] == "Hanley Park Walkers"
     ]
     assetmap("--db", str(team_db), "edit", team_walkers, "--description", "Walks round Hanley Park, all welcome", environ=team)  # fmt: skip
@@ -650,3 +652,23 @@ def test_the_readmes_practitioner_cron_line_brings_the_teams_changes_in(tmp_path
     shown = json.loads(assetmap("show", walkers, "--format", "json", environ=environ).stdout)
     assert shown["description"] == "Walks round Hanley Park, all welcome"
     assert shown["phone"] == "01782 999888"
+
+
+def test_pages_are_gzipped_for_a_client_that_asks(server):
+    """A page of 500 whole services is about 7 MB of JSON; over a practitioner's broadband each
+    night, gzip (asked with Accept-Encoding, as browsers and the pull do) makes it a tenth."""
+    import gzip
+    import urllib.request
+
+    path = "services?per_page=6&full=true"
+    _, _, plain = server.get(path)
+    request = urllib.request.Request(server.url + path, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        body = response.read()
+    assert json.loads(gzip.decompress(body)) == plain
+    assert len(body) * 3 < len(json.dumps(plain))
+    status, headers, _ = server.get("/", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] is None  # too small to be worth it

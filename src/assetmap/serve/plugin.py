@@ -13,6 +13,7 @@ Datasette keeps its own pages: the catalogue is browsable, searchable and facete
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import re
 import urllib.parse
@@ -31,9 +32,13 @@ _STATE = "_assetmap_serve"
 
 
 ALLOW = "GET, HEAD, OPTIONS"
+# An answer this long is gzipped for a client that asks (a page of 500 whole services is
+# about 7 MB of JSON, a tenth of that gzipped); a short one is not worth the work.
+GZIP_MIN = 1400
+GZIP_LEVEL = 1  # 7.2 MB -> 0.67 MB in 0.1 s (level 5: 0.58 MB, twice the time)
 
 
-def _json(body: str, status: int = 200, headers: dict | None = None) -> Response:
+def _json(body: str | bytes, status: int = 200, headers: dict | None = None) -> Response:
     cache = {"Cache-Control": CACHE if status == 200 else "no-store"}
     return Response(body, status=status, content_type=JSON, headers={**cache, **(headers or {})})
 
@@ -100,7 +105,10 @@ def _route(method: str, *, with_query: bool = False, with_id: bool = False):
         if with_query:
             args.append(_pairs(request))
         status, body = await served.call(method, *args)
-        return _json(body, status)
+        if len(body) >= GZIP_MIN and "gzip" in (request.headers.get("accept-encoding") or ""):
+            data = await asyncio.to_thread(gzip.compress, body.encode("utf-8"), GZIP_LEVEL)
+            return _json(data, status, {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        return _json(body, status, {"Vary": "Accept-Encoding"})
 
     return view
 
