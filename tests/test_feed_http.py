@@ -298,3 +298,11 @@ def test_a_feed_answered_gzipped_is_read(cli, db_file, feed):
     assert all("gzip" in a for a in feed.accepted)
     shown = json.loads(cli("--db", str(db_file), "show", "svc-4", "--format", "json").stdout)
     assert shown["schedule"] == "Thu,Fri 10:00-18:00"
+
+
+def test_a_dry_run_says_it_would_add_the_feeds_category_and_adds_nothing(cli, db_file, feed):
+    db = ["--db", str(db_file)]
+    feed.services["svc-1"]["attributes"][0]["value"] = "men's group"
+    out = cli(*db, "import", feed.url, *FAST, "--dry-run")
+    assert "7 would be added" in out.stderr and "would add the category 'men's group'" in out.stderr
+    assert "men's group" not in cli(*db, "categories").stdout and _count(db_file) == 0

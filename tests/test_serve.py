@@ -406,8 +406,9 @@ def test_serve_refuses_a_snapshot_whose_file_is_not_the_one_published(team, tmp_
 
 
 def test_a_pull_reads_every_page_and_a_nightly_pull_keeps_local_edits(tmp_path, shared_cache):
-    """A practitioner's nightly pull of the team's API (`import URL`): 60 services are two
-    pages of the importer's 50; pulled again after a local edit, the edit is kept."""
+    """A practitioner's nightly pull of the team's API (`import URL`): 60 services, two of the
+    server's default pages (the pull asks for one page of 500 whole services; paging across
+    pages is tested in test_feed_http.py); pulled again after a local edit, the edit is kept."""
     environ = env(tmp_path / "home", shared_cache)
     rows = "".join(
         f"Walking Group {n:02d},walking group,walking,ST4 7QB,,,free,01782 {n:06d}\n"

@@ -88,15 +88,16 @@ class ImportReport:
         if self.kept:
             text += f"; kept {counted(len(self.kept), 'local change')} (--overwrite-local lets the file win)"
         if self.categories_added:
-            text += f"; {added_categories(self.categories_added)}"
+            text += f"; {added_categories(self.categories_added, dry_run=self.dry_run)}"
         if self.index_rebuild_s is not None and not self.dry_run:
             text += f"; search indexes rebuilt in {self.index_rebuild_s:.1f} s"
         return text
 
 
-def added_categories(names: list[str]) -> str:
+def added_categories(names: list[str], *, dry_run: bool = False) -> str:
     quoted = ", ".join(f"'{n}'" for n in names)
-    return f"added the {'category' if len(names) == 1 else 'categories'} {quoted} (the feed's own)"
+    verb = "would add" if dry_run else "added"
+    return f"{verb} the {'category' if len(names) == 1 else 'categories'} {quoted} (the feed's own)"
 
 
 def map_header(
