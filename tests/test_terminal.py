@@ -442,6 +442,9 @@ def test_ten_results_fit_an_80_by_24_screen_with_the_notes_and_the_prompt(tmp_pa
             assert f"{asset['distance_km']:.1f} km" not in below  # said once, on the first line
             if asset["phone"]:
                 assert below.endswith(asset["phone"]), below  # whole, to dial or copy
+            if "…" in below:  # cut between whole parts of why, never 'DBS…' or 'welcomes…'
+                last = below.split(" · ")[0].split("…")[0].split("; ")[-1].strip()
+                assert last in asset["why"].split("; ") or last.startswith("fits"), below
         # what near says before the results names the place and how many it shows
         said = " ".join(lines[: heads[0]])
         assert said.startswith("Near ") and "showing 10 of" in said, said
@@ -579,3 +582,32 @@ def test_the_partners_due_table_at_80_columns_keeps_dates_whole_and_prints_refs(
         assert "The Forum" in row, shown
         assert "07700 900123" in shown or command == ("partners",), shown
     assert run_process(*db, "show", ref, "-f", "json").returncode == 0
+
+
+def test_the_near_line_says_the_council_once(cli):
+    # 'Near Hanley, Stoke-on-Trent (place, Stoke-on-Trent), within 5km: ...' took most of the
+    # two lines near has on an 80x24 screen, and folded away how the goal was read.
+    said = cli("near", "Hanley, Stoke-on-Trent", "--tag", "walking").stderr
+    line = next(ln for ln in said.splitlines() if ln.startswith("Near "))
+    assert line.startswith("Near Hanley, Stoke-on-Trent (place), within 5km: showing"), line
+    said = cli("near", "ST4 7QB", "--tag", "walking").stderr
+    assert "Near ST4 7QB (Stoke-on-Trent), within 5km: showing" in said  # the council named
+
+
+def test_a_two_line_result_is_cut_between_whole_parts_of_why():
+    # At 80 columns a result's second line was cut mid-part: 'free; referral needed; DBS…'
+    # (DBS needed, or not?), 'welcomes…'. It leaves off whole parts, the least telling first.
+    from assetmap.cli.output import Blocks
+
+    record = {
+        "ref": "stoke-volunteer", "name": "Stoke Volunteer Drivers [example]",
+        "category": "volunteering", "km": "1.8", "contact": "", "phone": "",
+        "goals_met": ["off the drink and lonely"],
+        "why": 'fits "off the drink and lonely" -> meet people (lonely); 1.8 km; '
+        "Mon-Fri 09:00-17:00; free; referral needed; DBS check needed; never verified",
+    }  # fmt: skip
+    lines = [ref + rest for ref, rest in Blocks(right="km", unit=" km").lines(record, 80)]
+    assert len(lines) == 2 and all(len(line) <= 80 for line in lines), lines
+    assert lines[0].startswith("stoke-volunteer  Stoke Volunteer Drivers [example]")
+    assert lines[0].endswith("1.8 km")
+    assert lines[1] == "    fits meet people (lonely); Mon-Fri 09:00-17:00; free; referral needed…"

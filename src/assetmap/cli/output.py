@@ -236,7 +236,8 @@ _LEAST_TELLING = ("never verified", "not verified since ", "cost unknown", "time
 
 def _fitted(parts: list[str], room: int) -> str:
     """`parts` joined with '; ' in at most `room` characters: the least telling left off
-    first, then the line cut at a word; '…' says something was."""
+    first, then parts from the end (a part too long alone is cut at a word); '…' says
+    something was."""
     parts = [p for p in parts if p]
     text = "; ".join(parts)
     if len(text) <= room:
@@ -245,7 +246,10 @@ def _fitted(parts: list[str], room: int) -> str:
         parts = [p for p in parts if not p.startswith(least) or p == NO_TIMES_CAUTION]
         if len("; ".join(parts)) + 1 <= room:
             return "; ".join(parts) + "…"
-    return _cut("; ".join(parts), room)
+    # Whole parts, not half of one: 'DBS…' could be read as either way.
+    while len(parts) > 1 and len("; ".join(parts)) + 1 > room:
+        parts.pop()
+    return "; ".join(parts) + "…" if len(parts[0]) < room else _cut(parts[0], room)
 
 
 NO_TIMES_CAUTION = "times not recorded, check first"  # asked for times: a caution, kept

@@ -265,8 +265,12 @@ def near(
     lead = ""
     if records and fmt == "table":
         # 'postcode' is not said beside a postcode: the line is the first of the screen's two.
+        # Nor the council when the place's name already has it ('Hanley, Stoke-on-Trent').
         precision = "" if found.precision == "postcode" else found.precision
-        where = ", ".join(p for p in (precision, found.area or "area unknown") if p)
+        area = found.area or "area unknown"
+        if found.area and (found.label == found.area or found.label.endswith(f", {found.area}")):
+            area = ""
+        where = ", ".join(p for p in (precision, area) if p) or found.precision
         lead = (
             f"Near {found.label} ({where}), within {within}: "
             f"showing {request.shown_of(len(records), outcome)}"
