@@ -436,9 +436,8 @@ def _accessibility(location: dict) -> list[dict]:
 
 def _place_text(location: dict) -> str:
     """Another location of the service, as one line for the notes."""
-    address = _address_fields(location)
-    name = _text(location.get("name"))
-    return ", ".join(x for x in (name, address["address"], address["postcode"]) if x)
+    address = _address_fields(location)  # with the venue's name
+    return ", ".join(x for x in (address["address"], address["postcode"]) if x)
 
 
 def _address_fields(location: dict) -> dict[str, str]:
@@ -446,6 +445,9 @@ def _address_fields(location: dict) -> dict[str, str]:
     addr = next((a for a in addresses if _text(a.get("address_type")).lower() == "physical"),
                 addresses[0] if addresses else {})  # fmt: skip
     lines = [_text(addr.get(k)) for k in ("address_1", "address_2", "city")]
+    venue = _text(location.get("name"))
+    if venue and venue.lower() not in ", ".join(lines).lower():
+        lines.insert(0, venue)  # the building people go to: 'Amersham & Wycombe College'
     postcode = _text(addr.get("postal_code"))
     if _OUTWARD.match(postcode):
         # Only the district (Outpost's mask_exact_address gives 'HP7' and a point rounded to
