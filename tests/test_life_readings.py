@@ -119,3 +119,17 @@ def test_a_situation_said_against_is_not_applied(cli, db):
         said = " ".join(result.stderr.split())
         assert "places for families first" not in said, said
         assert "read as family" not in said, said
+
+
+def test_a_stem_shared_with_another_word_does_not_carry_its_meaning():
+    from assetmap.catalogue.vocab import DEFAULT_GOALS
+    from assetmap.search import goals, understand
+
+    vocabulary = [goals.Goal(*g) for g in DEFAULT_GOALS]
+    # "using" and "useful" are both the stem "use": "using again" was read as giving back
+    note = understand.read("using again since release", vocabulary).note()
+    assert "give back" not in note and "stay sober" in note
+    # the people a person loses are one class: a brother as well as a sister
+    assert understand.read("lost his brother last year", vocabulary).note() == (
+        "'lost his brother last year' read as bereavement (lost his brother)"
+    )
