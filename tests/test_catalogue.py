@@ -78,3 +78,20 @@ def test_named_path_in_missing_directory_is_an_error(tmp_path):
     with pytest.raises(CatalogueError, match="does not exist"):
         open_catalogue(tmp_path / "nope" / "x.db", named=True)
     assert not (tmp_path / "nope").exists()
+
+
+def test_a_short_ref_names_only_its_own_asset_never_a_removed_ones_neighbour(cli, db_file):
+    """An introduction can name an asset removed since. Its ref must not be a start of its id
+    that now names another asset ('canal-walkers' for 'canal-walkers-m1-1ad', removed, when
+    'canal-walkers-ls9-8ag' is there): `show` would open the wrong place. It keeps its id."""
+    db = ["--db", str(db_file)]
+    for postcode in ("M1 1AD", "LS9 8AG"):
+        cli(*db, "add", "--name", "Canal Walkers", "--category", "walking group", "--postcode", postcode)  # fmt: skip
+    cli(*db, "remove", "canal-walkers-m1-1ad", "--yes")
+    cat = open_catalogue(db_file)
+    try:
+        refs = cat.short_refs(["canal-walkers-m1-1ad", "canal-walkers-ls9-8ag"])
+    finally:
+        cat.close()
+    assert refs["canal-walkers-m1-1ad"] == "canal-walkers-m1-1ad"
+    assert "canal-walkers-ls9-8ag".startswith(refs["canal-walkers-ls9-8ag"])

@@ -211,8 +211,10 @@ class Catalogue:
             tries = [w for w in words if len(w) <= longest]
             start = len(tries[-1]) + 1 if tries else 3
             tries += [asset_id[:n] for n in range(start, len(asset_id)) if asset_id[n - 1] != "-"]
+            # The one id a ref names must be this one: an id no longer in the catalogue (an
+            # introduction's asset, removed since) keeps its whole id, never another's ref.
             refs[asset_id] = next(
-                (p for p in tries if len(self._ids_starting(p, 2)) == 1), asset_id
+                (p for p in tries if self._ids_starting(p, 2) == [asset_id]), asset_id
             )
         return refs
 
