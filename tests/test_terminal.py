@@ -611,3 +611,22 @@ def test_a_two_line_result_is_cut_between_whole_parts_of_why():
     assert lines[0].startswith("stoke-volunteer  Stoke Volunteer Drivers [example]")
     assert lines[0].endswith("1.8 km")
     assert lines[1] == "    fits meet people (lonely); Mon-Fri 09:00-17:00; free; referral needed…"
+
+
+@pytest.mark.slow
+def test_intro_due_and_list_at_80_columns_show_every_column_they_print(tmp_path):
+    """`intro due` at 80 columns silently dropped its asset, days and status columns (too
+    many columns kept whole for the width), and `intro list` folded its id and its summary
+    mid-word. On a terminal they print the ref, and what is due in words, and nothing drawn
+    is cut off."""
+    db = ["--db", str(tmp_path / "c.db"), "--create"]
+    run_process(*db, "intro", "add", "the-forum-leisure-centre-ls2-7pd", "--case", "CRN-A12345",
+                "--with", "peer-mentor", "--on", "2026-11-20")  # fmt: skip
+    due = re.sub(r"\x1b\[[0-9;]*m", "", _on_a_terminal(*db, "intro", "due", "--within", "60d"))
+    row = next(line for line in due.splitlines() if "CRN-A12345" in line)
+    ref = row.split()[1]
+    assert "the-forum-leisure-centre-ls2-7pd".startswith(ref) and len(ref) < 20, due
+    assert "2026-12-18" in row and re.search(r"due in \d+|overdue|due today", row), due
+    listed = re.sub(r"\x1b\[[0-9;]*m", "", _on_a_terminal(*db, "intro", "list", "--case", "CRN-A12345"))  # fmt: skip
+    assert "2026-12-18" in listed and "2027-02-12" in listed, listed
+    assert all(len(line) <= 80 for line in (due + listed).splitlines())

@@ -75,6 +75,8 @@ def _terminal_cell(column: str, value: Any) -> str:
         site, _, path = text.split("://", 1)[1].partition("/")
         site = site.removeprefix("www.")
         return f"{site}/…" if path.strip("/") else site
+    if column == "summary":  # an introduction's follow-ups, one a line: '4w due 2026-12-18'
+        return text.replace("; ", "\n")
     return text
 
 
@@ -310,11 +312,51 @@ def why_without(why: str, distance: str) -> str:
 NO_WRAP_COLUMNS = frozenset({"ref", "id", "phone", "contact_phone", "source"})
 # Words a person reads keep room to be read when the table is squeezed; a phone number fits
 # its contact column whole (an email may fold).
-MIN_WIDTHS = {"name": 14, "why": 16, "name / why": 20, "contact": 13}
+MIN_WIDTHS = {
+    "name": 14, "why": 16, "name / why": 20, "contact": 13, "status": 15, "summary": 19,
+}  # fmt: skip
 RATIOS = {"name": 1, "why": 2, "name / why": 3, "contact": 1}
 # Left off a terminal table when no row has one, so the words get the room (machine formats
 # keep every column).
 DROPPED_WHEN_EMPTY = frozenset({"contact"})
+
+
+def _terminal_table(records, columns: Sequence[str], title, width: int):
+    """A rich Table for a terminal `width` wide. Headers are in words, so a squeezed one wraps
+    between them ('next contact', not 'next_c' over 'ontact'). Refs, ids and phones (copied
+    whole) and columns of short single words (dates, counts, statuses: '2026-1' over '2-01'
+    reads as nothing) are never folded, their headers a word a line; but only as many as
+    leave the others room: a table with too many kept whole had the rest squeezed out of
+    sight. So the words' minimum widths go first, then the short words are folded, then
+    everything."""
+    from rich import box
+    from rich.console import Console
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    cells = {c: [_cell(r.get(c)) for r in records] for c in columns}
+    words = {c for c in columns if all(len(v) <= 12 and " " not in v for v in cells[c])}
+    copied = NO_WRAP_COLUMNS & set(columns)
+    # Measured unbounded: a measurement within the screen is clamped to it, hiding the overflow.
+    measuring = Console(width=10_000)
+    # Each try gives the words less room, until the table fits (rich crops what does not).
+    tries = [(copied | words, True), (copied | words, False), (copied, False), (set(), False)]
+    for whole, room in tries:
+        # No vertical rules: at 80 columns every character goes to the data.
+        table = Table(title=title, show_lines=False, header_style="bold", box=box.SIMPLE_HEAD)
+        for c in columns:
+            table.add_column(
+                c.replace("_", "\n" if c in whole else " "), overflow="fold",
+                no_wrap=c in whole, min_width=MIN_WIDTHS.get(c) if room else None,
+                ratio=RATIOS.get(c),
+            )  # fmt: skip
+        for r in records:
+            # Text, not str: data such as "Walkers [example]" must not be read as markup.
+            table.add_row(*[Text(_terminal_cell(c, r.get(c))) for c in columns])
+        if Measurement.get(measuring, measuring.options, table).minimum <= width:
+            break
+    return table
 
 
 def emit_table(
@@ -325,29 +367,10 @@ def emit_table(
             c for c in tty_columns or columns
             if c not in DROPPED_WHEN_EMPTY or any(_cell(r.get(c)) for r in records)
         ]  # fmt: skip
-        from rich import box
         from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
 
         console = Console(no_color=not color_allowed(sys.stdout))
-        # No vertical rules: at 80 columns every character goes to the data.
-        table = Table(title=title, show_lines=False, header_style="bold", box=box.SIMPLE_HEAD)
-        for c in columns:
-            # Headers in words, so a squeezed one wraps between them ('next contact', not
-            # 'next_c' over 'ontact'); a column of short single words (dates, counts,
-            # statuses) is never folded, and its header, like any unfolded column's, takes a
-            # line a word.
-            token = all(len(v) <= 12 and " " not in v for v in (_cell(r.get(c)) for r in records))
-            whole = c in NO_WRAP_COLUMNS or token
-            header = c.replace("_", "\n" if whole else " ")
-            table.add_column(
-                header, overflow="fold", no_wrap=whole,
-                min_width=MIN_WIDTHS.get(c), ratio=RATIOS.get(c),
-            )  # fmt: skip
-        for r in records:
-            # Text, not str: data such as "Walkers [example]" must not be read as markup.
-            table.add_row(*[Text(_terminal_cell(c, r.get(c))) for c in columns])
+        table = _terminal_table(records, columns, title, console.width)
         console.print(table)
         return
     # Plain text for pipes and files: one line per record, columns separated by two spaces,

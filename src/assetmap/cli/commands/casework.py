@@ -9,6 +9,7 @@ import typer
 
 from assetmap import config
 from assetmap.cli.app import AssetmapGroup, app, check_format, get_state
+from assetmap.cli.commands import add_refs
 from assetmap.cli.options import FormatOpt, YesOpt
 from assetmap.cli.output import emit_records
 from assetmap.errors import counted
@@ -38,6 +39,17 @@ DUE_COLUMNS = [
     "case", "asset", "name", "introduced_on", "went_with", "follow_up", "due_on",
     "days_overdue", "status",
 ]  # fmt: skip
+# On a terminal: the short ref (which intro and show accept) and what is due, in words.
+LIST_TTY_COLUMNS = ["case", "ref", "name", "introduced_on", "went_with", "summary"]
+DUE_TTY_COLUMNS = ["case", "ref", "name", "follow_up", "due_on", "status"]
+
+
+def _with_refs(records: list[dict], fmt: str, catalogue) -> list[dict]:
+    if fmt == "table":
+        rows = [{**r, "id": r["asset"]} for r in records]
+        add_refs(rows, catalogue)
+        return rows
+    return records
 
 
 def _casework(ctx, *, create: bool):
@@ -157,8 +169,12 @@ def intro_list(ctx: typer.Context, case: CaseOpt, fmt: FormatOpt = "table") -> N
     fmt = check_format(fmt)
     ref = codes.case_ref(case)
     cw, key = _unlocked(ctx)
-    records = introductions.of_case(cw, key, get_state(ctx).catalogue(), ref)
-    emit_records(records, fmt, columns=LIST_COLUMNS, quiet=get_state(ctx).quiet)
+    cat = get_state(ctx).catalogue()
+    records = _with_refs(introductions.of_case(cw, key, cat, ref), fmt, cat)
+    emit_records(
+        records, fmt, columns=LIST_COLUMNS, tty_columns=LIST_TTY_COLUMNS,
+        quiet=get_state(ctx).quiet,
+    )  # fmt: skip
 
 
 @intro_app.command("due")
@@ -183,7 +199,10 @@ def intro_due(
     key = _key(ctx, cw, create=False) if cw else None
     records = introductions.due(cw, key, state.catalogue(), today, days) if key else []
     if records or fmt != "table":
-        emit_records(records, fmt, columns=DUE_COLUMNS, quiet=get_state(ctx).quiet)
+        emit_records(
+            _with_refs(records, fmt, state.catalogue()), fmt, columns=DUE_COLUMNS,
+            tty_columns=DUE_TTY_COLUMNS, quiet=get_state(ctx).quiet,
+        )  # fmt: skip
     due = counted(len(records), "follow-up")
     state.messages.info(f"intro due: {due} due within {within} or overdue")
     if cw:
