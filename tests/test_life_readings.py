@@ -99,6 +99,10 @@ def test_a_need_with_no_service_near_is_said_beside_the_others_found(cli, tmp_pa
     assert {r["id"] for r in found} == {"mind-0", "mind-1", "mind-2"}
     said = " ".join(result.stderr.split())
     assert "'ex-forces, PTSD' read as veterans (ex forces), mental health (ptsd); nothing near for veterans" in said  # fmt: skip
+    # where nothing near meets any of it, the empty message says so, not this note too
+    path = db_path(tmp_path / "none.db", [r for r in ROWS if r["id"] in ("gym", "foodbank")])
+    found, result = near(cli, path, "--goal", "ex-forces, PTSD")
+    assert found == [] and "nothing near for" not in result.stderr
     # where there is one, nothing is said
     _found, result = near(cli, db_path(tmp_path / "all.db", ROWS), "--goal", "ex-forces, PTSD")
     assert "nothing within" not in result.stderr

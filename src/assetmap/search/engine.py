@@ -267,7 +267,7 @@ def unmet_senses(readings, kept, notes: list[str]) -> None:
             if all(s.name in found for s in clear):
                 break
         missing = [s.name for s in clear if s.name not in found]
-        if missing:
+        if missing and len(missing) < len(clear):  # nothing at all: the empty message says so
             said = f"nothing near for {' or '.join(missing)}"  # the radius is in the lead
             at = next((i for i, n in enumerate(notes) if n.startswith(f"'{reading.text}' ")), None)  # fmt: skip
             if at is None:
