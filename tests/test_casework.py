@@ -278,6 +278,8 @@ def test_purge_deletes_introductions_older_than_the_limit_with_a_count(desk):
     desk("intro", "add", "walk-b", "--case", REF, "--on", ago(10))
     warned = desk("intro", "due")
     assert "older than the 24m retention" in warned.stderr and "purge" in warned.stderr
+    assert "1 introduction is older" in warned.stderr  # never '1 introductions are'
+
     one_line_error(desk("casework", "purge", code=1), "--yes")
     result = desk("casework", "purge", "--older-than", "24m", "--yes")
     assert "casework purge: 1 introduction made" in result.stderr

@@ -209,7 +209,8 @@ def intro_due(
         old = introductions.older_than(cw, cutoff.isoformat())
         if old:
             state.messages.warn(
-                f"{old} introductions are older than the {keep} retention period; delete them "
+                f"{counted(old, 'introduction')} {'is' if old == 1 else 'are'} older than the "
+                f"{keep} retention period; delete them "
                 f"with `assetmap casework purge --older-than {keep}`"
             )
 
