@@ -630,3 +630,18 @@ def test_intro_due_and_list_at_80_columns_show_every_column_they_print(tmp_path)
     listed = re.sub(r"\x1b\[[0-9;]*m", "", _on_a_terminal(*db, "intro", "list", "--case", "CRN-A12345"))  # fmt: skip
     assert "2026-12-18" in listed and "2027-02-12" in listed, listed
     assert all(len(line) <= 80 for line in (due + listed).splitlines())
+
+
+def test_with_include_staff_the_contact_is_the_work_contacts_phone(cli, db_file):
+    # `near --include-staff` said 'referral by phone to Sam Patel (Tue-Thu)' but its contact
+    # was the public email: the number to refer by was only in `show`. With --include-staff
+    # the contact is the work contact's phone; without it, the work phone is nowhere.
+    db = ("--db", str(db_file))
+    cli(*db, "add", "--name", "Nrg Gym", "--category", "gym", "--lat", "53.4500",
+        "--lon", "-2.3100", "--email", "manchester1@nrggym.example", "--partnership-status",
+        "partner", "--contact-name", "Sam Patel", "--contact-phone", "07700 900123",
+        "--referral-route", "phone", "--referral-details", "Tue-Thu")  # fmt: skip
+    staff = cli(*db, "near", "53.45,-2.31", "--category", "gym", "--include-staff").stdout
+    assert "07700 900123" in staff and "to Sam Patel" in staff, staff  # the table's contact
+    public = cli(*db, "near", "53.45,-2.31", "--category", "gym").stdout
+    assert "manchester1@nrggym.example" in public and "07700" not in public and "Sam" not in public

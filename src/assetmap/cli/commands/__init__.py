@@ -33,11 +33,16 @@ def add_refs(records: list[dict], catalogue) -> None:
 
 def add_table_cells(records: list[dict], catalogue) -> None:
     """The cells only tables show: `ref`, a short unique start of the id (which `show` and
-    `plan` accept), `contact` (phone, else email, else website), `km` (1 decimal) and
+    `plan` accept), `contact` (the work contact's phone with --include-staff, else phone,
+    else email, else website), `km` (1 decimal) and
     `name / why` for a terminal."""
     add_refs(records, catalogue)
     for r in records:
-        r["contact"] = r.get("phone") or r.get("email") or r.get("website") or ""
+        # With --include-staff, the work contact's phone: `why` says 'referral by phone to
+        # Sam' and this is the number (the record's only with --include-staff).
+        r["contact"] = (
+            r.get("contact_phone") or r.get("phone") or r.get("email") or r.get("website") or ""
+        )
         d = r.get("distance_km")
         r["km"] = "" if d is None else f"{d:.1f}"
         # The km column has the distance: `why` does not say it again ('0.4 km; ...'); how a
