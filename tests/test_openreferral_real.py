@@ -66,6 +66,12 @@ def feeds():
                 sid = url.path.rsplit("/", 1)[1]
                 if sid in bristol_detail:
                     return self._send(bristol_detail[sid])
+            if url.path == "/odd/services":  # a page in no Open Referral shape
+                return self._send({"items": BUCKS[:2], "total": 2})
+            if url.path == "/empty/services":  # a directory with nothing in it yet
+                return self._send({"total_items": 0, "total_pages": 0, "page_number": 1,
+                                   "size": 0, "first_page": True, "last_page": True,
+                                   "empty": True, "contents": []})  # fmt: skip
             return self._send({"error": "not found"}, 404)
 
         def _send(self, body, code=200):
@@ -81,7 +87,7 @@ def feeds():
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     yield {"bucks": f"{base}/bucks/api/v1", "bristol": f"{base}/bristol/o/OpenReferralService/v3",
-           "hits": hits}  # fmt: skip
+           "odd": f"{base}/odd", "empty": f"{base}/empty", "hits": hits}  # fmt: skip
     server.shutdown()
     server.server_close()
 
@@ -279,3 +285,16 @@ def test_a_council_feed_pulled_as_a_source_uses_the_term_table(cli, db_file, fee
     assert _shown(cli, db, 9097)["category"] == "sports club"  # Sports and fitness, mapped
     assert _shown(cli, db, 6378)["category"] == "walking group"  # Staying active, mapped
     assert _count(db_file) == 12  # every located service; the two with no place are reported
+
+
+def test_a_page_in_no_open_referral_shape_is_an_error_not_an_empty_import(cli, db_file, feeds):
+    """Buckinghamshire's v1 pages were read as no services at all: '0 added', exit 0. A page
+    that has neither 'contents' (HSDS 3.0) nor 'content' (ORUK v1) is said to be one, and
+    nothing is written; a directory with no services yet still imports nothing quietly."""
+    db = ["--db", str(db_file)]
+    out = cli(*db, "import", feeds["odd"], "--source", "odd", *FAST, code=1)
+    err = out.stderr.strip().splitlines()[-1]
+    assert err.startswith("Error: ") and "/services" in err and "contents" in err, err
+    assert "Traceback" not in out.stderr and _count(db_file) == 0
+    empty = cli(*db, "import", feeds["empty"], "--source", "empty", *FAST)
+    assert "0 added" in empty.stderr

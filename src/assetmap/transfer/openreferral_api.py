@@ -105,7 +105,15 @@ def _listed(client: Client) -> dict[str, dict]:
             raise FeedError(f"{client.base}/services did not answer with a page of services; nothing was written")  # fmt: skip
         # HSDS 3.0 pages say contents, last_page, total_pages; ORUK v1 pages (Outpost,
         # Placecube's v2 API) content, last, totalPages.
-        contents = [s for s in _first(data, "contents", "content") or [] if isinstance(s, dict)]
+        listed = _first(data, "contents", "content")
+        if not isinstance(listed, list):
+            # Neither shape (it was read as no services at all: '0 added', exit 0).
+            raise FeedError(
+                f"{client.base}/services answered page {page} with no 'contents' (HSDS 3.0) or "
+                "'content' (ORUK v1) list of services; give the Open Referral API's base "
+                "address; nothing was written"
+            )  # fmt: skip
+        contents = [s for s in listed if isinstance(s, dict)]
         for s in contents:
             if s.get("id") not in (None, ""):
                 items.setdefault(str(s["id"]), s)
