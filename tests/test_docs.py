@@ -8,7 +8,8 @@ import typer
 
 from assetmap.cli.full_app import app
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _commands(group, prefix=()):
@@ -190,3 +191,18 @@ def test_the_readme_attribution_block_credits_the_neighbourhood_names():
     about = " ".join(ATTRIBUTIONS.split())
     for phrase in ("electoral wards", "MSOA", "Open Parliament Licence v3.0", "drkane/geo-lookups"):
         assert phrase in about and phrase in block, phrase
+
+
+def test_adding_a_filter_names_the_code_as_it_is():
+    """The README's three places to add a `near` filter name real modules and functions, so
+    the guide cannot drift from the code it points at."""
+    from assetmap.search import filters, request
+
+    section = README.split("**Adding a filter to `near`**", 1)[1].split("\n\n", 1)[0]
+    for path in ("cli/commands/near.py", "search/request.py", "search/filters.py"):
+        assert path in section and (ROOT / "src" / "assetmap" / path).exists(), path
+    for module, name in ((request, "NearRequest"), (request, "build_filters"),
+                         (filters, "Filters"), (filters, "sql_filters"),
+                         (filters, "sql_exclusions"), (filters, "_exclusion")):  # fmt: skip
+        assert f"`{name}`" in section and hasattr(module, name), name
+    assert "partners_only" in request.NearRequest.__slots__ and "partners_only" in filters.Filters.__slots__  # fmt: skip
