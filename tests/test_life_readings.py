@@ -137,3 +137,8 @@ def test_a_stem_shared_with_another_word_does_not_carry_its_meaning():
     assert understand.read("lost his brother last year", vocabulary).note() == (
         "'lost his brother last year' read as bereavement (lost his brother)"
     )
+    # "acts" shares its stem with acting (drama): how a person acts is read whole first
+    assert understand.read("acts on impulse", vocabulary).note() == (
+        "'acts on impulse' read as mentoring (acts on impulse)"
+    )
+    assert "creative" in understand.read("wants to act", vocabulary).note()
