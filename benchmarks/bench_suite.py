@@ -1,6 +1,6 @@
 """How long the test suite takes: the quick loop (`pytest -m "not slow"`) and the whole suite.
 
-    .venv/bin/python benchmarks/bench_suite.py [--quick-only] [--top 15] [-- extra pytest arguments]
+    .venv/bin/python benchmarks/bench_suite.py [--only quick|whole] [--top 15] [-- pytest arguments]
 
 Runs pytest in a child process for each and prints its wall time, its CPU time (user + system,
 of pytest and every process it started) and the machine's load average before and after: on a
@@ -45,7 +45,9 @@ class _PerTest:
             row[1] += time.process_time() - cpu
 
     def pytest_sessionfinish(self, session):
-        Path(self.out).write_text(json.dumps(self.rows))
+        if self.rows:  # each xdist worker writes its own file
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            Path(f"{self.out}.{worker}").write_text(json.dumps(self.rows))
 
 
 def pytest_configure(config):
@@ -56,7 +58,7 @@ def pytest_configure(config):
 
 def run(label: str, args: list[str], top: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        out = str(Path(tmp) / "per_test.json")
+        out = str(Path(tmp) / "per_test")
         env = {**os.environ, "BENCH_SUITE_OUT": out}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "benchmarks"), env.get("PYTHONPATH")]))  # fmt: skip
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "bench_suite", *args]  # fmt: skip
@@ -67,7 +69,9 @@ def run(label: str, args: list[str], top: int) -> dict:
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         load_after = os.getloadavg()[0]
-        rows = json.loads(Path(out).read_text()) if Path(out).exists() else {}
+        rows = {}
+        for part in Path(tmp).glob("per_test.*"):
+            rows.update(json.loads(part.read_text()))
     summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-300:]
     user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
     print(f"{label}: {' '.join(cmd[3:])}")
@@ -75,7 +79,7 @@ def run(label: str, args: list[str], top: int) -> dict:
     print(f"  wall {wall:.1f} s, CPU {user + system:.1f} s (user {user:.1f}, system {system:.1f}), "
           f"load average {load_before:.1f} before, {load_after:.1f} after, {os.cpu_count()} cores")  # fmt: skip
     if top and rows:
-        print(f"  the {top} longest tests (wall s / CPU s in pytest's process; -n workers not counted):")  # fmt: skip
+        print(f"  the {top} longest tests (wall s / CPU s in the process that ran it):")  # fmt: skip
         for nodeid, (w, c) in sorted(rows.items(), key=lambda kv: -kv[1][0])[:top]:
             print(f"    {w:6.2f} {c:6.2f}  {nodeid}")
         waited = sum(max(w - c, 0) for w, c in rows.values())
@@ -88,12 +92,16 @@ def run(label: str, args: list[str], top: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick-only", action="store_true", help="run only the quick loop")
+    ap.add_argument(
+        "--only", choices=["quick", "whole"], help="run only the quick loop or the whole suite"
+    )
     ap.add_argument("--top", type=int, default=0, help="list the N longest tests")
     ap.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
     opts = ap.parse_args()
-    codes = [run("quick loop", ["-m", "not slow", *opts.pytest_args], opts.top)["code"]]
-    if not opts.quick_only:
+    codes = []
+    if opts.only != "whole":
+        codes.append(run("quick loop", ["-m", "not slow", *opts.pytest_args], opts.top)["code"])
+    if opts.only != "quick":
         codes.append(run("whole suite", [*opts.pytest_args], opts.top)["code"])
     return max(codes)
 
