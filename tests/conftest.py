@@ -5,8 +5,9 @@ The bundled catalogue (7,612 assets) is seeded once per session, by a real first
 copy put in each test's ASSETMAP_HOME: seeding it again took 0.6-0.8 s a test. A test of the
 first run itself (an empty home) is marked `first_run` and gets no copy.
 
-Markers: `slow` for a test that starts a process (the real console script, cron, a browser) or
-measures time; `pytest -m "not slow"` is the quick loop, and CI runs everything. A test that
+Markers: `slow` for a test that starts a process (the real console script, cron, a browser),
+measures time, or checks the whole bundled catalogue where a spread of it is checked in the
+quick loop too; `pytest -n auto -m "not slow"` is the quick loop, and CI runs everything. A test that
 starts a process without the mark fails, saying so.
 
 Property tests (Hypothesis) try a tenth of their examples in the quick loop (the profile
