@@ -143,18 +143,22 @@ def test_buckinghamshires_v1_feed_is_paged_and_every_located_service_imports(buc
 
 def test_buckinghamshires_categories_come_from_its_terms_and_the_default(cli, bucks_catalogue):
     db, _ = bucks_catalogue
-    assert _shown(cli, db, 9097)["category"] == "sports club"  # Sports and fitness, mapped
-    assert _shown(cli, db, 5603)["category"] == "education"  # Education and learning, mapped
-    walking = _shown(cli, db, 6378)  # Staying active: no term maps it, so --category
+    assert (
+        _shown(cli, db, "bucks-fis-9097")["category"] == "sports club"
+    )  # Sports and fitness, mapped
+    assert (
+        _shown(cli, db, "bucks-fis-5603")["category"] == "education"
+    )  # Education and learning, mapped
+    walking = _shown(cli, db, "bucks-fis-6378")  # Staying active: no term maps it, so --category
     assert walking["category"] == "community centre"
     assert "staying active" in walking["tags"]
-    assert _shown(cli, db, 4538)["status"] == "temporarily-closed"
+    assert _shown(cli, db, "bucks-fis-4538")["status"] == "temporarily-closed"
 
 
 def test_no_public_phone_email_website_or_address_of_buckinghamshire_is_lost(cli, bucks_catalogue):
     db, _ = bucks_catalogue
     for s in filter(_located, BUCKS):
-        shown = _shown(cli, db, s["id"])
+        shown = _shown(cli, db, f"bucks-fis-{s['id']}")
         said = " ".join(str(shown[k] or "") for k in ("phone", "email", "website", "notes", "address", "postcode", "accessibility"))  # fmt: skip
         for c in s["contacts"]:
             if _digits(c.get("phone")):
@@ -181,18 +185,20 @@ def test_no_public_phone_email_website_or_address_of_buckinghamshire_is_lost(cli
 
 def test_buckinghamshires_costs_ages_schedules_and_audiences_are_kept(cli, bucks_catalogue):
     db, _ = bucks_catalogue
-    football = _shown(cli, db, 9097)
+    football = _shown(cli, db, "bucks-fis-9097")
     assert football["cost"] == "paid" and "£4.00 per session (Adults)" in football["notes"]
     assert (football["min_age"], football["max_age"]) == (30, 100)
     assert football["schedule"].startswith("Tue 19:00-20:00")
-    colts = _shown(cli, db, 8810)  # five options, one of them 0.00 for Ukrainian children
+    colts = _shown(
+        cli, db, "bucks-fis-8810"
+    )  # five options, one of them 0.00 for Ukrainian children
     assert colts["cost"] == "paid" and "£0.00 (All Ukrainian Children)" in colts["notes"]
-    assert _shown(cli, db, 9029)["cost"] == "free"  # free: true, no amounts
-    adhd = _shown(cli, db, 7167)
+    assert _shown(cli, db, "bucks-fis-9029")["cost"] == "free"  # free: true, no amounts
+    adhd = _shown(cli, db, "bucks-fis-7167")
     assert (
         "Older people" in adhd["notes"] and "Autism" in adhd["notes"]
     )  # suitabilities, send needs
-    assert _shown(cli, db, 6378)["min_age"] == 18
+    assert _shown(cli, db, "bucks-fis-6378")["min_age"] == 18
 
 
 def test_buckinghamshires_rows_without_a_place_are_reported_and_nothing_is_half_written(cli, db_file, feeds):  # fmt: skip
@@ -282,8 +288,9 @@ def test_a_council_feed_pulled_as_a_source_uses_the_term_table(cli, db_file, fee
     cli(*db, "categories", "map", "Advice and support", "peer support")
     out = cli(*db, "sources", "pull", "oruk", feeds["bucks"], code=None)
     assert "Traceback" not in out.stderr
-    assert _shown(cli, db, 9097)["category"] == "sports club"  # Sports and fitness, mapped
-    assert _shown(cli, db, 6378)["category"] == "walking group"  # Staying active, mapped
+    pulled = {a["name"]: a for a in json.loads(cli(*db, "list", "--format", "json").stdout)}
+    assert pulled["Female Walking Football"]["category"] == "sports club"  # Sports and fitness
+    assert pulled["Weekday Walking Group"]["category"] == "walking group"  # Staying active
     assert _count(db_file) == 12  # every located service; the two with no place are reported
 
 
@@ -298,3 +305,23 @@ def test_a_page_in_no_open_referral_shape_is_an_error_not_an_empty_import(cli, d
     assert "Traceback" not in out.stderr and _count(db_file) == 0
     empty = cli(*db, "import", feeds["empty"], "--source", "empty", *FAST)
     assert "0 added" in empty.stderr
+
+
+def test_a_councils_numbered_services_never_overwrite_another_sources_records(cli, db_file, feeds, tmp_path):  # fmt: skip
+    """ORUK v1 ids are row numbers (Buckinghamshire's 6378): imported as the asset's id, the
+    next publisher's 6378 (another council's feed, a partner's list) overwrote the Weekday
+    Walking Group with its own place, keeping Buckinghamshire as the source. A number is
+    only unique within its publisher, so it is kept under the source's name."""
+    db = ["--db", str(db_file)]
+    cli(*db, "import", feeds["bucks"], "--source", "bucks-fis", "--category", "community centre",
+        "--skip-invalid", *FAST, code=3)  # fmt: skip
+    walking = _shown(cli, db, "bucks-fis-6378")
+    assert walking["name"] == "Weekday Walking Group"
+    other = tmp_path / "other.csv"
+    other.write_text("id,name,category,postcode\n6378,Other Council Foodbank,foodbank,M1 1AD\n")
+    cli(*db, "import", str(other), "--source", "other-council")
+    assert _shown(cli, db, "bucks-fis-6378")["name"] == "Weekday Walking Group"
+    assert _shown(cli, db, "6378")["source"] == "other-council"
+    again = cli(*db, "import", feeds["bucks"], "--source", "bucks-fis", "--category",
+                "community centre", "--skip-invalid", *FAST, code=3)  # fmt: skip
+    assert "0 added" in again.stderr  # the same feed again: the same records

@@ -264,10 +264,12 @@ def service_to_asset(service, *, categories: dict[str, str] | None = None,
 
 
 def service_fields(service, *, categories: dict[str, str], terms: dict[str, str] | None = None,
-                   default_category: str = "") -> tuple[dict[str, str], list[FieldProblem]]:  # fmt: skip
+                   default_category: str = "", scope: str = "") -> tuple[dict[str, str], list[FieldProblem]]:  # fmt: skip
     """The asset's raw cells (as a CSV row would give them) read from one nested service, and
     the problems found reading it (a cost that is not a number, a category none of its terms
-    gives). Never raises on a malformed service: any shape is read as far as it goes."""
+    gives). Never raises on a malformed service: any shape is read as far as it goes.
+    `scope` (the source's name) keeps a publisher's numbered id apart from every other
+    publisher's: ORUK v1's 6378 from source bucks is the asset bucks-6378."""
     s = _dict(service)
     ours, theirs = _service_attributes(s)
     locations = _locations(s)
@@ -311,8 +313,8 @@ def service_fields(service, *, categories: dict[str, str], terms: dict[str, str]
         fields[field] = ";".join(values) if field in LIST_FIELDS else values[0]
     if fields.get("geo_precision") not in PRECISIONS or not fields["lat"]:
         fields.pop("geo_precision", None)  # unknown, or no point: the point is as given
-    if not fields.get("id"):
-        fields["id"] = _text(s.get("id"))
+    if "id" not in ours or not fields.get("id"):
+        fields["id"] = scoped_id(_text(s.get("id")), scope)
     if "category" not in ours:
         fields["category"] = (
             _category(names + audiences, categories, terms or {}) or default_category
@@ -320,6 +322,15 @@ def service_fields(service, *, categories: dict[str, str], terms: dict[str, str]
         if not fields["category"]:
             problems.append(_no_category(names + audiences))
     return fields, problems
+
+
+def scoped_id(sid: str, scope: str) -> str:
+    """A publisher's id as the asset's: a bare number (an ORUK v1 row number, unique only
+    within its publisher) is kept under the source's name; any other id as given."""
+    if not scope or not sid.isascii() or not sid.isdigit():
+        return sid
+    prefix = re.sub(r"[^A-Za-z0-9._-]+", "-", scope).strip("-.")[: 79 - len(sid)].rstrip("-.")
+    return f"{prefix}-{sid}" if prefix else sid
 
 
 def _service_cells(s: dict, location: dict) -> dict[str, str]:

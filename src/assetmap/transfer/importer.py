@@ -251,7 +251,7 @@ def import_package(cat, path: str, *, source: Source | None = None, skip_invalid
     report.overwrite_local = source.overwrite_local
     rejects = Rejects(rejects_path, COLUMNS, csv.excel, dry_run=dry_run)
     records = read_package(path, cat.categories(), terms=terms.mapping(cat.conn),
-                           default_category=default_category)  # fmt: skip
+                           default_category=default_category, scope=source.name)  # fmt: skip
     return run_import(
         cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,
         locate=locate,
@@ -269,7 +269,7 @@ def import_feed(cat, client, *, source: Source, skip_invalid=False, rejects_path
     report.source = source.name
     report.overwrite_local = source.overwrite_local
     records = read_feed(client, cat.categories(), terms=terms.mapping(cat.conn),
-                        default_category=default_category)  # fmt: skip
+                        default_category=default_category, scope=source.name)  # fmt: skip
     rejects = Rejects(rejects_path, COLUMNS, csv.excel)
     return run_import(
         cat, records, report, source=source, rejects=rejects, skip_invalid=skip_invalid,

@@ -164,7 +164,7 @@ def _descriptor() -> dict:
 
 # -- import --------------------------------------------------------------------------------
 def read_package(path: str, categories: dict[str, str], *, terms: dict[str, str] | None = None,
-                 default_category: str = ""):  # fmt: skip
+                 default_category: str = "", scope: str = ""):  # fmt: skip
     """Yield import records (label, raw, fields, problems) from an Open Referral folder. A
     service that cannot be mapped is reported with every problem it has, not just the first.
     A .json file (not datapackage.json) holds services as the API serves them: a page of
@@ -172,21 +172,23 @@ def read_package(path: str, categories: dict[str, str], *, terms: dict[str, str]
     if path.lower().endswith(".json") and Path(path).name != "datapackage.json":
         for n, service in enumerate(_json_services(path), start=1):
             label = f"service {service.get('id')}" if service.get("id") else f"service {n}"
-            yield record(label, service, categories, terms, default_category)
+            yield record(label, service, categories, terms, default_category, scope)
         return
     tables = load_tables(_folder(path))
     if not tables["services"]:
         raise InvalidValue(f"{path} has no services.csv: nothing to import")
     for n, service in enumerate(nest(tables), start=2):
-        yield record(f"services.csv row {n}", service, categories, terms, default_category)
+        yield record(f"services.csv row {n}", service, categories, terms, default_category, scope)
 
 
-def record(label: str, service: dict, categories: dict[str, str], terms=None, default_category=""):  # fmt: skip
-    """One service as an import record (label, raw, fields or None, problems)."""
+def record(label: str, service: dict, categories: dict[str, str], terms=None, default_category="",
+           scope=""):  # fmt: skip
+    """One service as an import record (label, raw, fields or None, problems). `scope` is
+    the source's name (hsds.scoped_id)."""
     from assetmap.transfer.problems import RowProblem
 
     fields, found = hsds.service_fields(service, categories=categories, terms=terms,
-                                        default_category=default_category)  # fmt: skip
+                                        default_category=default_category, scope=scope)  # fmt: skip
     problems = [RowProblem(label, p.column, p.message) for p in found]
     problems += [p for p in _problems(label, fields, categories) if p.column not in {q.column for q in problems}]  # fmt: skip
     raw = {c: fields.get(c, "") for c in COLUMNS}

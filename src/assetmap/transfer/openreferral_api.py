@@ -57,7 +57,7 @@ class Feed(list):
 
 
 def read_feed(client: Client, categories: dict[str, str], *, terms: dict[str, str] | None = None,
-              default_category: str = "") -> Feed:  # fmt: skip
+              default_category: str = "", scope: str = "") -> Feed:  # fmt: skip
     """Every service of the feed, read in full, as import records (label, raw, fields,
     problems). Reads the whole feed before returning, so a failure writes nothing."""
     from assetmap.transfer.openreferral import record
@@ -65,7 +65,7 @@ def read_feed(client: Client, categories: dict[str, str], *, terms: dict[str, st
     services = read_services(client)
     added = served_categories(services.values(), categories)
     known = {**categories, **{c: c for c in added}}
-    feed = Feed(record(f"service {sid}", s, known, terms, default_category) for sid, s in services.items())  # fmt: skip
+    feed = Feed(record(f"service {sid}", s, known, terms, default_category, scope) for sid, s in services.items())  # fmt: skip
     feed.new_categories = tuple(added)
     return feed
 

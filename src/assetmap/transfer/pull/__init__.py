@@ -169,7 +169,7 @@ def pull(cat, puller: str, *, area: Area | None = None, url: str | None = None,
     categories = cat.categories()
     # A directory's own taxonomy terms give categories through the catalogue's term table
     # (`categories map`), as `import URL` reads them.
-    extra = {"terms": _term_table(cat)} if mod.NAME == "oruk" else {}
+    extra = {"terms": _term_table(cat), "scope": name} if mod.NAME == "oruk" else {}
     records = mod.read(client, url=url, area=area, categories=categories, progress=progress, **extra)  # fmt: skip
     # Another assetmap's own categories (a curator's `categories add`), added by the import.
     new_categories = getattr(records, "new_categories", ())

@@ -16,9 +16,9 @@ NEEDS_AREA = False
 MIN_INTERVAL = 0.2
 
 
-def read(client, *, url: str, area, categories, progress=None, terms=None):
+def read(client, *, url: str, area, categories, progress=None, terms=None, scope=""):
     client.base = url.rstrip("/")
-    records = read_feed(client, categories, terms=terms)
+    records = read_feed(client, categories, terms=terms, scope=scope)
     if area is None:
         return records
     inside = Feed(r for r in records if r[2] is None or _inside(area, r[2]))
