@@ -60,6 +60,7 @@ def _cache_key(geocoder: str, query: str) -> str:
 def _online_geocoder(name: str, conf: dict):
     from urllib.parse import urlsplit
 
+    from geopy.adapters import URLLibAdapter
     from geopy.geocoders import get_geocoder_for_service
 
     try:
@@ -68,7 +69,13 @@ def _online_geocoder(name: str, conf: dict):
         raise PlaceError(
             f"'{name}' is not a geocoder geopy knows; use offline or nominatim"
         ) from None
-    kwargs = {"user_agent": conf["user_agent"], "timeout": conf["timeout"]}
+    # geopy's own urllib adapter, as a plain install has it: where `requests` is installed
+    # (datasette brings it) geopy picks its requests adapter, which retries a timeout twice more
+    # on its own, so ASSETMAP_GEOCODER_RETRIES=2 could mean nine requests to Nominatim.
+    kwargs = {
+        "user_agent": conf["user_agent"], "timeout": conf["timeout"],
+        "adapter_factory": URLLibAdapter,
+    }  # fmt: skip
     if conf["url"]:
         parts = urlsplit(conf["url"])
         kwargs.update(scheme=parts.scheme or "https", domain=parts.netloc + parts.path.rstrip("/"))
