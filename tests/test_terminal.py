@@ -510,9 +510,9 @@ def test_notes_on_a_terminal_wrap_between_words_in_two_lines(tmp_path):
     note = next(line for line in logged if line.startswith("note: "))
     said = " ".join(notes)
     assert said.startswith(near + " · note: ")  # the same words, broken only between them
-    if "more: --verbose)" in said:  # room for fewer notes beside the "Near ..." line
-        shown = said.removeprefix(near + " · ").rsplit(" (+", 1)[0]
-        assert note.startswith(shown)
+    if "--verbose)" in said:  # room for fewer notes beside the "Near ..." line, or a start
+        shown = said.removeprefix(near + " · ").rsplit(" (", 1)[0].removesuffix(" …")
+        assert note.startswith(shown) and "read as stay sober" in shown
     else:
         assert said == f"{near} · {note}"
 
@@ -645,3 +645,12 @@ def test_with_include_staff_the_contact_is_the_work_contacts_phone(cli, db_file)
     assert "07700 900123" in staff and "to Sam Patel" in staff, staff  # the table's contact
     public = cli(*db, "near", "53.45,-2.31", "--category", "gym").stdout
     assert "manchester1@nrggym.example" in public and "07700" not in public and "Sam" not in public
+
+
+def test_how_the_goal_was_read_is_the_note_kept_when_notes_are_folded(cli):
+    """Folded to two lines, near kept 'times: Wed' (what --day wed typed, said back) and put
+    how the person's words were read behind --verbose. The reading is said first."""
+    said = cli("near", "Hanley, Stoke-on-Trent", "--goal", "off the drink and lonely",
+               "--day", "wed").stderr  # fmt: skip
+    folded = next(ln for ln in said.splitlines() if ln.startswith("note: "))
+    assert folded.startswith("note: 'off the drink and lonely' read as stay sober"), folded

@@ -432,6 +432,9 @@ class StepProgress:
             self._progress.stop()
 
 
+MIN_NOTE_START = 20  # characters of a cut note worth showing
+
+
 def fold_notes(
     notes: Sequence[str], *, verbose: bool = False, width: int = 0, lead: str = ""
 ) -> list[str]:
@@ -451,7 +454,7 @@ def fold_notes(
     room = 2 * (width or _stderr_width()) - 1
     said = "warning: " + " · ".join(warnings) if warnings else ""
     said = " · ".join(p for p in (lead, said) if p)
-    for shown in range(len(others), -1 if said else 0, -1):  # down to the lead and warnings
+    for shown in range(len(others), 0 if others else -1, -1):  # down to one whole note
         more = len(others) - shown
         parts = [said] if said else []
         if shown:
@@ -459,6 +462,19 @@ def fold_notes(
         text = " · ".join(parts) + (f" (+{more} more: --verbose)" if more else "")
         if len(text) <= room and len(_wrap(text, room // 2)) <= 2:  # two lines between words
             return [text]
+    if said and others:
+        # Not even the first note fits whole beside the lead: its start, cut at a word, so how
+        # the person's words were read is still seen ('read as stay sober (off the drink), …').
+        left = len(others) - 1
+        suffix = f" … (+{left} more: --verbose)" if left else " … (--verbose)"
+        start = f"{said} · note: "
+        note = others[0]
+        cut = note.rfind(" ", 0, max(room - len(start) - len(suffix), 0))
+        while cut >= MIN_NOTE_START:
+            text = start + note[:cut] + suffix
+            if len(_wrap(text, room // 2)) <= 2:
+                return [text]
+            cut = note.rfind(" ", 0, cut)
     if said:  # too long even alone: the lead and every warning still whole
         return [f"{said} (+{len(others)} more: --verbose)" if others else said]
     # The first note alone is longer than two lines: cut at a word.

@@ -157,7 +157,6 @@ def run(
     time_notes: list[str] = []
     found = find_place(r.place)
     plan = engine.read_goals(catalogue.conn, r.goals)
-    asked = r
     r, prefer = situate(r, plan)
     filters = build_filters(
         r, find_place, categories=categories, centre=found, notes=time_notes, report=report,
@@ -169,8 +168,9 @@ def run(
     )  # fmt: skip
     with bounded(catalogue.conn):
         outcome = engine.near(catalogue.conn, query)
-    # How the time was read follows the goals when they said it ("in the evenings").
-    at = len(plan.notes) if r is not asked else 0
+    # How the time was read follows how the goals were read, which is what a practitioner must
+    # see first when the notes are folded ('times: Wed' only says back what --day typed).
+    at = len(plan.notes)
     outcome.notes[at:at] = time_notes
     return found, outcome
 
