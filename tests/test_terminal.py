@@ -654,3 +654,27 @@ def test_how_the_goal_was_read_is_the_note_kept_when_notes_are_folded(cli):
                "--day", "wed").stderr  # fmt: skip
     folded = next(ln for ln in said.splitlines() if ln.startswith("note: "))
     assert folded.startswith("note: 'off the drink and lonely' read as stay sober"), folded
+
+
+@pytest.mark.slow
+def test_a_narrow_terminal_draws_a_result_whose_why_is_all_left_off(cli, db_file):
+    # reviewer2: at 30 columns a result whose why is only the least telling parts ('never
+    # verified', 'cost unknown', 'times not recorded') beside a long email left nothing to
+    # fit, and near failed with a traceback (IndexError in output._fitted) instead of drawing.
+    cli("--db", str(db_file), "add", "--name", "Splott Library", "--category", "library",
+        "--lat", "51.48", "--lon", "-3.15", "--email", "splott.library.enquiries@cardiff.gov.uk")  # fmt: skip
+    drawn = _on_a_terminal("--db", str(db_file), "near", "51.48,-3.15", columns=30)
+    assert "Traceback" not in drawn and "Splott" in drawn, drawn
+    assert "splott.library" in drawn, drawn  # the contact, cut to the room left
+
+
+def test_a_block_with_no_room_for_its_why_is_the_contact_alone():
+    # reviewer2: the same in the quick loop, at each narrow width that raised IndexError.
+    from assetmap.cli.output import Blocks
+
+    record = {"ref": "splott", "name": "Splott Library", "category": "library", "km": "0.0",
+              "contact": "splott.library.enquiries@cardiff.gov.uk", "phone": "",
+              "why": "0.0 km; cost unknown; times not recorded; never verified"}  # fmt: skip
+    for width in (20, 26, 30, 31):
+        lines = Blocks(right="km", unit=" km").lines(record, width)
+        assert lines[1][1].startswith("    splott.library"), (width, lines)

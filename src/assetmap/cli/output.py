@@ -248,6 +248,8 @@ def _fitted(parts: list[str], room: int) -> str:
         parts = [p for p in parts if not p.startswith(least) or p == NO_TIMES_CAUTION]
         if len("; ".join(parts)) + 1 <= room:
             return "; ".join(parts) + "…"
+    if not parts:  # only the least telling, and no room even for '…' (a narrow terminal)
+        return ""
     # Whole parts, not half of one: 'DBS…' could be read as either way.
     while len(parts) > 1 and len("; ".join(parts)) + 1 > room:
         parts.pop()
