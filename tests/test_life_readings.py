@@ -142,3 +142,20 @@ def test_a_stem_shared_with_another_word_does_not_carry_its_meaning():
         "'acts on impulse' read as mentoring (acts on impulse)"
     )
     assert "creative" in understand.read("wants to act", vocabulary).note()
+
+
+def test_a_school_for_young_children_in_a_name_still_says_children(cli, tmp_path):
+    # reviewer2: since 'School' alone is no longer a signal (7a7e048), a sports site at a
+    # primary school (the bundled catalogue's 'Chopwell Primary School', 'Oakington Manor
+    # Primary School') passed --no-children as an adult venue. A school for young children
+    # says who is there: primary, infant, nursery and prep schools still count.
+    rows = [
+        {"id": "primary", "name": "Chopwell Primary School", "category": "sports club", "tags": "football;sport", "lat": 53 + 0.2 * KM},
+        {"id": "infants", "name": "St Mary's Infant School", "category": "sports club", "tags": "football;sport", "lat": 53 + 0.3 * KM},
+        {"id": "prep", "name": "Mylnhurst Preparatory School", "category": "sports club", "tags": "football;sport", "lat": 53 + 0.4 * KM},
+        {"id": "school-site", "name": "Parkside School Sports Centre", "category": "sports club", "tags": "football;sport", "lat": 53 + 0.5 * KM},
+    ]  # fmt: skip
+    found, result = near(cli, db_path(tmp_path / "schools.db", rows), "--goal", "football",
+                         "--no-children", "--show-excluded")  # fmt: skip
+    assert [r["id"] for r in found] == ["school-site"], result.stderr
+    assert "left out: Chopwell Primary School (primary): likely involves children" in result.stderr

@@ -5,7 +5,8 @@ for one gender. Used by --no-children and --gender (search.filters) and the why 
 
 The words say who takes part, not where: "School" or "Academy" alone names a venue (a sports
 centre on a school site let to adult clubs in the evening, a boxing academy, a football
-academy for adults; half of Active Places' sites), so they are no signal on their own."""
+academy for adults; half of Active Places' sites), so they are no signal on their own; a
+primary, infant, nursery or prep school is."""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ _CHILDREN = frozenset(
     ("junior", "juniors", "youth", "boys", "girls", "kids", "children", "childrens", "toddlers",
      "tots")
 )  # fmt: skip
-# Two words that say children together: "after-school club", "under-fives".
-_CHILDREN_PAIRS = {("after", "school"), ("under", "fives"), ("primary", "pupils")}
+# Two words that say children together: "after-school club", "under-fives", and a school
+# whose pupils are all young children ("Chopwell Primary School": a site with children on it).
+_CHILDREN_PAIRS = {
+    ("after", "school"), ("under", "fives"), ("primary", "pupils"), ("primary", "school"),
+    ("infant", "school"), ("infants", "school"), ("nursery", "school"), ("preparatory", "school"),
+    ("prep", "school"),
+}  # fmt: skip
 _GENDER = {"boys": "men", "girls": "women"}
 
 
