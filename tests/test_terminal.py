@@ -512,7 +512,8 @@ def test_notes_on_a_terminal_wrap_between_words_in_two_lines(tmp_path):
     assert said.startswith(near + " · note: ")  # the same words, broken only between them
     if "--verbose)" in said:  # room for fewer notes beside the "Near ..." line, or a start
         shown = said.removeprefix(near + " · ").rsplit(" (", 1)[0].removesuffix(" …")
-        assert note.startswith(shown) and "read as stay sober" in shown
+        # beside the lead, the note says how the phrase was read without saying it back
+        assert shown.removeprefix("note: ") in note and shown.startswith("note: read as stay")
     else:
         assert said == f"{near} · {note}"
 
@@ -678,3 +679,26 @@ def test_a_block_with_no_room_for_its_why_is_the_contact_alone():
     for width in (20, 26, 30, 31):
         lines = Blocks(right="km", unit=" km").lines(record, width)
         assert lines[1][1].startswith("    splott.library"), (width, lines)
+
+
+@pytest.mark.slow
+def test_at_80_columns_the_folded_note_still_says_which_need_found_nothing_near():
+    # At 80 columns, 'sofa surfing since release, wants to get back into football' folded to
+    # "note: 'sofa surfing since release, wants to get back into football' read as …
+    # (--verbose)": the phrase the practitioner had just typed took the room, and neither how
+    # it was read nor "nothing near for housing" (the main need) was on the screen. Beside the
+    # "Near ..." line the note says how it was read without repeating the phrase.
+    run_process("locate", "ST4 7QB")  # the gazetteer index, built off the terminal
+    phrase = "sofa surfing since release, wants to get back into football"
+    drawn = _on_a_terminal("near", "ST4 7QB", "--goal", phrase, stderr_too=True)
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", drawn.replace("\r\n", "\n")).splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("Near "))
+    said = " ".join(lines[start : start + 2])
+    assert re.search(r" \d+\.\d km$", lines[start + 2]), lines  # two lines, then the results
+    assert "read as housing (sofa surfing), football; nothing near for housing" in said, said
+    # Off a terminal (a log), the note is whole, with the phrase.
+    logged = run_process("near", "ST4 7QB", "--goal", phrase).stderr.decode()
+    assert (
+        f"note: '{phrase}' read as housing (sofa surfing), football; nothing near for housing"
+        in logged
+    )

@@ -465,6 +465,16 @@ def fold_notes(
         if len(text) <= room and len(_wrap(text, room // 2)) <= 2:  # two lines between words
             return [text]
     if said and others:
+        # Beside the lead (a terminal) the phrase was typed on the command line just above:
+        # how it was read, and what nothing near meets, are the words kept ("read as housing
+        # (sofa surfing), football; nothing near for housing"), not the phrase said back.
+        others = [_unquoted(n) for n in others]
+        for shown in range(len(others), 0, -1):
+            more = len(others) - shown
+            text = f"{said} · note: " + " · ".join(others[:shown])
+            text += f" (+{more} more: --verbose)" if more else ""
+            if len(text) <= room and len(_wrap(text, room // 2)) <= 2:
+                return [text]
         # Not even the first note fits whole beside the lead: its start, cut at a word, so how
         # the person's words were read is still seen ('read as stay sober (off the drink), …').
         left = len(others) - 1
@@ -484,6 +494,16 @@ def fold_notes(
     suffix = " … (--verbose)"
     cut = text.rfind(" ", 0, room - len(suffix))
     return [text[: cut if cut > 0 else room - len(suffix)] + suffix]
+
+
+def _unquoted(note: str) -> str:
+    """A goal's note without the phrase said back: "'sofa surfing since release' read as
+    housing (sofa surfing)" -> "read as housing (sofa surfing)"; any other note as it is."""
+    for said in ("' read as ", "' read loosely as "):
+        at = note.find(said)
+        if note.startswith("'") and at > 0:
+            return note[at + 2 :]
+    return note
 
 
 def _stderr_width() -> int:
