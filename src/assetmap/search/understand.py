@@ -231,29 +231,9 @@ class Reading:
                 return sense
         return None
 
-    def meets(self, tags: list[str], category: str) -> tuple[float, str, str]:
-        """(strength, sense, words typed) for an asset's tags and category; strength 0 if none.
-        An asset of a need's own kind (housing support...) is met only as that kind."""
-        best: tuple[float, str, str] = (0.0, "", "")
-        own = _NEED_TERMS.get(_canon(category)) if category else None
-        for raw in (category, *tags):
-            key = _canon(raw)
-            if own is not None and key not in own:
-                continue
-            hit = self.exact.get(key)
-            if hit is None and " " in key:
-                hit = self.heads.get(key.split(" ", 1)[0])
-            if hit is None:
-                continue
-            weight = hit[0] - BESIDE_A_NEED if id(hit[1]) in self.second else hit[0]
-            if weight > best[0]:
-                best = (weight, hit[1].name, hit[1].said())
-        return best
-
-    def senses_met(self, tags: list[str], category: str) -> set[str]:
-        """The names of every sense an asset's tags and category meet (meets() gives the
-        strongest only)."""
-        out = set()
+    def _hits(self, tags: list[str], category: str):
+        """(weight, sense) for each of an asset's category and tags that a sense meets. An
+        asset of a need's own kind (housing support...) is met only as that kind."""
         own = _NEED_TERMS.get(_canon(category)) if category else None
         for raw in (category, *tags):
             key = _canon(raw)
@@ -263,8 +243,21 @@ class Reading:
             if hit is None and " " in key:
                 hit = self.heads.get(key.split(" ", 1)[0])
             if hit is not None:
-                out.add(hit[1].name)
-        return out
+                yield hit
+
+    def meets(self, tags: list[str], category: str) -> tuple[float, str, str]:
+        """(strength, sense, words typed) for an asset's tags and category; strength 0 if none."""
+        best: tuple[float, str, str] = (0.0, "", "")
+        for strength, sense in self._hits(tags, category):
+            weight = strength - BESIDE_A_NEED if id(sense) in self.second else strength
+            if weight > best[0]:
+                best = (weight, sense.name, sense.said())
+        return best
+
+    def senses_met(self, tags: list[str], category: str) -> set[str]:
+        """The names of every sense an asset's tags and category meet (meets() gives the
+        strongest only)."""
+        return {sense.name for _strength, sense in self._hits(tags, category)}
 
     def clear(self) -> list[Sense]:
         """The senses read clearly, strongest first (then as said)."""
