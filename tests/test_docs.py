@@ -206,3 +206,15 @@ def test_adding_a_filter_names_the_code_as_it_is():
                          (filters, "sql_exclusions"), (filters, "_exclusion")):  # fmt: skip
         assert f"`{name}`" in section and hasattr(module, name), name
     assert "partners_only" in request.NearRequest.__slots__ and "partners_only" in filters.Filters.__slots__  # fmt: skip
+
+
+def test_the_exit_codes_are_one_table_with_every_code_the_program_uses():
+    # A paragraph about `sources pull` sat between the rows for 3 and 130, so Markdown ended
+    # the table at 3: the rows for 130 (Ctrl-C) and 141 (a closed pipe) showed as text lines
+    # of pipes, with no header, under a paragraph about pulling sources.
+    section = README.split("### Exit codes", 1)[1].split("\n#", 1)[0]
+    lines = section.strip().splitlines()
+    table = lines[: next((i for i, ln in enumerate(lines) if not ln.startswith("|")), len(lines))]
+    codes = [row.split("|")[1].strip() for row in table[2:]]
+    assert table[:2] == ["| code | meaning |", "|---|---|"], table
+    assert codes == ["0", "1", "2", "3", "130", "141"], codes
