@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assetmap.plan import walking
 from assetmap.plan.model import ASK_THERE
 
 PRIVACY = "This plan holds no case reference."
@@ -51,7 +52,7 @@ def facts(item, full: bool = False) -> list[tuple[str, str, bool]]:
         ("Good to know", " ".join(item.flags), True),
     ]
     if full:
-        far = item.distance_km is not None and "comfortable" in item.walk
+        far = item.distance_km is not None and walking.walking_minutes(item.distance_km) is None
         rows[3:3] = [("Getting there", JOURNEY_PLANNER, True)] if far else []
         rows += [
             ("Who it is for", who_for(a), False),
