@@ -6,8 +6,8 @@ Runs pytest in a child process for each and prints its wall time, its CPU time (
 of pytest and every process it started) and the machine's load average before and after: on a
 shared machine the wall time follows the load, the CPU time much less, so quote both. With
 --top N it also lists the N tests (setup + call + teardown) that took the most wall time, with
-the CPU each used in pytest's own process; wall well above CPU is waiting (a sleep, a timeout,
-a server, a process it started). The targets: the quick loop under 60 s and the whole suite
+the CPU each used in pytest's process and in the processes it started and waited for; wall well
+above both is waiting (a sleep, a timeout, a server still running). The targets: the quick loop under 60 s and the whole suite
 under 90 s wall on a quiet machine.
 """
 
@@ -28,6 +28,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _children_cpu() -> float:
+    """CPU of the processes a test started and waited for (the console script, a server)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class _PerTest:
     """A pytest plugin (loaded with -p bench_suite): wall and CPU time per test, all phases."""
 
@@ -36,13 +42,14 @@ class _PerTest:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
         try:
             return (yield)
         finally:
-            row = self.rows.setdefault(item.nodeid, [0.0, 0.0])
+            row = self.rows.setdefault(item.nodeid, [0.0, 0.0, 0.0])
             row[0] += time.perf_counter() - wall
             row[1] += time.process_time() - cpu
+            row[2] += _children_cpu() - children
 
     def pytest_sessionfinish(self, session):
         if self.rows:  # each xdist worker writes its own file
@@ -79,12 +86,14 @@ def run(label: str, args: list[str], top: int) -> dict:
     print(f"  wall {wall:.1f} s, CPU {user + system:.1f} s (user {user:.1f}, system {system:.1f}), "
           f"load average {load_before:.1f} before, {load_after:.1f} after, {os.cpu_count()} cores")  # fmt: skip
     if top and rows:
-        print(f"  the {top} longest tests (wall s / CPU s in the process that ran it):")  # fmt: skip
-        for nodeid, (w, c) in sorted(rows.items(), key=lambda kv: -kv[1][0])[:top]:
-            print(f"    {w:6.2f} {c:6.2f}  {nodeid}")
-        waited = sum(max(w - c, 0) for w, c in rows.values())
-        print(f"  sum over tests: wall {sum(w for w, _ in rows.values()):.1f} s, "
-              f"CPU {sum(c for _, c in rows.values()):.1f} s, wall above CPU {waited:.1f} s")  # fmt: skip
+        print(f"  the {top} longest tests (wall s / CPU s in pytest / CPU s of processes it started):")  # fmt: skip
+        for nodeid, (w, c, k) in sorted(rows.items(), key=lambda kv: -kv[1][0])[:top]:
+            print(f"    {w:6.2f} {c:6.2f} {k:6.2f}  {nodeid}")
+        waited = sum(max(w - c - k, 0) for w, c, k in rows.values())
+        print(f"  sum over tests: wall {sum(r[0] for r in rows.values()):.1f} s, "
+              f"CPU {sum(r[1] for r in rows.values()):.1f} s in pytest and "
+              f"{sum(r[2] for r in rows.values()):.1f} s in processes it started, "
+              f"wall above CPU {waited:.1f} s")  # fmt: skip
     if proc.returncode not in (0,):
         print(f"  pytest exited {proc.returncode}", file=sys.stderr)
     return {"wall": wall, "cpu": user + system, "code": proc.returncode}
