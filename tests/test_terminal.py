@@ -702,3 +702,25 @@ def test_at_80_columns_the_folded_note_still_says_which_need_found_nothing_near(
         f"note: '{phrase}' read as housing (sofa surfing), football; nothing near for housing"
         in logged
     )
+
+
+def test_at_80_columns_a_likely_childrens_club_still_says_so():
+    # near Stretford --goal "fancies a kickabout" at 80 columns drew Urmston Town Junior
+    # Football Club as "fits football (a kickabout)…": the caution "likely involves children
+    # (from its name: 'Junior'), check first" was too long beside the reading, so it was left
+    # off whole, and a practitioner saw nothing to check before sending someone on licence.
+    # The caution keeps its words; where it came from (its name) is in `show`.
+    from assetmap.cli.output import Blocks
+
+    record = {
+        "ref": "urmston-town", "name": "Urmston Town Junior Football Club",
+        "category": "football team", "km": "1.5", "contact": "", "phone": "",
+        "goals_met": ["fancies a kickabout"],
+        "why": "fits football (a kickabout); 1.5 km; cost unknown; likely involves children "
+        "(from its name: 'Junior'), check first; times not recorded, check first; never verified",
+    }  # fmt: skip
+    lines = [ref + rest for ref, rest in Blocks(right="km", unit=" km").lines(record, 80)]
+    assert len(lines) == 2 and all(len(line) <= 80 for line in lines), lines
+    assert lines[1].startswith(
+        "    fits football (a kickabout); likely involves children, check first"
+    )

@@ -8,6 +8,7 @@ start-up time is paid on every search.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -250,12 +251,18 @@ def _fitted(parts: list[str], room: int) -> str:
             return "; ".join(parts) + "…"
     if not parts:  # only the least telling, and no room even for '…' (a narrow terminal)
         return ""
+    # Then where a caution came from, never the caution: "likely involves children (from its
+    # name: 'Junior'), check first" is kept as "likely involves children, check first".
+    parts = [_EVIDENCE.sub("", p) for p in parts]
+    if len("; ".join(parts)) + 1 <= room:
+        return "; ".join(parts) + "…"
     # Whole parts, not half of one: 'DBS…' could be read as either way.
     while len(parts) > 1 and len("; ".join(parts)) + 1 > room:
         parts.pop()
     return "; ".join(parts) + "…" if len(parts[0]) < room else _cut(parts[0], room)
 
 
+_EVIDENCE = re.compile(r" \(from its (?:name|description): '[^']*'\)")
 NO_TIMES_CAUTION = "times not recorded, check first"  # asked for times: a caution, kept
 
 
