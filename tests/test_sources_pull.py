@@ -507,3 +507,19 @@ def test_a_pull_interval_that_is_not_seconds_is_a_one_line_error(cli, db_file, s
         "between requests, e.g. 1.0"
     )
     assert server.hits == [] and _digest(db_file) == before
+
+
+def test_a_pulled_feature_written_without_its_apostrophe_elsewhere_is_still_held(
+    cli, db_file, server
+):
+    """reviewer2: _name_key says "St. Mary's" and "Saint Marys" are one name, but the
+    apostrophe split the word ('st mary s' against 'st marys'), so OpenStreetMap's "Saint
+    George's" was added beside a partner's "St Georges" 30 m away: one church twice."""
+    server.overpass = json.loads((DATA / "overpass_isle_of_man.json").read_text())
+    db = ["--db", str(db_file)]
+    cli(*db, "add", "--name", "St Georges", "--category", "faith group", "--lat", "54.14945",
+        "--lon", "-4.48340")  # fmt: skip
+    out = cli(*db, "sources", "pull", "osm", "--around", "54.2,-4.5@40km")
+    assert "left out: Saint George's (way/71118163, held as st-georges" in out.stderr, out.stderr
+    names = [a["name"] for a in _json(cli, *db, "list", "--limit", "1000")]
+    assert "Saint George's" not in names and "St Georges" in names

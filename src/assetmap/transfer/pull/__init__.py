@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -250,7 +251,8 @@ def _name_key(name: str) -> str:
     and St Boniface' are one."""
     from assetmap.catalogue.models import slug
 
-    words = slug(name.replace("&", " and ")).split("-")
+    # An apostrophe joins its word ('Mary's' is 'Marys'), as the slug would otherwise split it.
+    words = slug(re.sub("['\\u2019]", "", name).replace("&", " and ")).split("-")
     return " ".join("st" if w == "saint" else w for w in words if w and w != "the")
 
 
