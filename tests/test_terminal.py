@@ -724,3 +724,26 @@ def test_at_80_columns_a_likely_childrens_club_still_says_so():
     assert lines[1].startswith(
         "    fits football (a kickabout); likely involves children, check first"
     )
+
+
+def test_a_partners_due_table_at_80_columns_never_crops_the_phone_number():
+    # `partners due` at 80 columns drew Longton Men's Shed's contact phone as "07700 9001":
+    # the table measured as fitting (the name's 14-character minimum, the contact's longest
+    # word), but rich, squeezing the names, took the contact name down first and then cropped
+    # the last column to fit, so the number a partnership manager rings was two digits short.
+    import io
+
+    from rich.console import Console
+
+    from assetmap.cli.commands.partners import DUE_TABLE_COLUMNS
+    from assetmap.cli.commands.partners import _on_a_terminal as tty
+    from assetmap.cli.output import _terminal_table
+
+    record = {"ref": "longton-mens", "name": "Longton Men’s Shed", "next_contact": "2026-12-10",
+              "days_overdue": -3, "contact_name": "Dave O’Neill", "contact_phone": "07700 900123"}  # fmt: skip
+    screen = io.StringIO()
+    console = Console(file=screen, width=80, no_color=True)
+    console.print(_terminal_table([record], tty(DUE_TABLE_COLUMNS), None, 80))
+    drawn = screen.getvalue()
+    assert "07700 900123" in drawn and "2026-12-10" in drawn and "longton-mens" in drawn, drawn
+    assert all(len(line.rstrip()) <= 80 for line in drawn.splitlines()), drawn

@@ -351,7 +351,15 @@ def _terminal_table(records, columns: Sequence[str], title, width: int):
     measuring = Console(width=10_000)
     # Each try gives the words less room, until the table fits (rich crops what does not).
     tries = [(copied | words, True), (copied | words, False), (copied, False), (set(), False)]
-    for whole, room in tries:
+    shown = [[_terminal_cell(c, r.get(c)) for c in columns] for r in records]
+    # The rows that set the columns' widths (each one's longest cell and longest word): drawn
+    # alone, they show whether the whole table would crop a cell kept whole.
+    widest: set[int] = set()
+    for i in range(len(columns)) if shown else ():
+        widest.add(max(range(len(shown)), key=lambda n: len(shown[n][i])))
+        widest.add(max(range(len(shown)), key=lambda n: _longest_word(shown[n][i])))
+
+    def drawn(rows, whole, room):
         # No vertical rules: at 80 columns every character goes to the data.
         table = Table(title=title, show_lines=False, header_style="bold", box=box.SIMPLE_HEAD)
         for c in columns:
@@ -360,12 +368,37 @@ def _terminal_table(records, columns: Sequence[str], title, width: int):
                 no_wrap=c in whole, min_width=MIN_WIDTHS.get(c) if room else None,
                 ratio=RATIOS.get(c),
             )  # fmt: skip
-        for r in records:
+        for row in rows:
             # Text, not str: data such as "Walkers [example]" must not be read as markup.
-            table.add_row(*[Text(_terminal_cell(c, r.get(c))) for c in columns])
+            table.add_row(*[Text(v) for v in row])
+        return table
+
+    for whole, room in tries:
+        table = drawn(shown, whole, room)
         if Measurement.get(measuring, measuring.options, table).minimum <= width:
-            break
+            # Measured to fit, a table can still be cropped: rich squeezes the columns that
+            # wrap as it chooses, not down to their minimum widths, then crops the last
+            # column ('07700 9001' for 07700 900123). Then the next try gives words less room.
+            kept = [i for i, c in enumerate(columns) if c in whole & copied]
+            probe = [shown[n] for n in sorted(widest)]
+            if not kept or not _crops(drawn(probe, whole, room), probe, kept, width):
+                break
     return table
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def _crops(table, rows, kept: list[int], width: int) -> bool:
+    """Whether `table` of `rows`, drawn `width` wide, cuts a cell of the `kept` columns."""
+    import io
+
+    from rich.console import Console
+
+    screen = io.StringIO()
+    Console(file=screen, width=width, no_color=True, color_system=None).print(table)
+    return any(row[i] not in screen.getvalue() for row in rows for i in kept)
 
 
 def emit_table(
