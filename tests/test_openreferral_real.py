@@ -325,3 +325,15 @@ def test_a_councils_numbered_services_never_overwrite_another_sources_records(cl
     again = cli(*db, "import", feeds["bucks"], "--source", "bucks-fis", "--category",
                 "community centre", "--skip-invalid", *FAST, code=3)  # fmt: skip
     assert "0 added" in again.stderr  # the same feed again: the same records
+
+
+def test_an_address_whose_first_line_ends_with_the_town_says_the_town_once(cli, bucks_catalogue):
+    # reviewer2: Outpost's address_1 often ends with the town its city then gives again:
+    # 'Friends Meeting House, 9 Rickfords Hill, Aylesbury' and 'Aylesbury' were shown (and
+    # printed on the plan) as '..., Aylesbury, Aylesbury'.
+    db, _out = bucks_catalogue
+    for s in filter(_located, BUCKS):
+        parts = [p.strip().lower() for p in _shown(cli, db, f"bucks-fis-{s['id']}")["address"].split(",")]  # fmt: skip
+        assert all(a != b for a, b in zip(parts, parts[1:], strict=False)), (s["id"], parts)
+    shown = _shown(cli, db, "bucks-fis-4527")["address"]
+    assert shown == "Friends Meeting House, 9 Rickfords Hill, Aylesbury", shown

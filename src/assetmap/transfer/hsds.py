@@ -467,7 +467,12 @@ def _address_fields(location: dict) -> dict[str, str]:
     addresses = _addresses(location)
     addr = next((a for a in addresses if _text(a.get("address_type")).lower() == "physical"),
                 addresses[0] if addresses else {})  # fmt: skip
-    lines = [_text(addr.get(k)) for k in ("address_1", "address_2", "city")]
+    lines: list[str] = []
+    for line in (_text(addr.get(k)) for k in ("address_1", "address_2", "city")):
+        # A line that says again what the one before ends with: Outpost's address_1 often
+        # ends with the town its city gives too ('9 Rickfords Hill, Aylesbury', 'Aylesbury').
+        if line and not (lines and line.lower() == lines[-1].rsplit(",", 1)[-1].strip().lower()):
+            lines.append(line)
     venue = _text(location.get("name"))
     if venue and venue.lower() not in ", ".join(lines).lower():
         lines.insert(0, venue)  # the building people go to: 'Amersham & Wycombe College'
