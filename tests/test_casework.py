@@ -12,12 +12,18 @@ import sys
 
 import pytest
 
-TODAY = dt.date.today()
+
+def today() -> dt.date:
+    """Today as the command under test sees it: read at each use, so a run that spans
+    midnight compares like with like (a module-level date failed at 00:01)."""
+    return dt.date.today()
+
+
 REF = "X123456"
 
 
 def ago(days: int) -> str:
-    return (TODAY - dt.timedelta(days=days)).isoformat()
+    return (today() - dt.timedelta(days=days)).isoformat()
 
 
 class Desk:
@@ -71,12 +77,12 @@ def test_an_introduction_schedules_follow_ups_at_4_and_12_weeks_and_lists_one_ro
         (REF, "gym-a", "peer-mentor"),
         (REF, "walk-b", "practitioner"),
     ]
-    start = TODAY - dt.timedelta(days=10)
+    start = today() - dt.timedelta(days=10)
     assert [(f["week"], f["due_on"], f["outcome"]) for f in rows[0]["follow_ups"]] == [
         (4, (start + dt.timedelta(weeks=4)).isoformat(), None),
         (12, (start + dt.timedelta(weeks=12)).isoformat(), None),
     ]
-    assert rows[0]["name"] == "Gym-A" and rows[1]["introduced_on"] == TODAY.isoformat()
+    assert rows[0]["name"] == "Gym-A" and rows[1]["introduced_on"] == today().isoformat()
     csv_out = desk("intro", "list", "--case", REF, "--format", "csv").stdout.splitlines()
     assert csv_out[0] == "case,asset,name,introduced_on,went_with,summary" and len(csv_out) == 3
 
@@ -90,7 +96,7 @@ def test_follow_ups_fill_in_turn_stopped_needs_a_reason_and_ends_what_is_due(des
         (4, "attended", None),
         (12, "stopped", "moved"),
     ]
-    assert row["summary"] == f"4w attended on {ago(70)}; 12w stopped (moved) on {TODAY}"
+    assert row["summary"] == f"4w attended on {ago(70)}; 12w stopped (moved) on {today()}"
     one_line_error(
         desk("intro", "follow-up", REF, "gym-a", "--outcome", "still-going", code=1), "--week"
     )
@@ -127,7 +133,7 @@ def test_follow_up_weeks_are_configurable(desk, monkeypatch):
 
 
 def test_bad_input_gets_one_line_and_changes_nothing(desk):
-    future = (TODAY + dt.timedelta(days=2)).isoformat()
+    future = (today() + dt.timedelta(days=2)).isoformat()
     one_line_error(desk("intro", "add", "nope", "--case", REF, code=1), "nope", "assetmap list")
     assert not desk.casework.exists() and not desk.key.exists()  # nothing made for a typo
     one_line_error(desk("intro", "add", "gym-a", "--case", REF, "--on", future, code=1), "future")

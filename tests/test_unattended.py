@@ -13,11 +13,15 @@ import time
 import pytest
 from conftest import run_process
 
-TODAY = dt.date.today()
+
+def today() -> dt.date:
+    """Today as the command under test sees it: read at each use, so a run that spans
+    midnight compares like with like (a module-level date failed at 00:01)."""
+    return dt.date.today()
 
 
 def ago(days: int) -> str:
-    return (TODAY - dt.timedelta(days=days)).isoformat()
+    return (today() - dt.timedelta(days=days)).isoformat()
 
 
 @pytest.fixture
@@ -51,7 +55,7 @@ def test_verify_changes_only_verified_on(cli, small, db_file):
     before.pop("local_edits")
     assert after == before  # updated_at included: a confirmation is not an edit
     cli(*small, "verify", "never-walk-m1-1ae")
-    assert conn.execute("SELECT verified_on FROM assets WHERE id = 'never-walk-m1-1ae'").fetchone()[0] == TODAY.isoformat()  # fmt: skip
+    assert conn.execute("SELECT verified_on FROM assets WHERE id = 'never-walk-m1-1ae'").fetchone()[0] == today().isoformat()  # fmt: skip
     assert "no asset with id" in cli(*small, "verify", "nope", code=1).stderr
     assert (
         "in the future"
