@@ -159,3 +159,18 @@ def test_a_school_for_young_children_in_a_name_still_says_children(cli, tmp_path
                          "--no-children", "--show-excluded")  # fmt: skip
     assert [r["id"] for r in found] == ["school-site"], result.stderr
     assert "left out: Chopwell Primary School (primary): likely involves children" in result.stderr
+
+
+def test_with_no_children_a_school_or_academy_site_is_kept_with_a_caution(cli, db):
+    """reviewer2: since 'School' or 'Academy' alone is no longer a children signal, a school
+    or academy site passed --no-children with no word, though many licence conditions forbid
+    entering school premises whoever uses the hall. With --no-children it is kept (adult clubs
+    use such sites in the evening) and its why says to check; a boxing academy is a club, not
+    a school site; without --no-children nothing is said."""
+    found, _ = near(cli, db, "--goal", "football", "--no-children")
+    why = {r["id"]: r["why"] for r in found}
+    for site, word in (("school-site", "School"), ("academy-site", "Academy")):
+        assert f"may be on a school site (from its name: '{word}'), check first" in why[site]
+    assert "school site" not in why.get("boxing-academy", "")
+    plain, _ = near(cli, db, "--goal", "football")
+    assert not [r for r in plain if "school site" in r["why"]]

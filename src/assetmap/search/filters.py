@@ -92,6 +92,10 @@ def _flag_check(row, f: Filters) -> tuple[str | None, list[str]]:
             if signal:
                 cautions.append(safeguarding.children_caution(*signal))
                 continue
+            site = safeguarding.school_site(row) if column == "involves_children" else None
+            if site:
+                cautions.append(safeguarding.school_caution(site))
+                continue
             cautions.append(f"{what}: unknown, check first")
     return None, cautions
 

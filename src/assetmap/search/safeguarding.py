@@ -6,7 +6,8 @@ for one gender. Used by --no-children and --gender (search.filters) and the why 
 The words say who takes part, not where: "School" or "Academy" alone names a venue (a sports
 centre on a school site let to adult clubs in the evening, a boxing academy, a football
 academy for adults; half of Active Places' sites), so they are no signal on their own; a
-primary, infant, nursery or prep school is."""
+primary, infant, nursery or prep school is. With --no-children such a site is still said to
+be a school site (a licence condition may forbid school premises), as a caution to check."""
 
 from __future__ import annotations
 
@@ -71,6 +72,34 @@ def children_signal(row) -> tuple[str, str] | None:
         if word:
             return where, word
     return None
+
+
+# "Boxing Academy", "Football Academy": a club named for what it teaches, not a school site.
+_CLUB_ACADEMY = frozenset(
+    ("boxing", "football", "dance", "karate", "judo", "kickboxing", "martial", "fitness",
+     "tennis", "golf", "cricket", "rugby", "gymnastics", "drama", "stage", "mma", "swim")
+)  # fmt: skip
+
+
+def school_site(row) -> str | None:
+    """'School' or 'Academy' as the asset's name writes it, when the name says it is on a
+    school site and its source says nothing of children: not a sign that children take part
+    (adult clubs use such halls in the evening), but a licence condition may forbid school
+    premises, so --no-children says to check."""
+    if row["involves_children"] != "unknown":
+        return None
+    words = _words(row["name"])
+    for i, word in enumerate(words):
+        low = word.lower()
+        if low in ("school", "schools") or (
+            low == "academy" and not (i and words[i - 1].lower() in _CLUB_ACADEMY)
+        ):
+            return word
+    return None
+
+
+def school_caution(word: str) -> str:
+    return f"may be on a school site (from its name: '{word}'), check first"
 
 
 def gender_signal(row) -> tuple[str, str] | None:
