@@ -747,3 +747,31 @@ def test_a_partners_due_table_at_80_columns_never_crops_the_phone_number():
     drawn = screen.getvalue()
     assert "07700 900123" in drawn and "2026-12-10" in drawn and "longton-mens" in drawn, drawn
     assert all(len(line.rstrip()) <= 80 for line in drawn.splitlines()), drawn
+
+
+def test_the_partners_table_at_80_columns_keeps_each_ref_whole():
+    # `partners` at 80 columns drew the refs folded ('longton-me' over 'ns', 'meir-allot' over
+    # 'ment'): with the refs kept whole the table measured wider than the screen (a long
+    # word such as 'Stoke-on-Trent' counts whole), so nothing was kept whole, though the
+    # other columns could fold to make room. A ref is what a person copies into show or edit.
+    import io
+
+    from rich.console import Console
+
+    from assetmap.cli.commands.partners import TABLE_COLUMNS
+    from assetmap.cli.commands.partners import _on_a_terminal as tty
+    from assetmap.cli.output import _terminal_table
+
+    records = [
+        {"ref": "longton-mens", "name": "Longton Men’s Shed", "partnership_status": "partner",
+         "next_contact": "2026-12-10", "contact_name": "Dave O’Neill", "area": "Stoke-on-Trent"},
+        {"ref": "meir-allotment", "name": "Meir Allotment", "partnership_status": "approached",
+         "next_contact": "", "contact_name": "Jo", "area": "Stoke-on-Trent"},
+    ]  # fmt: skip
+    screen = io.StringIO()
+    Console(file=screen, width=80, no_color=True).print(
+        _terminal_table(records, tty(TABLE_COLUMNS), None, 80)
+    )
+    drawn = screen.getvalue()
+    assert "longton-mens" in drawn and "meir-allotment" in drawn, drawn
+    assert all(len(line.rstrip()) <= 80 for line in drawn.splitlines()), drawn

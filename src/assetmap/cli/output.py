@@ -375,14 +375,18 @@ def _terminal_table(records, columns: Sequence[str], title, width: int):
 
     for whole, room in tries:
         table = drawn(shown, whole, room)
-        if Measurement.get(measuring, measuring.options, table).minimum <= width:
-            # Measured to fit, a table can still be cropped: rich squeezes the columns that
-            # wrap as it chooses, not down to their minimum widths, then crops the last
-            # column ('07700 9001' for 07700 900123). Then the next try gives words less room.
-            kept = [i for i, c in enumerate(columns) if c in whole & copied]
-            probe = [shown[n] for n in sorted(widest)]
-            if not kept or not _crops(drawn(probe, whole, room), probe, kept, width):
-                break
+        # With room for the words, it must measure as fitting. Without, it fits when drawing
+        # it cuts no cell kept whole, though it may measure wider: a long word such as
+        # 'Stoke-on-Trent' is measured whole, and folds.
+        if room and Measurement.get(measuring, measuring.options, table).minimum > width:
+            continue
+        # Measured to fit, a table can still be cropped: rich squeezes the columns that wrap
+        # as it chooses, not down to their minimum widths, then crops the last column
+        # ('07700 9001' for 07700 900123). Then the next try gives the words less room.
+        kept = [i for i, c in enumerate(columns) if c in (whole & copied if room else whole)]
+        probe = [shown[n] for n in sorted(widest)]
+        if not kept or not _crops(drawn(probe, whole, room), probe, kept, width):
+            break
     return table
 
 
