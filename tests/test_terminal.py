@@ -775,3 +775,21 @@ def test_the_partners_table_at_80_columns_keeps_each_ref_whole():
     drawn = screen.getvalue()
     assert "longton-mens" in drawn and "meir-allotment" in drawn, drawn
     assert all(len(line.rstrip()) <= 80 for line in drawn.splitlines()), drawn
+
+
+@pytest.mark.slow
+def test_help_piped_from_a_terminal_is_plain_text():
+    # `assetmap near --help | less` (or `> help.txt`) typed in a terminal drew rich boxes into
+    # the pipe: help went plain only when stderr was not a terminal, though help is printed
+    # on stdout. Piped or saved, it is plain text, as the README says of output off a terminal.
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80", "TERM": "xterm"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "assetmap", "near", "--help"],
+        stdout=subprocess.PIPE, stderr=follower, env=env, timeout=120,
+    )  # fmt: skip
+    os.close(follower)
+    os.close(leader)
+    shown = proc.stdout.decode()
+    assert proc.returncode == 0 and "--goal" in shown, shown
+    assert not set("╭╮╰╯│─") & set(shown), shown

@@ -81,7 +81,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
     # Rich boxes for help and usage errors on a terminal only; pipes and cron get plain text.
-    rich_markup_mode="rich" if sys.stderr.isatty() else None,
+    # Help is printed on stdout and usage errors on stderr: boxes only when both are one, so
+    # `assetmap near --help | less` or `> help.txt` typed in a terminal is plain too.
+    rich_markup_mode="rich" if sys.stderr.isatty() and sys.stdout.isatty() else None,
 )
 
 
