@@ -498,3 +498,18 @@ def test_a_logged_contact_survives_reimporting_the_sheet_it_came_from(cli, db_fi
     shown = json.loads(cli(*db, "show", asset["id"], "--format", "json").stdout)
     assert shown["last_contact"] == "2026-11-20" and shown["next_contact"] == "2027-02-01"
     assert "kept your next_contact" in again.stderr
+
+
+def test_the_mailed_partners_due_table_says_each_status_and_last_contact(cli, db_file):
+    # The README's cron line (`assetmap --quiet partners due --within 14d`) mails the plain
+    # table, which had only id, name, next_contact, days_overdue, contact_name and
+    # contact_phone: the README promises the status and last_contact in every format, and the
+    # manager reading the mail could not tell a partner from a lapsed group.
+    db = ["--db", str(db_file)]
+    _pipeline(cli, db)
+    lines = cli(*db, "--quiet", "partners", "due", "--as-of", "2026-11-01").stdout.splitlines()
+    assert lines[0].split() == ["id", "name", "next_contact", "days_overdue",
+                                "partnership_status", "contact_name", "contact_phone",
+                                "last_contact"]  # fmt: skip
+    row = next(line for line in lines if line.startswith("overdue-lapsed"))
+    assert " lapsed " in row and row.endswith("2026-09-01"), row

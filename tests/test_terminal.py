@@ -735,7 +735,7 @@ def test_a_partners_due_table_at_80_columns_never_crops_the_phone_number():
 
     from rich.console import Console
 
-    from assetmap.cli.commands.partners import DUE_TABLE_COLUMNS
+    from assetmap.cli.commands.partners import DUE_TTY_COLUMNS
     from assetmap.cli.commands.partners import _on_a_terminal as tty
     from assetmap.cli.output import _terminal_table
 
@@ -743,7 +743,7 @@ def test_a_partners_due_table_at_80_columns_never_crops_the_phone_number():
               "days_overdue": -3, "contact_name": "Dave O’Neill", "contact_phone": "07700 900123"}  # fmt: skip
     screen = io.StringIO()
     console = Console(file=screen, width=80, no_color=True)
-    console.print(_terminal_table([record], tty(DUE_TABLE_COLUMNS), None, 80))
+    console.print(_terminal_table([record], tty(DUE_TTY_COLUMNS), None, 80))
     drawn = screen.getvalue()
     assert "07700 900123" in drawn and "2026-12-10" in drawn and "longton-mens" in drawn, drawn
     assert all(len(line.rstrip()) <= 80 for line in drawn.splitlines()), drawn

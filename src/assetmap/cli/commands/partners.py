@@ -18,7 +18,13 @@ partners_app = typer.Typer(
 app.add_typer(partners_app, name="partners")
 
 TABLE_COLUMNS = ["id", "name", "partnership_status", "next_contact", "contact_name", "area"]
-DUE_TABLE_COLUMNS = ["id", "name", "next_contact", "days_overdue", "contact_name", "contact_phone"]
+# The plain table (the cron mail) has every field but the email and area; an 80-column
+# terminal has room for fewer.
+DUE_TABLE_COLUMNS = [
+    "id", "name", "next_contact", "days_overdue", "partnership_status", "contact_name",
+    "contact_phone", "last_contact",
+]  # fmt: skip
+DUE_TTY_COLUMNS = ["id", "name", "next_contact", "days_overdue", "contact_name", "contact_phone"]
 
 
 def _on_a_terminal(columns: list[str]) -> list[str]:
@@ -114,7 +120,7 @@ def partners_due(
             add_refs(rows, cat)
         emit_records(
             rows, fmt, columns=partners.DUE_COLUMNS, table_columns=DUE_TABLE_COLUMNS,
-            tty_columns=_on_a_terminal(DUE_TABLE_COLUMNS), quiet=get_state(ctx).quiet,
+            tty_columns=_on_a_terminal(DUE_TTY_COLUMNS), quiet=get_state(ctx).quiet,
         )  # fmt: skip
     overdue = sum(r["days_overdue"] > 0 for r in rows)
     state.messages.info(f"partners due: {len(rows)} within {within} ({overdue} overdue)")
