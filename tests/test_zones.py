@@ -138,16 +138,24 @@ def test_a_council_that_shares_its_name_with_a_locality_is_avoided_whole(cli, db
     assert "is a place and a council: the zone covers the whole council" in result.stderr
 
 
-def test_a_zone_file_far_from_the_search_is_flagged_even_with_quiet(cli, db, tmp_path):
+def test_a_zone_file_written_lat_first_is_refused_not_ignored(cli, db, tmp_path):
     # [lat, lon] written where GeoJSON wants [lon, lat]: the square lands in the Indian Ocean
-    # and would exclude nothing, silently.
+    # and excluded nothing, with a warning and exit 0, so a search showed places inside a
+    # licence exclusion zone (newcomer2). Read the other way round it lies in Great Britain:
+    # refused, exit 1, naming the fix; nothing is searched.
     swapped = [[53.44, -2.28], [53.44, -2.25], [53.47, -2.25], [53.47, -2.28], [53.44, -2.28]]
     zone = tmp_path / "swapped.geojson"
     zone.write_text(json.dumps({"type": "Polygon", "coordinates": [swapped]}))
+    result = cli("--db", str(db), "near", "M32 0TJ", "--avoid-zone", str(zone), "--quiet", code=1)
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert "swapped.geojson" in line and "[longitude, latitude]" in line and "swap" in line, line
+    # A zone file far away that is not a swapped one (in Great Britain) is flagged, not refused.
+    far = [[-1.56, 52.40], [-1.50, 52.40], [-1.50, 52.43], [-1.56, 52.43], [-1.56, 52.40]]
+    zone.write_text(json.dumps({"type": "Polygon", "coordinates": [far]}))
     _, stderr = near(cli, db, "--avoid-zone", str(zone), "--quiet")
     assert "warning: --avoid-zone swapped.geojson is" in stderr
     assert "is this the place you meant?" in stderr
-    assert "outside Great Britain" in stderr and "[longitude, latitude]" in stderr
     # A zone file near the search says nothing of the kind.
     near_square = [[-2.28, 53.44], [-2.25, 53.44], [-2.25, 53.47], [-2.28, 53.47], [-2.28, 53.44]]
     zone.write_text(json.dumps({"type": "Polygon", "coordinates": [near_square]}))

@@ -153,6 +153,7 @@ def build_zones(
         zones.append(zone)
     for path in avoid_zones:
         zone = load_geojson(path)
+        _refuse_swapped(zone)
         say(describe_file(zone), False)
         if centre is not None and within_km is not None:
             far = _far_file(zone, centre, within_km)
@@ -167,6 +168,29 @@ def build_zones(
 _GB = (49.0, 61.5, -9.0, 2.5)
 
 
+def _in_gb(lat: float, lon: float) -> bool:
+    south, north, west, east = _GB
+    return south <= lat <= north and west <= lon <= east
+
+
+def _refuse_swapped(zone) -> None:
+    """A zone file wholly outside Great Britain that, read the other way round, lies inside
+    it was written [lat, lon]: applied as written it excludes nothing, so a search would show
+    places inside a licence exclusion zone. Refused, naming the fix; never guessed."""
+    points = [pt for polygon in zone.polygons for ring in polygon for pt in ring]
+    if (
+        points
+        and not any(_in_gb(lat, lon) for lon, lat in points)
+        and all(_in_gb(lon, lat) for lon, lat in points)
+    ):
+        first = f"[{points[0][0]:g}, {points[0][1]:g}]"
+        raise InvalidValue(
+            f"--avoid-zone {zone.label}: its points lie outside Great Britain as [longitude, "
+            f"latitude] and inside it the other way round (the first is {first}), so nothing "
+            "would be avoided; GeoJSON is [longitude, latitude]: swap each pair in the file"
+        )
+
+
 def _far_file(zone, centre: Place, within_km: float) -> str:
     """'' when the file's polygons come near the search; else what to say about them."""
     if zone.contains(centre.lat, centre.lon):
@@ -175,8 +199,7 @@ def _far_file(zone, centre: Place, within_km: float) -> str:
     nearest = min(distance_km(centre.lat, centre.lon, lat, lon) for lon, lat in points)
     if nearest <= within_km + FAR_BEYOND_KM:
         return ""
-    south, north, west, east = _GB
-    outside = not any(south <= lat <= north and west <= lon <= east for lon, lat in points)
+    outside = not any(_in_gb(lat, lon) for lon, lat in points)
     hint = (
         " It lies outside Great Britain: GeoJSON is [longitude, latitude]; are they swapped?"
         if outside
