@@ -523,3 +523,22 @@ def test_a_pulled_feature_written_without_its_apostrophe_elsewhere_is_still_held
     assert "left out: Saint George's (way/71118163, held as st-georges" in out.stderr, out.stderr
     names = [a["name"] for a in _json(cli, *db, "list", "--limit", "1000")]
     assert "Saint George's" not in names and "St Georges" in names
+
+
+def test_a_feature_pulled_before_is_never_closed_because_another_source_now_holds_it(
+    cli, db_file, server
+):
+    """reviewer2: once a partner's record of the same place came in, the next pull left out
+    the feature it had pulled before and closed its record as 'gone from osm', which was
+    untrue, and any partnership details on that record were hidden with it. Only a feature new
+    to the catalogue is left out as held; one this source already has is updated as before."""
+    db = ["--db", str(db_file)]
+    cli(*db, "sources", "pull", "osm", "--around", "Plymouth@10km")
+    library = "plymouth-central-library-osm-w135790001"
+    cli(*db, "edit", library, "--partnership-status", "known")
+    cli(*db, "add", "--name", "Plymouth Central Library", "--category", "library",
+        "--postcode", "PL1 1HZ", "--source", "partners")  # fmt: skip
+    out = cli(*db, "sources", "update")
+    assert "closed (gone from osm)" not in out.stderr
+    kept = _json(cli, *db, "show", library)
+    assert kept["status"] == "active" and kept["partnership_status"] == "known"

@@ -259,21 +259,26 @@ def _name_key(name: str) -> str:
 def _not_held(cat, records: list, source: str, report: PullReport) -> list:
     """The records no other source's open record already holds (same name, within
     SAME_PLACE_KM): a practitioner must not see one church twice, once from the bundled list
-    and once from OpenStreetMap. The record held stays; the pull says which it left out."""
+    and once from OpenStreetMap. The record held stays; the pull says which it left out. Only
+    a feature new to the catalogue is left out: one this source pulled before is updated as
+    usual, never closed as gone because another source came to hold the same place."""
+    from assetmap.catalogue.models import match_key
     from assetmap.places.distance import distance_km
 
     named: dict[str, list] = {}
+    mine: set[str] = set()
     for r in cat.conn.execute(
-        "SELECT id, name, lat, lon FROM assets WHERE source != ? AND status != 'closed' "
-        "AND lat IS NOT NULL",
-        (source,),
+        "SELECT id, name, lat, lon, source, status, match_key FROM assets WHERE lat IS NOT NULL"
     ):
-        named.setdefault(_name_key(r["name"]), []).append(r)
+        if r["source"] == source:
+            mine.update((r["id"], r["match_key"]))
+        elif r["status"] != "closed":
+            named.setdefault(_name_key(r["name"]), []).append(r)
     kept = []
     for record in records:
         label, _raw, fields, problems = record
         held = None
-        if fields is not None and not problems:
+        if fields is not None and not problems and not _pulled_before(fields, mine, match_key):
             try:
                 lat, lon = float(fields.get("lat") or "nan"), float(fields.get("lon") or "nan")
             except (TypeError, ValueError):
@@ -287,6 +292,14 @@ def _not_held(cat, records: list, source: str, report: PullReport) -> list:
         else:
             report.held.append(f"{fields['name']} ({label}, held as {held['id']})")
     return kept
+
+
+def _pulled_before(fields: dict, mine: set[str], match_key) -> bool:
+    """Whether this source's record of the feature is in the catalogue already: by the id the
+    puller gives it, else by name and postcode, as an import matches a row without an id."""
+    if fields.get("id"):
+        return str(fields["id"]) in mine
+    return match_key(str(fields.get("name") or ""), str(fields.get("postcode") or "")) in mine
 
 
 def _placer(locate, gazetteer):
