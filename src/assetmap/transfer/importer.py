@@ -316,9 +316,8 @@ def run_import(
         with contextlib.suppress(_Abort), cat.transaction():
             # Everything an import reads to decide what to write is read under the write lock.
             for name in new_categories:
-                if name.lower() not in cat.categories():
-                    cat.conn.execute("INSERT INTO categories(name) VALUES (?)", (name,))
-                    report.categories_added.append(name)
+                if name.lower() not in cat.categories():  # (add_category joins this transaction)
+                    report.categories_added.append(cat.add_category(name))
             categories = cat.categories()
             # Into an empty catalogue, build the search indexes once at the end.
             empty = cat.count() == 0

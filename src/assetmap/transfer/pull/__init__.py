@@ -262,7 +262,6 @@ def _not_held(cat, records: list, source: str, report: PullReport) -> list:
     and once from OpenStreetMap. The record held stays; the pull says which it left out. Only
     a feature new to the catalogue is left out: one this source pulled before is updated as
     usual, never closed as gone because another source came to hold the same place."""
-    from assetmap.catalogue.models import match_key
     from assetmap.places.distance import distance_km
 
     named: dict[str, list] = {}
@@ -278,7 +277,7 @@ def _not_held(cat, records: list, source: str, report: PullReport) -> list:
     for record in records:
         label, _raw, fields, problems = record
         held = None
-        if fields is not None and not problems and not _pulled_before(fields, mine, match_key):
+        if fields is not None and not problems and not _pulled_before(fields, mine):
             try:
                 lat, lon = float(fields.get("lat") or "nan"), float(fields.get("lon") or "nan")
             except (TypeError, ValueError):
@@ -294,9 +293,11 @@ def _not_held(cat, records: list, source: str, report: PullReport) -> list:
     return kept
 
 
-def _pulled_before(fields: dict, mine: set[str], match_key) -> bool:
+def _pulled_before(fields: dict, mine: set[str]) -> bool:
     """Whether this source's record of the feature is in the catalogue already: by the id the
     puller gives it, else by name and postcode, as an import matches a row without an id."""
+    from assetmap.catalogue.models import match_key
+
     if fields.get("id"):
         return str(fields["id"]) in mine
     return match_key(str(fields.get("name") or ""), str(fields.get("postcode") or "")) in mine
