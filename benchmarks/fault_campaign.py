@@ -25,25 +25,7 @@ from pathlib import Path
 
 PY = sys.executable
 # A real assetmap process that says on stderr when it first asks for the write lock.
-RACER = """
-import sqlite3, sys
-_connect = sqlite3.connect
-said = []
-class _Marked(sqlite3.Connection):
-    def execute(self, sql, *args):
-        if sql.lstrip().upper().startswith("BEGIN IMMEDIATE") and not said:
-            said.append(1)
-            sys.stderr.write("racer: taking the write lock\\n")
-            sys.stderr.flush()
-        return super().execute(sql, *args)
-def connect(*args, **kwargs):
-    kwargs.setdefault("factory", _Marked)
-    return _connect(*args, **kwargs)
-sqlite3.connect = connect
-sys.argv = ["assetmap", *sys.argv[1:]]
-from assetmap.launch import main
-main()
-"""
+RACER = Path(__file__).resolve().parents[1] / "tests" / "racer.py"
 
 
 def assetmap(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -104,7 +86,7 @@ def kills(folder: Path, n: int, rows: int = 20_000) -> dict:
 
 # -- 2. real processes racing writes on a held lock ------------------------------------------
 def start_racer(db: Path, *args: str) -> subprocess.Popen:
-    proc = subprocess.Popen([PY, "-c", RACER, "--db", str(db), *args],
+    proc = subprocess.Popen([PY, str(RACER), "--db", str(db), *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     seen = b""
     while b"racer: taking the write lock" not in seen:

@@ -375,35 +375,16 @@ def test_the_rejects_file_error_column_cuts_a_huge_cell_too(cli, db_file, tmp_pa
 
 # == issue 26: no lost writes, no runaway queries, cron told of every silent fault =============
 
-# A real assetmap process that says on stderr when it is about to take the write lock (SQLite's
-# BEGIN IMMEDIATE): the race tests release their held lock only once every racer has said so,
-# so what each racer read before that moment is what it read. No sleeps, no timing.
-RACER = """
-import sqlite3, sys
-_connect = sqlite3.connect
-said = []
-class _Marked(sqlite3.Connection):
-    def execute(self, sql, *args):
-        if sql.lstrip().upper().startswith("BEGIN IMMEDIATE") and not said:
-            said.append(1)
-            sys.stderr.write("racer: taking the write lock\\n")
-            sys.stderr.flush()
-        return super().execute(sql, *args)
-def connect(*args, **kwargs):
-    kwargs.setdefault("factory", _Marked)
-    return _connect(*args, **kwargs)
-sqlite3.connect = connect
-sys.argv = ["assetmap", *sys.argv[1:]]
-from assetmap.cli.app import main
-main()
-"""
+# A real assetmap process that says on stderr when it is about to take the write lock
+# (tests/racer.py): the race tests release their held lock only once every racer has said so.
+RACER = Path(__file__).with_name("racer.py")
 RACE_MARK = b"racer: taking the write lock"
 
 
 def start_racer(db, *args) -> subprocess.Popen:
     """Start `assetmap --db DB ARGS` and return once it is waiting for the write lock."""
     proc = subprocess.Popen(
-        [PY, "-c", RACER, "--db", str(db), *args],
+        [PY, str(RACER), "--db", str(db), *args],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     seen = b""
