@@ -21,18 +21,15 @@ import os
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from served import cli, served
+
 POSTCODE = "ST4 7QB"
-
-
-def cli() -> list[str]:
-    return [sys.executable, "-m", "assetmap"]
 
 
 async def fetch(reader, writer, host: str, path: str) -> int:
@@ -112,18 +109,7 @@ def main() -> None:
         db, snapshot = Path(tmp) / "catalogue.db", Path(tmp) / "snapshot"
         subprocess.run([*cli(), "--db", str(db), "init"], env=env, check=True, capture_output=True)  # fmt: skip
         subprocess.run([*cli(), "--db", str(db), "publish", str(snapshot)], env=env, check=True, capture_output=True)  # fmt: skip
-        server = subprocess.Popen(
-            [*cli(), "serve", str(snapshot), "--port", "0"],
-            env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
-        try:
-            url = ""
-            for line in server.stderr:
-                if "Open Referral UK API at " in line:
-                    url = line.split(" at ", 1)[1].split()[0]
-                    break
-            if not url:
-                raise SystemExit("serve did not start")
+        with served(snapshot, env) as url:
             parts = urllib.parse.urlsplit(url)
             pc = urllib.parse.quote(POSTCODE)
             services = f"/services?postcode={pc}&proximity=5000&per_page=100"
@@ -159,12 +145,6 @@ def main() -> None:
                     f"{label:<62} {r['requests']:>8} {r['rps']:>7.0f} {r['p50_ms']:>6.1f}ms "
                     f"{r['p95_ms']:>6.1f}ms{bad}"
                 )
-        finally:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
 
 
 if __name__ == "__main__":

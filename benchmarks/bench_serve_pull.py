@@ -19,14 +19,11 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-
-def cli() -> list[str]:
-    return [sys.executable, "-m", "assetmap"]
+from served import cli, served
 
 
 def run(args: list[str], env: dict) -> tuple[float, str]:
@@ -58,19 +55,7 @@ def main() -> None:
         size = (snapshot / "catalogue.db").stat().st_size
         count = sqlite3.connect(team).execute("SELECT count(*) FROM assets").fetchone()[0]
         run(["--db", str(mine), "init", "--empty"], env)
-        server = subprocess.Popen(
-            [*cli(), "serve", str(snapshot), "--port", "0"],
-            env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
-        try:
-            url = ""
-            assert server.stderr is not None
-            for line in server.stderr:
-                if "Open Referral UK API at " in line:
-                    url = line.split(" at ", 1)[1].split()[0]
-                    break
-            if not url:
-                raise SystemExit("serve did not start")
+        with served(snapshot, env) as url:
             print(f"{count:,} services; publish {published:.1f} s; snapshot {size / 1e6:.1f} MB")
             pulled, said = run(["--db", str(mine), "sources", "pull", "oruk", url], env)
             print(f"sources pull oruk (all new):    {_clock(pulled)}  {_requests(said)}")
@@ -78,12 +63,6 @@ def main() -> None:
                 return
             updated, said = run(["--db", str(mine), "sources", "update"], env)
             print(f"sources update (all unchanged): {_clock(updated)}  {_requests(said)}")
-        finally:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
 
 
 def _clock(seconds: float) -> str:
