@@ -23,12 +23,13 @@ RESULT_FORMATS = ("table", "json", "csv", "ndjson", "geojson")
 RESULT_TTY_COLUMNS = ["ref", "name / why", "km", "contact"]
 
 
-def add_refs(records: list[dict], catalogue) -> None:
-    """`ref` for each record: a short unique start of its id, which every command taking an id
-    accepts (for a terminal's table, where a whole id takes a third of 80 columns)."""
-    refs = catalogue.short_refs([r["id"] for r in records])
+def add_refs(records: list[dict], catalogue, key: str = "id") -> None:
+    """`ref` for each record: a short unique start of the asset id in `key`, which every
+    command taking an id accepts (for a terminal's table, where a whole id takes a third of 80
+    columns)."""
+    refs = catalogue.short_refs([r[key] for r in records])
     for r in records:
-        r["ref"] = refs[r["id"]]
+        r["ref"] = refs[r[key]]
 
 
 def add_table_cells(records: list[dict], catalogue) -> None:

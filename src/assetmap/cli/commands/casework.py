@@ -44,14 +44,6 @@ LIST_TTY_COLUMNS = ["case", "ref", "name", "introduced_on", "went_with", "summar
 DUE_TTY_COLUMNS = ["case", "ref", "name", "follow_up", "due_on", "status"]
 
 
-def _with_refs(records: list[dict], fmt: str, catalogue) -> list[dict]:
-    if fmt == "table":
-        rows = [{**r, "id": r["asset"]} for r in records]
-        add_refs(rows, catalogue)
-        return rows
-    return records
-
-
 def _casework(ctx, *, create: bool):
     from assetmap.casework.store import open_for
 
@@ -170,7 +162,9 @@ def intro_list(ctx: typer.Context, case: CaseOpt, fmt: FormatOpt = "table") -> N
     ref = codes.case_ref(case)
     cw, key = _unlocked(ctx)
     cat = get_state(ctx).catalogue()
-    records = _with_refs(introductions.of_case(cw, key, cat, ref), fmt, cat)
+    records = introductions.of_case(cw, key, cat, ref)
+    if fmt == "table":
+        add_refs(records, cat, key="asset")
     emit_records(
         records, fmt, columns=LIST_COLUMNS, tty_columns=LIST_TTY_COLUMNS,
         quiet=get_state(ctx).quiet,
@@ -199,9 +193,11 @@ def intro_due(
     key = _key(ctx, cw, create=False) if cw else None
     records = introductions.due(cw, key, state.catalogue(), today, days) if key else []
     if records or fmt != "table":
+        if fmt == "table":
+            add_refs(records, state.catalogue(), key="asset")
         emit_records(
-            _with_refs(records, fmt, state.catalogue()), fmt, columns=DUE_COLUMNS,
-            tty_columns=DUE_TTY_COLUMNS, quiet=get_state(ctx).quiet,
+            records, fmt, columns=DUE_COLUMNS, tty_columns=DUE_TTY_COLUMNS,
+            quiet=get_state(ctx).quiet,
         )  # fmt: skip
     due = counted(len(records), "follow-up")
     state.messages.info(f"intro due: {due} due within {within} or overdue")
